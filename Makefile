@@ -1,0 +1,37 @@
+# antt — two commands do all the setup: `make report` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CYCLE  ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report test lab bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@echo "  (make report CYCLE=2022 re-runs an older cycle)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create or update .venv from requirements.txt
+
+report: setup ## ingest, validate, run the notebooks, write charts, deck and workbook to reports/<cycle>/
+	$(BIN)/antt report $(if $(CYCLE),--cycle $(CYCLE))
+
+test: setup ## the whole suite: unit, integration, notebooks
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks
+
+lab: setup ## JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/python -m ipykernel install --sys-prefix --name antt --display-name "antt (Python)" >/dev/null
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: setup ## speed and memory at three scales (writes a table; see README)
+	$(BIN)/python -m antt.bench
+
+clean: ## remove generated data and reports (never data/raw)
+	rm -rf data/processed/*/ reports/*/

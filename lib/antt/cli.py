@@ -1,0 +1,188 @@
+"""The ``antt`` command (shared contract): summary, ingest, validate, report, sample, template.
+
+Exit codes: 0 done; 1 an error finding (``validate``; ``summary --strict``) or a failed run
+(``report``); 2 a usage error. No traceback reaches the user for bad input files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import config, text
+from .cycles import cycles_in, parse_cycle
+from .findings import SEVERITY_LABEL
+
+
+class UsageError(Exception):
+    """Wrong arguments: printed, exit code 2."""
+
+
+def _scope(value: str) -> str:
+    return value if value == "all" else str(value).strip()
+
+
+def _pick_cycle(raw: Path, cycle_id: str | None):
+    present = cycles_in(raw)
+    if cycle_id is None:
+        if not present:
+            raise UsageError(f"không có kỳ báo cáo nào trong {raw} (thư mục con dạng 2023-H1 hoặc 2023)")
+        return present[-1]
+    try:
+        cycle = parse_cycle(cycle_id)
+    except ValueError:
+        raise UsageError(f"mã kỳ không hợp lệ: {cycle_id!r} (dạng YYYY-H1 hoặc YYYY)") from None
+    if cycle not in present:
+        listed = ", ".join(c.id for c in present) or "không có"
+        raise UsageError(f"không có kỳ {cycle.id} trong {raw}; các kỳ hiện có: {listed}")
+    return cycle
+
+
+def _number(v):
+    if v is None:
+        return None
+    v = float(v)
+    return int(v) if v.is_integer() else round(v, 6)
+
+
+def summary_object(data) -> dict:
+    """The JSON object of ``antt summary --json`` for a loaded cycle."""
+    from .indicators import totals
+    by_d = data.by_district()
+    tot, cov = totals(by_d)
+    reporting = data.districts_reporting
+    files = [{"file": r.file, "status": r.status, "district_code": r.district_code, "tables": list(r.tables)}
+             for r in data.files.itertuples(index=False)]
+    findings = [{k: (None if v is None or (not isinstance(v, str) and v != v) else (int(v) if k == "row" else v))
+                 for k, v in f.items()} for f in data.findings.astype(object).where(data.findings.notna(), None)
+                .to_dict("records")]
+    out = {
+        "cycle": data.cycle.id,
+        "province_code": data.scope,
+        "districts_expected": len(data.districts_expected),
+        "districts_reporting": len(reporting),
+        "missing_districts": sorted(set(data.districts_expected) - set(reporting)),
+        "totals": {k: _number(v) for k, v in tot.items()},
+        "by_district": {d: {k: _number(None if v is None or v != v else v) for k, v in row.items()}
+                        for d, row in by_d.astype(object).where(by_d.notna(), None).iterrows()},
+        "coverage": cov,
+        "files": files,
+        "findings": findings,
+    }
+    if data.scope == "all":
+        from . import units
+        h = units.hierarchy_on(data.cycle.end)
+        prov = by_d.groupby(by_d.index.map(lambda d: h.unit(d).parent)).sum(min_count=1)
+        out["by_province"] = {p: {k: _number(None if v != v else v) for k, v in row.items()}
+                              for p, row in prov.astype(object).where(prov.notna(), None).iterrows()}
+    return out
+
+
+def _print_summary(obj: dict, data) -> None:
+    from .indicators import KEYS
+    from . import units
+    h = units.hierarchy_on(data.cycle.end)
+    print(f"Kỳ {obj['cycle']} ({data.cycle.label}) — {h.unit(obj['province_code']).name if obj['province_code'] != 'all' else 'toàn quốc'}")
+    print(f"Đơn vị báo cáo: {obj['districts_reporting']}/{obj['districts_expected']}"
+          + (f"; chưa báo cáo: {', '.join(h.unit(c).name for c in obj['missing_districts'])}" if obj["missing_districts"] else ""))
+    print()
+    width = max(len(k.label) for k in KEYS.values())
+    for name, key in KEYS.items():
+        v = obj["totals"][name]
+        shown = text.format_number(v, 0 if v is None or float(v).is_integer() else 1)
+        print(f"  {key.label:<{width}}  {shown:>9}  ({obj['coverage'][name]}/{obj['districts_expected']} đơn vị)")
+    print()
+    status = {"loaded": "đã nạp", "superseded": "bị thay thế", "rejected": "bị từ chối"}
+    print("Tệp:")
+    for f in obj["files"]:
+        print(f"  [{status[f['status']]}] {f['file']}")
+    counts = {s: sum(1 for f in obj["findings"] if f["severity"] == s) for s in SEVERITY_LABEL}
+    print()
+    print("Phát hiện: " + ", ".join(f"{counts[s]} {SEVERITY_LABEL[s].lower()}" for s in SEVERITY_LABEL))
+    for f in obj["findings"]:
+        if f["severity"] != "info":
+            where = " › ".join(str(x) for x in (f["file"], f["sheet"], f["cell"] or (f"dòng {f['row']}" if f["row"] else None)) if x)
+            print(f"  {SEVERITY_LABEL[f['severity']]}: {where}: {f['message']} [{f['code']}]")
+
+
+def cmd_summary(args) -> int:
+    from .ingest import load_with_history
+    raw = Path(args.raw)
+    cycle = _pick_cycle(raw, args.cycle)
+    data = load_with_history(raw, cycle, _scope(args.province))
+    obj = summary_object(data)
+    if args.json:
+        json.dump(obj, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        _print_summary(obj, data)
+    return 1 if args.strict and any(f["severity"] == "error" for f in obj["findings"]) else 0
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest
+    raw = Path(args.raw)
+    if not cycles_in(raw):
+        raise UsageError(f"không có kỳ báo cáo nào trong {raw}")
+    for o in ingest(raw, Path(args.out), force=args.force, scope=_scope(args.province)):
+        if o.action == "skipped":
+            print(f"{o.cycle}: không đổi, bỏ qua ({o.files} tệp)")
+        else:
+            print(f"{o.cycle}: đã ghi ({o.files} tệp, {o.errors} lỗi)")
+    return 0
+
+
+def cmd_sample(args) -> int:
+    from .sample import write_sample
+    cycles = [c.strip() for c in args.cycles.split(",") if c.strip()]
+    for c in cycles:
+        try:
+            parse_cycle(c)
+        except ValueError:
+            raise UsageError(f"mã kỳ không hợp lệ: {c!r}") from None
+    write_sample(Path(args.out), cycles, _scope(args.province))
+    print(f"Đã ghi báo cáo mẫu cho {len(cycles)} kỳ vào {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="antt", description="Báo cáo phong trào Toàn dân bảo vệ an ninh Tổ quốc")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("summary", help="số liệu chính, tệp và phát hiện của một kỳ")
+    s.add_argument("--raw", default=str(config.RAW_DIR))
+    s.add_argument("--cycle")
+    s.add_argument("--province", default=config.PROVINCE_CODE)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--strict", action="store_true")
+    s.set_defaults(func=cmd_summary)
+    s = sub.add_parser("ingest", help="mọi kỳ trong thư mục raw -> Parquet")
+    s.add_argument("--raw", default=str(config.RAW_DIR))
+    s.add_argument("--out", default=str(config.PROCESSED_DIR))
+    s.add_argument("--force", action="store_true")
+    s.add_argument("--province", default=config.PROVINCE_CODE)
+    s.set_defaults(func=cmd_ingest)
+    s = sub.add_parser("sample", help="báo cáo mẫu, xác định")
+    s.add_argument("--out", required=True)
+    s.add_argument("--cycles", default="2022-H1,2022,2023-H1")
+    s.add_argument("--province", default=config.PROVINCE_CODE)
+    s.set_defaults(func=cmd_sample)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return 2 if e.code not in (0, None) else 0
+    try:
+        return args.func(args)
+    except UsageError as e:
+        print(f"antt: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Reporting cycles: ``YYYY-H1`` (15/12 of the year before to 14/6) and ``YYYY`` (15/12 to 14/12).
+
+Cycles order by end date (2022-H1 < 2022 < 2023-H1 < 2023). Stocks compare with the cycle just
+before; flows compare with the previous cycle of the same kind (H1 with H1, year with year).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from . import config
+
+_ID = re.compile(r"^(\d{4})(-H1)?$")
+
+#: Keys counted over the period; every other summary key is a stock.
+FLOW_KEYS = ("broadcast_hours", "banners_posters", "sessions", "attendees")
+
+
+@dataclass(frozen=True, order=True)
+class Cycle:
+    """One reporting cycle. Sorting a list of cycles puts them in order of end date."""
+
+    end: date
+    id: str
+
+    @property
+    def year(self) -> int:
+        return self.end.year
+
+    @property
+    def half_year(self) -> bool:
+        return self.id.endswith("-H1")
+
+    @property
+    def kind(self) -> str:
+        return "H1" if self.half_year else "year"
+
+    @property
+    def start(self) -> date:
+        return date(self.year - 1, 12, 15)
+
+    @property
+    def deadline(self) -> date:
+        days = targets(self.id)["deadline_days"]
+        return self.end + timedelta(days=days)
+
+    @property
+    def label(self) -> str:
+        """Vietnamese name of the period, as people say it."""
+        return f"6 tháng đầu năm {self.year}" if self.half_year else f"năm {self.year}"
+
+    @property
+    def period_text(self) -> str:
+        """The date range as written on a return."""
+        return f"từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def parse_cycle(cycle_id: str) -> Cycle:
+    """``"2023-H1"`` -> Cycle; raises ValueError for anything else."""
+    m = _ID.match(str(cycle_id).strip())
+    if not m:
+        raise ValueError(f"not a cycle id (YYYY-H1 or YYYY): {cycle_id!r}")
+    year = int(m.group(1))
+    end = date(year, 6, 14) if m.group(2) else date(year, 12, 14)
+    return Cycle(end=end, id=m.group(0))
+
+
+def is_cycle_id(name: str) -> bool:
+    return bool(_ID.match(name))
+
+
+def cycles_in(raw_dir: Path) -> list[Cycle]:
+    """The cycles that have a folder under ``raw_dir``, oldest first."""
+    if not Path(raw_dir).is_dir():
+        return []
+    return sorted(parse_cycle(p.name) for p in Path(raw_dir).iterdir() if p.is_dir() and is_cycle_id(p.name))
+
+
+def previous(cycle: Cycle, present: list[Cycle], same_kind: bool = False) -> Cycle | None:
+    """The latest cycle of ``present`` before ``cycle`` (of the same kind if asked)."""
+    earlier = [c for c in present if c < cycle and (not same_kind or c.kind == cycle.kind)]
+    return max(earlier) if earlier else None
+
+
+def cycle_for_period(start: date | None, end: date) -> Cycle | None:
+    """The cycle whose period is exactly ``start``–``end`` (start may be unknown)."""
+    for cid in (f"{end.year}-H1", f"{end.year}"):
+        c = parse_cycle(cid)
+        if c.end == end and (start is None or c.start == start):
+            return c
+    return None
+
+
+def targets(cycle_id: str) -> dict:
+    """Targets and deadline settings for a cycle (data/reference/targets.json)."""
+    ref = config.reference()
+    return {**ref["default"], **ref.get("cycles", {}).get(cycle_id, {})}

@@ -1,0 +1,209 @@
+"""The five tables of the district return, as data: fields, heading aliases, value kinds.
+
+Headings are compared after ``text.fold`` and abbreviation expansion (``expand``). A field's
+heading rule is a list of alternatives; an alternative matches when each of its phrases stands in
+the heading as whole words and no phrase of the field's ``none`` does. ``exact`` alternatives must equal the heading.
+A table may have several layouts (Biểu 1 has A: one row per commune, B: one row per residential
+area); the layout whose required fields all match, with the most fields matched, wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import fold
+
+# Abbreviations of deviation 2, expanded in folded headings and values (word-bounded).
+ABBREVIATIONS = {
+    "kdc": "khu dan cu",
+    "antt": "an ninh trat tu",
+    "antq": "an ninh to quoc",
+    "ntm": "nong thon moi",
+    "ts": "tong so",
+    "sl": "so luong",
+    "dk": "dang ky",
+    "clb": "cau lac bo",
+    "dn": "doanh nghiep",
+    "qp an": "quoc phong an ninh",
+    "cq": "co quan",
+    "nt": "nha truong",
+    "mh": "mo hinh",
+    "tc": "tieu chi",
+    "xp": "xa phuong",
+}
+_ABBR = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")\b")
+
+
+def expand(text: str) -> str:
+    """Fold ``text`` and expand the form's abbreviations: "Số KDC ĐK" -> "so khu dan cu dang ky"."""
+    return _ABBR.sub(lambda m: ABBREVIATIONS[m.group(1)], fold(text))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a table. ``kind``: commune, count, number, mark, year, text, setting, model_type, ratio."""
+
+    name: str
+    kind: str
+    heading: str                                  # the standard Vietnamese heading (templates, messages)
+    match: tuple[tuple[str, ...], ...]            # alternatives, each a tuple of phrases that must all appear
+    none: tuple[str, ...] = ()                    # phrases that rule the field out
+    exact: tuple[str, ...] = ()                   # whole headings that match
+    required: bool = True                         # needed to recognise the layout
+
+    def matches(self, heading: str) -> bool:
+        """Phrases match whole words: "chua" does not rule out "chuan"."""
+        if heading in self.exact:
+            return True
+        padded = f" {heading} "
+        if any(f" {p} " in padded for p in self.none):
+            return False
+        return any(all(f" {p} " in padded for p in alt) for alt in self.match)
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    fields: tuple[Field, ...]
+
+    @property
+    def required(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.required)
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    number: int
+    title: str                                   # "Biểu 1 — Khu dân cư"
+    heading: str                                 # the table's title line on the form
+    layouts: tuple[Layout, ...]
+    per_commune: bool = True                     # one row per commune (else one row per model)
+    only_xa: bool = False                        # rows only for xã (Biểu 2)
+    value_fields: tuple[str, ...] = field(default=())  # canonical value fields of the tidy frame
+
+    @property
+    def label(self) -> str:
+        return f"Biểu {self.number}"
+
+
+COMMUNE = Field(
+    "commune", "commune", "Xã, phường, thị trấn",
+    match=(("xa phuong",), ("ten xa",), ("don vi",), ("dia ban",), ("xa thi tran",)),
+    none=("so xa", "tong so", "cap xa", "diem sang", "don vi tinh"),
+    exact=("xa", "ten don vi", "phuong xa"),
+)
+RATIO = Field("ratio", "ratio", "Tỷ lệ đạt chuẩn (%)", match=(("ty le",),), required=False)
+
+KDC = Table(
+    id="kdc", number=1, title="Biểu 1 — Khu dân cư",
+    heading='Biểu 1: Khu dân cư đăng ký, đạt chuẩn "An toàn về an ninh, trật tự"',
+    value_fields=("kdc_total", "kdc_registered", "kdc_meeting"),
+    layouts=(
+        Layout("A", (
+            COMMUNE,
+            Field("kdc_total", "count", "Tổng số khu dân cư",
+                  match=(("tong so",), ("tong khu dan cu",), ("so khu dan cu",), ("tong",)),
+                  none=("dang ky", "dat", "ty le", "chua")),
+            Field("kdc_registered", "count", 'Số KDC đăng ký "An toàn về ANTT"',
+                  match=(("dang ky",),), none=("dat chuan", "ty le", "chua", "khong")),
+            Field("kdc_meeting", "count", 'Số KDC đạt chuẩn "An toàn về ANTT"',
+                  match=(("dat chuan",), ("dat",), ("cong nhan",)), none=("dang ky", "ty le", "chua", "khong")),
+            RATIO,
+        )),
+        Layout("B", (
+            Field("commune", "commune", "Xã, phường, thị trấn",
+                  match=COMMUNE.match, none=COMMUNE.none + ("khu dan cu", "ap"), exact=COMMUNE.exact),
+            Field("area", "text", "Khu dân cư (ấp, khu phố, tổ dân phố)",
+                  match=(("ten khu dan cu",), ("ap khu pho",), ("ten ap",)),
+                  none=("tong", "so", "dang ky", "dat"), exact=("khu dan cu", "ap", "khu pho", "ap to")),
+            Field("registered", "mark", 'Đăng ký "An toàn về ANTT"',
+                  match=(("dang ky",),), none=("dat chuan", "so", "tong")),
+            Field("meeting", "mark", 'Đạt chuẩn "An toàn về ANTT"',
+                  match=(("dat chuan",), ("dat",)), none=("dang ky", "so", "tong", "ty le", "chua")),
+        )),
+    ),
+)
+
+NTM = Table(
+    id="ntm", number=2, title="Biểu 2 — Nông thôn mới", only_xa=True,
+    heading="Biểu 2: Xã đạt chuẩn nông thôn mới",
+    value_fields=("ntm_criteria_met", "ntm_met", "ntm_year", "ntm_security_criterion"),
+    layouts=(Layout("A", (
+        Field("commune", "commune", "Xã", match=COMMUNE.match, none=COMMUNE.none + ("dat chuan",), exact=COMMUNE.exact),
+        Field("ntm_criteria_met", "count", "Số tiêu chí đã đạt (/19)",
+              match=(("so tieu chi",), ("tieu chi da dat",), ("tieu chi dat",)), none=("19 2", "an ninh")),
+        Field("ntm_met", "mark", "Đạt chuẩn NTM",
+              match=(("dat chuan",), ("da dat nong thon moi",), ("xa dat",)),
+              none=("tieu chi", "nam", "so")),
+        Field("ntm_year", "year", "Năm được công nhận",
+              match=(("nam",),), none=("tieu chi",), required=False),
+        Field("ntm_security_criterion", "mark", "Tiêu chí 19.2 (An ninh, trật tự)",
+              match=(("19 2",), ("an ninh trat tu",), ("an ninh",)), none=("so tieu chi",), required=False),
+    )),),
+)
+
+MODEL_TYPES = (
+    "Tiếng kẻng an ninh",
+    "Tổ An ninh nhân dân tự quản",
+    "Khu dân cư không có tội phạm hoạt động",
+    "Đội xe ôm phòng, chống tội phạm",
+    "Camera an ninh",
+    "Tổ công nhân dịch vụ đô thị tự quản về an ninh, trật tự",
+    "Khác",
+)
+OTHER_MODEL_TYPE = "Khác"
+SETTINGS = {"residential": "Khu dân cư", "institutional": "Cơ quan, doanh nghiệp, nhà trường"}
+
+MODELS = Table(
+    id="models", number=3, title="Biểu 3 — Mô hình", per_commune=False,
+    heading="Biểu 3: Mô hình tự quản về an ninh, trật tự",
+    value_fields=("model_name", "model_type", "setting", "founded", "members", "cameras"),
+    layouts=(Layout("A", (
+        Field("model_name", "text", "Tên mô hình", match=(("ten mo hinh",),), exact=("mo hinh", "ten")),
+        Field("model_type", "model_type", "Loại mô hình", match=(("loai mo hinh",), ("loai",)), required=False),
+        Field("commune", "commune", "Địa bàn (xã, phường, thị trấn)",
+              match=COMMUNE.match, none=COMMUNE.none + ("noi trien khai",), exact=COMMUNE.exact),
+        Field("setting", "setting", "Nơi triển khai", match=(("noi trien khai",), ("pham vi",), ("linh vuc",))),
+        Field("founded", "year", "Năm thành lập", match=(("nam thanh lap",), ("thanh lap",)), required=False),
+        Field("members", "count", "Số thành viên", match=(("thanh vien",),), required=False),
+        Field("cameras", "count", "Số camera", match=(("camera",),), none=("loai",), required=False),
+    )),),
+)
+
+OUTREACH = Table(
+    id="outreach", number=4, title="Biểu 4 — Tuyên truyền",
+    heading="Biểu 4: Công tác tuyên truyền",
+    value_fields=("broadcast_hours", "banners_posters", "sessions", "attendees"),
+    layouts=(Layout("A", (
+        COMMUNE,
+        Field("broadcast_hours", "number", "Số giờ phát thanh, tuyên truyền", match=(("gio",), ("phat thanh",))),
+        Field("banners_posters", "count", "Số băng rôn, khẩu hiệu, áp phích",
+              match=(("bang ron",), ("khau hieu",), ("ap phich",), ("pa no",))),
+        Field("sessions", "count", "Số buổi tuyên truyền", match=(("buoi",),), none=("luot",)),
+        Field("attendees", "count", "Số lượt người tham dự",
+              match=(("luot",), ("nguoi tham du",), ("nguoi nghe",)), none=("buoi",)),
+    )),),
+)
+
+BRIGHT_SPOTS = Table(
+    id="bright_spots", number=5, title="Biểu 5 — Điểm sáng, tổ nhóm nòng cốt",
+    heading="Biểu 5: Điểm sáng chấp hành pháp luật; tổ, nhóm nòng cốt, câu lạc bộ pháp luật",
+    value_fields=("bright_spots_upper", "bright_spots_commune", "core_groups", "core_group_members"),
+    layouts=(Layout("A", (
+        COMMUNE,
+        Field("bright_spots_upper", "count", "Điểm sáng cấp tỉnh, cấp huyện",
+              match=(("cap tinh",), ("cap huyen",)), none=("cap xa",)),
+        Field("bright_spots_commune", "count", "Điểm sáng cấp xã",
+              match=(("cap xa",),), none=("cap tinh", "cap huyen")),
+        Field("core_groups", "count", "Số tổ, nhóm nòng cốt, câu lạc bộ pháp luật",
+              match=(("nong cot",), ("cau lac bo",), ("to nhom",)), none=("thanh vien",)),
+        Field("core_group_members", "count", "Số thành viên", match=(("thanh vien",),)),
+    )),),
+)
+
+TABLES: dict[str, Table] = {t.id: t for t in (KDC, NTM, MODELS, OUTREACH, BRIGHT_SPOTS)}
+
+# Headings of columns that are never data (deviation 4); they never block recognition.
+IGNORED_HEADINGS = ("ghi chu", "stt", "tt", "so tt", "don vi tinh", "dvt")

@@ -1,0 +1,119 @@
+"""Indicators: the 15 summary keys, and the ratios built on them, by district and province.
+
+Each summary key is defined once (table, how it aggregates, Vietnamese label, unit). A district's
+value is null when its table was not received (missing, empty, rejected) or when any value it sums
+is missing; province totals sum the districts that have a value, and ``coverage`` counts them.
+Ratios are numerator / denominator of keys, computed after aggregation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    table: str
+    label: str                   # Vietnamese, for what people read
+    unit: str
+    column: str | None = None    # summed column
+    how: str = "sum"             # sum | count | count_true | count_setting:<setting> | distinct_residential
+
+
+SUMMARY_KEYS: tuple[Key, ...] = (
+    Key("kdc_total", "kdc", "Tổng số khu dân cư", "khu dân cư", "kdc_total"),
+    Key("kdc_registered", "kdc", "Khu dân cư đăng ký “An toàn về ANTT”", "khu dân cư", "kdc_registered"),
+    Key("kdc_meeting", "kdc", "Khu dân cư đạt chuẩn “An toàn về ANTT”", "khu dân cư", "kdc_meeting"),
+    Key("ntm_communes", "ntm", "Số xã", "xã", how="count"),
+    Key("ntm_met", "ntm", "Xã đạt chuẩn nông thôn mới", "xã", "ntm_met", how="count_true"),
+    Key("models_residential", "models", "Mô hình ở khu dân cư", "mô hình", how="count_setting:residential"),
+    Key("models_institutional", "models", "Mô hình ở cơ quan, doanh nghiệp, nhà trường", "mô hình",
+        how="count_setting:institutional"),
+    Key("communes_with_models", "models", "Xã, phường, thị trấn có mô hình ở khu dân cư", "đơn vị",
+        how="distinct_residential"),
+    Key("cameras", "models", "Camera an ninh", "mắt camera", "cameras"),
+    Key("broadcast_hours", "outreach", "Giờ phát thanh, tuyên truyền", "giờ", "broadcast_hours"),
+    Key("banners_posters", "outreach", "Băng rôn, khẩu hiệu, áp phích", "cái", "banners_posters"),
+    Key("bright_spots_upper", "bright_spots", "Điểm sáng cấp tỉnh, cấp huyện", "điểm", "bright_spots_upper"),
+    Key("bright_spots_commune", "bright_spots", "Điểm sáng cấp xã", "điểm", "bright_spots_commune"),
+    Key("core_groups", "bright_spots", "Tổ, nhóm nòng cốt, câu lạc bộ pháp luật", "tổ, nhóm", "core_groups"),
+    Key("core_group_members", "bright_spots", "Thành viên tổ, nhóm nòng cốt", "người", "core_group_members"),
+)
+KEYS = {k.name: k for k in SUMMARY_KEYS}
+
+
+@dataclass(frozen=True)
+class Ratio:
+    name: str
+    numerator: str
+    denominator: str
+    label: str
+    target_key: str | None = None   # key of the cycle's targets (data/reference/targets.json)
+
+
+RATIOS: tuple[Ratio, ...] = (
+    Ratio("kdc_meeting_share", "kdc_meeting", "kdc_total", "Tỷ lệ khu dân cư đạt chuẩn “An toàn về ANTT”",
+          "kdc_meeting_share"),
+    Ratio("kdc_registered_share", "kdc_registered", "kdc_total", "Tỷ lệ khu dân cư đăng ký", "kdc_registered_share"),
+    Ratio("ntm_share", "ntm_met", "ntm_communes", "Tỷ lệ xã đạt chuẩn nông thôn mới"),
+    Ratio("cameras_per_kdc", "cameras", "kdc_total", "Camera trên một khu dân cư"),
+    Ratio("members_per_group", "core_group_members", "core_groups", "Thành viên trên một tổ, nhóm nòng cốt"),
+)
+
+
+def _aggregate(frame: pd.DataFrame, key: Key) -> pd.Series:
+    """Per district_code; NA where any summed value is missing."""
+    g = frame.groupby("district_code", sort=True)
+    if key.how == "sum":
+        col = frame[key.column]
+        s = g[key.column].sum(min_count=0)
+        has_na = col.isna().groupby(frame["district_code"]).any()
+        return s.astype("Float64").mask(has_na)
+    if key.how == "count":
+        return g.size().astype("Float64")
+    if key.how == "count_true":
+        return g[key.column].apply(lambda s: float(s.fillna(False).astype(bool).sum())).astype("Float64")
+    if key.how.startswith("count_setting:"):
+        setting = key.how.split(":", 1)[1]
+        return (frame["setting"] == setting).groupby(frame["district_code"]).sum().astype("Float64")
+    if key.how == "distinct_residential":
+        res = frame[frame["setting"] == "residential"]
+        out = res.groupby("district_code")["commune_code"].nunique()
+        return out.reindex(frame["district_code"].unique(), fill_value=0).astype("Float64")
+    raise ValueError(key.how)
+
+
+def by_district(tables: dict[str, pd.DataFrame], completeness: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """One row per expected district (index district_code), one column per summary key (Float64, NA = null)."""
+    codes = sorted(completeness)
+    out = pd.DataFrame(index=pd.Index(codes, name="district_code"))
+    for key in SUMMARY_KEYS:
+        frame = tables.get(key.table)
+        values = _aggregate(frame, key) if frame is not None and len(frame) else pd.Series(dtype="Float64")
+        col = values.reindex(codes).astype("Float64")
+        received = pd.Series({c: completeness[c][key.table] == "received" for c in codes})
+        # A received table with no row for a key's count still counts zero.
+        col = col.where(~(col.isna() & received & (key.how != "sum")), 0.0)
+        out[key.name] = col.where(received.reindex(codes).values)
+    return out
+
+
+def totals(district_values: pd.DataFrame) -> tuple[dict, dict]:
+    """(province totals, coverage): sums of the districts with a value and how many contributed."""
+    tot = {k: (float(district_values[k].sum()) if district_values[k].notna().any() else None) for k in KEYS}
+    cov = {k: int(district_values[k].notna().sum()) for k in KEYS}
+    return tot, cov
+
+
+def ratio(values: dict | pd.DataFrame, r: Ratio):
+    """numerator / denominator of a Ratio, for a dict of totals or a frame of districts."""
+    num, den = values[r.numerator], values[r.denominator]
+    if isinstance(values, pd.DataFrame):
+        return (num / den.where(den != 0)).astype("Float64")
+    return None if num is None or not den else num / den
+
+
+RATIO = {r.name: r for r in RATIOS}

@@ -1,0 +1,280 @@
+"""Rules as data: each with a finding code (severity and message in ``antt.findings``).
+
+- Row rules judge one record; an error sets the row aside (it is not counted).
+- Table rules: communes listed twice, communes of the district absent, total rows and ratio
+  columns that disagree with the data rows, a missing table.
+- Cycle rules: resubmissions, timeliness, completeness, and comparison with the previous cycle
+  (implausible moves, a changed heading layout). Validation never raises on bad data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from . import forms, text, units
+from .cycles import FLOW_KEYS, Cycle
+from .findings import finding
+from .returns import Return, TableRead
+
+TOLERANCE = 1e-6
+RATIO_TOLERANCE = 0.0006     # a ratio written with one decimal of a percent
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A record of ``table`` fails when ``fails(record, cycle)``; the finding points at ``cell``."""
+
+    code: str
+    table: str
+    cell: str
+    fails: Callable[[dict, Cycle], bool]
+    found: str
+    expected: Callable[[dict, Cycle], object] | str | None = None
+
+
+def _has(*keys):
+    return lambda r: all(r.get(k) is not None for k in keys)
+
+
+ROW_RULES: tuple[RowRule, ...] = (
+    RowRule("kdc_meeting_gt_total", "kdc", "kdc_meeting",
+            lambda r, c: _has("kdc_meeting", "kdc_total")(r) and r["kdc_meeting"] > r["kdc_total"],
+            "kdc_meeting", "kdc_total"),
+    RowRule("kdc_registered_gt_total", "kdc", "kdc_registered",
+            lambda r, c: _has("kdc_registered", "kdc_total")(r) and r["kdc_registered"] > r["kdc_total"],
+            "kdc_registered", "kdc_total"),
+    RowRule("kdc_meeting_gt_registered", "kdc", "kdc_meeting",
+            lambda r, c: _has("kdc_meeting", "kdc_registered", "kdc_total")(r)
+            and r["kdc_registered"] < r["kdc_meeting"] <= r["kdc_total"] and r["kdc_registered"] <= r["kdc_total"],
+            "kdc_meeting", "kdc_registered"),
+    RowRule("ntm_criteria_out_of_range", "ntm", "ntm_criteria_met",
+            lambda r, c: r.get("ntm_criteria_met") is not None and r["ntm_criteria_met"] > 19,
+            "ntm_criteria_met"),
+    RowRule("ntm_met_criteria", "ntm", "ntm_met",
+            lambda r, c: r.get("ntm_met") is True and r.get("ntm_criteria_met") is not None
+            and r["ntm_criteria_met"] < 19, "ntm_criteria_met"),
+    RowRule("ntm_year_after_cycle", "ntm", "ntm_year",
+            lambda r, c: r.get("ntm_year") is not None and r["ntm_year"] > c.year,
+            "ntm_year", lambda r, c: c.year),
+    RowRule("ntm_met_no_year", "ntm", "ntm_year",
+            lambda r, c: r.get("ntm_met") is True and r.get("ntm_year") is None and "ntm_year" in r["_cells"],
+            "commune"),
+    RowRule("setting_unknown", "models", "setting",
+            lambda r, c: r.get("setting") not in forms.SETTINGS, "setting"),
+)
+
+
+def validate_return(ret: Return, cycle: Cycle, hierarchy: units.Hierarchy) -> None:
+    """Apply the row and table rules to one loaded return (in place)."""
+    if ret.status != "loaded":
+        return
+    for tid, read in ret.tables.items():
+        _row_rules(ret, read, cycle)
+        if read.empty:
+            continue
+        if forms.TABLES[tid].per_commune:
+            _duplicates(ret, read)
+            _absent(ret, read, hierarchy)
+        _totals(ret, read)
+        if tid == "kdc":
+            _ratios(ret, read)
+    for tid, table in forms.TABLES.items():
+        if tid not in ret.tables:
+            ret.add("table_missing", table=table.title)
+
+
+def _row_rules(ret: Return, read: TableRead, cycle: Cycle) -> None:
+    kept = []
+    for rec in read.records:
+        trusted = True
+        for rule in ROW_RULES:
+            if rule.table != read.table or not rule.fails(rec, cycle):
+                continue
+            expected = rule.expected(rec, cycle) if callable(rule.expected) else rec.get(rule.expected) if rule.expected else None
+            f = finding(rule.code, ret.file, read.sheet, rec["_cells"].get(rule.cell), rec["row"],
+                        found=_show(rec.get(rule.found)), expected=_show(expected))
+            ret.findings.append(f)
+            trusted = trusted and f.severity != "error"
+        if trusted:
+            kept.append(rec)
+        else:
+            read.account["data"] -= 1
+            read.account["set_aside"] += 1
+            read.set_aside.append(rec)
+    read.records = kept
+
+
+def _show(v) -> str:
+    if isinstance(v, bool):
+        return "có" if v else "không"
+    if isinstance(v, (int, float)):
+        return text.format_number(v, 0 if float(v).is_integer() else 1)
+    return "" if v is None else str(v)
+
+
+def _duplicates(ret: Return, read: TableRead) -> None:
+    """A commune listed twice in one table: every one of its rows is set aside."""
+    rows = defaultdict(list)
+    for rec in read.records:
+        rows[rec["commune_code"]].append(rec)
+    dup = {code: recs for code, recs in rows.items() if len(recs) > 1}
+    if not dup:
+        return
+    for code, recs in dup.items():
+        first = recs[0]
+        ret.add("commune_duplicate", read.sheet, first["_cells"].get("commune"), first["row"],
+                table=forms.TABLES[read.table].label, found=first["commune"], count=len(recs),
+                rows=", ".join(str(r["row"]) for r in recs))
+        read.account["data"] -= len(recs)
+        read.account["set_aside"] += len(recs)
+        read.set_aside += recs
+    read.records = [r for r in read.records if r["commune_code"] not in dup]
+
+
+def _absent(ret: Return, read: TableRead, hierarchy: units.Hierarchy) -> None:
+    table = forms.TABLES[read.table]
+    seen = {r["commune_code"] for r in read.records} | read.seen
+    for unit in hierarchy.communes(ret.district.code):
+        if table.only_xa and unit.kind != "Xã":
+            continue
+        if unit.code not in seen:
+            ret.add("commune_absent", read.sheet, table=table.label, found=unit.name)
+
+
+def _totals(ret: Return, read: TableRead) -> None:
+    """Total rows against the sum of the data rows read (layout B subtotals against their commune)."""
+    table = forms.TABLES[read.table]
+    fields = [f for f in table.value_fields if any(f in t for t in read.totals)]
+    if read.layout == "B":
+        by_code = {r["commune_code"]: r for r in read.records}
+        for t in read.totals:
+            recs = [by_code[t["commune_code"]]] if t.get("commune_code") in by_code else list(by_code.values())
+            if t.get("commune_code") and t["commune_code"] not in by_code:
+                continue
+            for f, key in (("registered", "kdc_registered"), ("meeting", "kdc_meeting")):
+                expected = sum(r[key] for r in recs)
+                if t.get(f) is not None and abs(t[f] - expected) > TOLERANCE:
+                    ret.add("total_mismatch", read.sheet, t["_cells"][f], t["row"],
+                            field=key, found=_show(t[f]), expected=_show(expected))
+        return
+    for t in read.totals:
+        for f in fields:
+            if t.get(f) is None or isinstance(t[f], bool):
+                continue
+            values = [r.get(f) for r in read.records + read.set_aside]
+            expected = sum(v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
+            if abs(t[f] - expected) > TOLERANCE:
+                label = next(x.heading for lay in table.layouts for x in lay.fields if x.name == f)
+                ret.add("total_mismatch", read.sheet, t["_cells"][f], t["row"],
+                        field=label, found=_show(t[f]), expected=_show(expected))
+
+
+def _ratios(ret: Return, read: TableRead) -> None:
+    """A ratio column restates kdc_meeting / kdc_total: it must agree."""
+    for rec in read.records:
+        ratio, total, meeting = rec.get("ratio"), rec.get("kdc_total"), rec.get("kdc_meeting")
+        if ratio is None or not total or meeting is None:
+            continue
+        expected = meeting / total
+        if abs(ratio - expected) > RATIO_TOLERANCE:
+            ret.add("ratio_mismatch", read.sheet, rec["_cells"].get("ratio"), rec["row"], field="Tỷ lệ đạt chuẩn",
+                    found=text.format_percent(ratio), expected=text.format_percent(expected))
+
+
+# ---------------------------------------------------------------------------------------------
+# cycle rules
+
+def supersede(returns: list[Return]) -> dict[str, str]:
+    """Resubmissions: per district the latest report date wins (then the file name); returns
+    {superseded file: winning file} and adds an info finding to each superseded return."""
+    out: dict[str, str] = {}
+    by_district = defaultdict(list)
+    for ret in returns:
+        if ret.status == "loaded":
+            by_district[ret.district.code].append(ret)
+    for rets in by_district.values():
+        rets.sort(key=lambda r: (r.report_date or date.min, r.file), reverse=True)
+        winner = rets[0]
+        for ret in rets[1:]:
+            out[ret.file] = winner.file
+            if ret.sha256 == winner.sha256:
+                ret.add("file_duplicate", winner=winner.file)
+                continue
+            when = f"ngày {ret.report_date:%d/%m/%Y}" if ret.report_date else "không ghi ngày"
+            reason = (f"báo cáo ngày {winner.report_date:%d/%m/%Y} mới hơn báo cáo {when}"
+                      if winner.report_date and winner.report_date != ret.report_date
+                      else "cùng ngày báo cáo; chọn theo tên tệp")
+            ret.add("file_superseded", winner=winner.file, reason=reason)
+    return out
+
+
+def timeliness(ret: Return, cycle: Cycle) -> None:
+    if ret.report_date and ret.report_date > cycle.deadline:
+        ret.add("report_late", found=f"{ret.report_date:%d/%m/%Y}", expected=f"{cycle.deadline:%d/%m/%Y}")
+
+
+COMPLETENESS = ("received", "empty", "missing", "rejected")
+
+
+def completeness(returns: list[Return], districts: list[units.Unit],
+                 rejected_districts: set[str]) -> dict[str, dict[str, str]]:
+    """District code -> {table id: received | empty | missing | rejected}; rows for every expected district."""
+    out = {}
+    loaded = {r.district.code: r for r in returns if r.status == "loaded"}
+    for d in districts:
+        ret = loaded.get(d.code)
+        row = {}
+        for tid in forms.TABLES:
+            if ret is None:
+                row[tid] = "rejected" if d.code in rejected_districts else "missing"
+            elif tid not in ret.tables:
+                row[tid] = "missing"
+            else:
+                row[tid] = "empty" if ret.tables[tid].empty else "received"
+        out[d.code] = row
+    return out
+
+
+def reporting_rates(matrix: dict[str, dict[str, str]]) -> dict[str, float]:
+    """Per table: received / expected districts (never above 1)."""
+    n = len(matrix)
+    return {tid: (sum(row[tid] == "received" for row in matrix.values()) / n if n else 0.0) for tid in forms.TABLES}
+
+
+def compare_with_previous(values: dict[str, dict], prev: dict[str, dict], prev_same_kind: dict[str, dict],
+                          previous_ids: tuple[str | None, str | None], files: dict[str, str]) -> list:
+    """Implausible moves per district: a count falling by more than a third; KDC total moving over 5 %.
+
+    ``values``/``prev`` map district code -> {key: value}; stocks compare with the cycle just before,
+    flows with the previous cycle of the same kind. ``files`` gives each district's file.
+    """
+    out = []
+    for code, now in values.items():
+        for key, v in now.items():
+            ref, ref_id = (prev_same_kind, previous_ids[1]) if key in FLOW_KEYS else (prev, previous_ids[0])
+            old = ref.get(code, {}).get(key)
+            if v is None or old is None or not old:
+                continue
+            if key == "kdc_total":
+                if abs(v - old) / old > 0.05:
+                    out.append(finding("outlier_kdc_change", files.get(code), found=_show(v), expected=_show(old),
+                                       previous=ref_id))
+            elif v < old * (2 / 3):
+                out.append(finding("outlier_drop", files.get(code), field=key, found=_show(v), expected=_show(old),
+                                   previous=ref_id))
+    return out
+
+
+def layout_changes(now: dict[str, dict[str, str]], before: dict[str, dict[str, str]], files: dict[str, str]) -> list:
+    """Per district and table, a heading layout that differs from the previous return's."""
+    out = []
+    for code, sigs in now.items():
+        for tid, sig in sigs.items():
+            old = before.get(code, {}).get(tid)
+            if old and old != sig:
+                out.append(finding("layout_changed", files.get(code), table=forms.TABLES[tid].label,
+                                   detail=f"trước: {old.split('|', 2)[2]}; nay: {sig.split('|', 2)[2]}"))
+    return out

@@ -1,0 +1,2340 @@
+"""Any supported workbook file -> a grid of cells.  Every format and safety concern ends here.
+
+``read_workbook(path)`` returns a :class:`Workbook` (one :class:`Sheet` per worksheet) or raises
+:class:`WorkbookError` -- never anything else.  Values come from python-calamine everywhere; this
+module pays for its own parsing only where calamine cannot be trusted or says nothing.
+
+Format (decided by the bytes, never the file name)
+    * zip holding ``xl/workbook.xml`` -> ``xlsx``, or ``xlsm`` when it holds ``xl/vbaProject.bin`` or
+      ``[Content_Types].xml`` says *macroEnabled*.  Macros are never run (calamine cannot run them).
+    * zip whose ``mimetype`` is ``application/vnd.oasis.opendocument.spreadsheet`` -> ``ods``.
+    * OLE2/CFB (``D0 CF 11 E0 A1 B1 1A E1``) holding a ``Workbook``/``Book`` stream -> ``xls``.
+      A CFB holding an ``EncryptionInfo``/``EncryptedPackage`` stream is an Excel 2007+ file with an
+      open password -> ``file_encrypted`` (found by parsing the CFB directory, not by searching bytes);
+      an .xls with a FILEPASS record (any kind, XOR included) -> ``file_encrypted``.
+    * zero bytes -> ``file_empty``; text (CSV, HTML), other zips and OLE files, anything else ->
+      ``file_not_workbook``; a zip without its central directory (cut short) -> ``file_unreadable``.
+
+Safety, before any parser sees the bytes (codes in brackets)
+    * file size (file_too_large); the whole file is read once into memory and both this module and
+      calamine parse that same buffer (no second read of a file that may change meanwhile).
+    * zip: number of members (hostile above 10,000), duplicate member names (hostile), per-member
+      compression ratio (hostile, members above 1 MB only), per-member and total declared
+      uncompressed size (too_large) -- all from the central directory, nothing decompressed.
+    * every XML part that calamine or this module reads (workbook, its rels, shared strings, styles,
+      content types, each worksheet; content.xml/styles.xml/manifest for .ods) is inflated with a
+      cap of its declared size + 1: a part that inflates to more than it declares is hostile (lying
+      header); any ``<!DOCTYPE``/``<!ENTITY`` (in fact any ``<!`` markup other than a comment or
+      CDATA) is hostile ("billion laughs").  XML this module parses itself goes through regular
+      expressions that cannot expand entities, or defusedxml.
+    * calamine turns every sheet into a *dense* rectangle before it can be asked for its size: a
+      sheet with one value in A1 and one in XFD1048576 makes it allocate 550 GB and abort the
+      process (measured), 100,000 x 700 takes 2.1 GB.  So the extent of the valued cells is found
+      before calamine loads a sheet: .xlsx by a single regular-expression pass over the sheet XML
+      (an exact streaming parse when the cheap pass sees a reference past the limits, cells without
+      an ``r`` attribute, or namespace prefixes), .ods by a streaming parse of content.xml that
+      counts ``number-rows/columns-repeated``, .xls by walking the BIFF records (plus the CFB
+      structure and the DIMENSIONS and SST counts calamine preallocates from).  A valued cell past
+      ``max_rows``/``max_cols`` -> file_too_large; so is a workbook whose sheets together exceed
+      ``max_rows * max_cols`` cells (calamine loads .xls/.ods sheets all at once).  A cell longer
+      than ``max_cell_chars`` -> file_too_large.  MemoryError -> file_too_large; every other
+      exception (pyo3's PanicException included) -> file_unreadable.
+
+Sheets
+    * worksheets only, in workbook order; chart, macro and dialog sheets are left out.  Hidden and
+      very hidden sheets are kept with ``hidden=True`` (calamine's ``sheets_metadata``).
+    * ``rows[r][c]`` is the real sheet cell (r, c), 0-based from A1 (calamine is asked not to skip
+      the empty area before the data).  Every row has the same length (last used column + 1); rows
+      after the last non-empty row are dropped; an empty sheet has ``rows == []``.  Values: None for
+      empty (never ""), str as stored (not normalised), int for whole numbers, float, bool,
+      datetime/date/time/timedelta as calamine returns them.  A cell holding a cached Excel error
+      (``#DIV/0!``, ``#REF!`` ...) -- which calamine returns as "" -- holds the error text as str
+      (.xlsx ``t="e"``, .xls BOOLERR/FORMULA error results, .ods ``calcext:value-type="error"``), so
+      it never reads as a blank.
+    * ``merged``: calamine's ``merged_cell_ranges`` for .xlsx/.xlsm/.xls; for .ods from
+      ``table:number-columns/rows-spanned`` in content.xml.  Ranges are clipped to the limits.
+    * ``formulas``: cells whose formula has no cached value -> formula text ("=SUM(C8:C14)").
+      .xlsx: ``<f>`` with no ``<v>`` (or an empty ``<v>`` unless ``t="str"``), shared formulas
+      translated from their master.  .ods: ``table:formula`` without ``office:value-type``.  .xls:
+      FORMULA records whose result is the "empty" kind (what xlwt always writes; calamine reads
+      it as blank), the formula text decoded from its parsed tokens (refs, areas, numbers, strings,
+      operators, SUM/IF/ROUND/ABS/MIN/MAX/AVERAGE/COUNT/INT/AND/OR/NOT...; anything else decodes as
+      "=?" and stays unevaluated).  Excel also writes that "empty" kind for a formula whose result
+      is the empty string; such a formula is re-evaluated, which gives the same empty cell.
+    * each such formula is evaluated on the grid when it is simple: + - * / ^ & % comparisons,
+      parentheses, SUM/AVERAGE/MIN/MAX/COUNT/COUNTA of cells, ranges and numbers (text, bools and
+      empty cells in a range are ignored like Excel does), ROUND/ROUNDUP/ROUNDDOWN/INT/ABS,
+      IF/IFERROR/AND/OR/NOT, references to other unevaluated formulas (dependency order, cycle
+      guard).  Other sheets, names, VLOOKUP & co., division by zero, text in arithmetic -> the cell
+      stays None and goes to ``unevaluated`` (a subset of ``formulas``' keys).
+    * ``fonts``: filled only when the workbook looks like legacy Vietnamese text (TCVN3/VNI read as
+      Latin-1): some text cell holds a character such text produces and real Vietnamese never uses
+      (§ µ ¸ ¹ ¶ · ª º » ¼ ½ ¾ Æ Ç Ë Î Ï Ð Ñ Ö × Ø Û Ü Þ ß æ ç ë î ï ð ñ ö ÷ ø û ü þ ¡ ¢ £ ¤ ¥ ¦ ¨ © « ¬
+      soft hyphen ®) and no letter only Unicode Vietnamese has (ă đ ĩ ũ ơ ư, U+1EA0-U+1EF9).  The
+      letters à á â ã è é ê ì í ò ó ô õ ù ú ý are left out of the trigger on purpose ("Bình" must not
+      trigger).  Then every text cell of every sheet gets its font name: .xlsx from styles.xml
+      (cellXfs -> fonts) and the cell's ``s``, or the first font of a rich shared string; .xls from
+      the FONT/XF records and the cell's XF index (no xlrd needed); .ods from the cell's style (or
+      the row/column default cell style) followed through parent styles to ``style:font-name`` and
+      the font-face's family -- best effort (text spans with their own style are not followed).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import io
+import itertools
+import math
+import posixpath
+import re
+import struct
+import zlib
+import zipfile
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+__all__ = [
+    "LEGACY_FONT_PREFIXES",
+    "Limits",
+    "Sheet",
+    "Workbook",
+    "WorkbookError",
+    "cell_ref",
+    "read_workbook",
+]
+
+LEGACY_FONT_PREFIXES = (".vn", "vni")
+
+ERROR_CODES = (
+    "file_empty",
+    "file_unreadable",
+    "file_not_workbook",
+    "file_encrypted",
+    "file_too_large",
+    "file_hostile",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public types
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Sheet:
+    name: str
+    hidden: bool
+    rows: list[list] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    fonts: dict[tuple[int, int], str] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    unevaluated: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class Workbook:
+    path: Path
+    format: str
+    sheets: list[Sheet]
+
+
+class WorkbookError(Exception):
+    """The file cannot be read as a workbook.  ``code`` is one of ERROR_CODES, ``detail`` says why
+    in Vietnamese."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (self.code, self.detail))
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * 2**20
+    max_part_bytes: int = 100 * 2**20
+    max_total_bytes: int = 300 * 2**20
+    max_ratio: int = 200
+    max_rows: int = 20_000
+    max_cols: int = 200
+    max_cell_chars: int = 32_767
+
+
+def cell_ref(row: int, col: int) -> str:
+    """0-based (row, col) -> "A1"-style reference: cell_ref(12, 5) == "F13"."""
+    return _col_letters(col) + str(row + 1)
+
+
+def _col_letters(col: int) -> str:
+    n = col + 1
+    out = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _col_index(letters: bytes | str) -> int:
+    n = 0
+    for ch in letters.upper() if isinstance(letters, str) else letters.decode("ascii").upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------
+_ZIP_SIG = b"PK\x03\x04"
+_OLE_SIG = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAX_ZIP_MEMBERS = 10_000
+_RATIO_MIN_BYTES = 2**20
+_MB = 2**20
+
+
+def read_workbook(path: Path, limits: Limits = Limits()) -> Workbook:
+    """Read a workbook file into sheets of cells.  Raises WorkbookError only."""
+    path = Path(path)
+    try:
+        return _read(path, limits)
+    except WorkbookError:
+        raise
+    except MemoryError:
+        raise WorkbookError("file_too_large", "không đủ bộ nhớ để đọc tệp") from None
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - pyo3 PanicException derives from BaseException
+        raise WorkbookError(
+            "file_unreadable", f"không đọc được tệp ({type(exc).__name__}: {_short(exc)})"
+        ) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).replace("\n", " ").strip()
+    return text[:200] if text else "lỗi không rõ"
+
+
+def _read(path: Path, limits: Limits) -> Workbook:
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise WorkbookError("file_unreadable", "không phải là tệp thông thường")
+    except OSError as exc:
+        raise WorkbookError("file_unreadable", f"không mở được tệp ({exc.strerror or exc})") from None
+    if size == 0:
+        raise WorkbookError("file_empty", "tệp rỗng (0 byte)")
+    if size > limits.max_file_bytes:
+        raise WorkbookError(
+            "file_too_large",
+            f"tệp {size / _MB:.1f} MB vượt giới hạn {limits.max_file_bytes / _MB:g} MB",
+        )
+    try:
+        with open(path, "rb") as fh:  # read-only; the file is never modified
+            data = fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise WorkbookError("file_unreadable", f"không đọc được tệp ({exc.strerror or exc})") from None
+    if not data:
+        raise WorkbookError("file_empty", "tệp rỗng (0 byte)")
+    if len(data) > limits.max_file_bytes:
+        raise WorkbookError("file_too_large", f"tệp vượt giới hạn {limits.max_file_bytes / _MB:g} MB")
+    if data.startswith(_ZIP_SIG):
+        return _read_zip(path, data, limits)
+    if data.startswith(_OLE_SIG):
+        return _read_xls(path, data, limits)
+    if data.startswith(b"PK\x05\x06"):
+        raise WorkbookError("file_not_workbook", "tệp nén rỗng, không chứa bảng tính")
+    raise WorkbookError("file_not_workbook", _not_workbook_detail(data))
+
+
+def _not_workbook_detail(data: bytes) -> str:
+    head = data[:4096]
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return "không phải tệp bảng tính: nội dung là HTML/XML (có thể là tệp đổi tên đuôi)"
+    if head.startswith(b"{\\rtf"):
+        return "không phải tệp bảng tính: nội dung là RTF"
+    if head.startswith(b"%PDF"):
+        return "không phải tệp bảng tính: nội dung là PDF"
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            return "không phải tệp bảng tính: nội dung là văn bản (CSV/TXT, có thể đổi tên đuôi)"
+        except UnicodeDecodeError:
+            pass
+    return "không phải tệp bảng tính (.xlsx, .xlsm, .xls, .ods): chữ ký tệp không nhận ra"
+
+
+# ---------------------------------------------------------------------------------------------
+# Zip containers
+# ---------------------------------------------------------------------------------------------
+class _Member:
+    __slots__ = ("filename", "flag_bits", "compress_type", "compress_size", "file_size", "header_offset")
+
+    def __init__(self, filename, flag_bits, compress_type, compress_size, file_size, header_offset):
+        self.filename = filename
+        self.flag_bits = flag_bits
+        self.compress_type = compress_type
+        self.compress_size = compress_size
+        self.file_size = file_size
+        self.header_offset = header_offset
+
+
+_CD_ENTRY = struct.Struct("<4s4x2H8x2L5H4xL")  # central directory file header (46 bytes)
+
+
+class _Zip:
+    """The central directory of a zip held in memory, checked before anything is inflated."""
+
+    def __init__(self, data: bytes, limits: Limits):
+        self.data = data
+        self.limits = limits
+        entries = self._fast_directory()
+        if entries is None:
+            entries = self._zipfile_directory()
+        if len(entries) > _MAX_ZIP_MEMBERS:
+            raise WorkbookError("file_hostile", f"tệp nén có {len(entries)} phần, quá nhiều")
+        members: dict[str, _Member] = {}
+        total = 0
+        for zi in entries:
+            key = zi.filename.replace("\\", "/").lower()
+            if key in members:
+                raise WorkbookError("file_hostile", f"tên phần trùng lặp trong tệp nén: {zi.filename}")
+            members[key] = zi
+            if zi.flag_bits & 0x1:
+                raise WorkbookError("file_encrypted", "tệp nén có phần được mã hóa bằng mật khẩu")
+            fsize, csize = zi.file_size, zi.compress_size
+            if fsize > _RATIO_MIN_BYTES and fsize > limits.max_ratio * max(csize, 1):
+                ratio = fsize // max(csize, 1)
+                raise WorkbookError(
+                    "file_hostile",
+                    f"tỷ lệ nén 1:{ratio} vượt giới hạn 1:{limits.max_ratio} ({zi.filename})",
+                )
+            if fsize > limits.max_part_bytes:
+                raise WorkbookError(
+                    "file_too_large",
+                    f"phần {zi.filename} giải nén {fsize / _MB:.0f} MB vượt giới hạn "
+                    f"{limits.max_part_bytes / _MB:g} MB",
+                )
+            total += fsize
+        if total > limits.max_total_bytes:
+            raise WorkbookError(
+                "file_too_large",
+                f"tổng dung lượng giải nén {total / _MB:.0f} MB vượt giới hạn "
+                f"{limits.max_total_bytes / _MB:g} MB",
+            )
+        self.members = members
+
+    def _fast_directory(self) -> list[_Member] | None:
+        """Parse the end record and central directory directly (the common case); None when the
+        archive needs zipfile's general handling (zip64, leading data, odd layout)."""
+        data = self.data
+        tail_start = max(0, len(data) - (22 + 65535))
+        pos = data.rfind(b"PK\x05\x06", tail_start)
+        if pos < 0 or len(data) - pos < 22:
+            raise WorkbookError("file_unreadable", "tệp nén bị cắt cụt (không có thư mục trung tâm)")
+        disk_entries, entries, cd_size, cd_offset = struct.unpack_from("<HHII", data, pos + 8)
+        if entries != 0xFFFF and entries > _MAX_ZIP_MEMBERS:
+            raise WorkbookError("file_hostile", f"tệp nén có {entries} phần, quá nhiều")
+        if cd_size != 0xFFFFFFFF and cd_size > _MAX_ZIP_MEMBERS * 400:
+            raise WorkbookError("file_hostile", "thư mục trung tâm của tệp nén quá lớn")
+        if 0xFFFF in (disk_entries, entries) or 0xFFFFFFFF in (cd_size, cd_offset):
+            return None
+        if cd_offset + cd_size != pos:
+            return None
+        out = []
+        off = cd_offset
+        unpack = _CD_ENTRY.unpack_from
+        for _ in range(entries):
+            if off + 46 > pos:
+                return None
+            sig, flags, method, csize, usize, fnl, exl, cml, _disk, _iattr, hoff = unpack(data, off)
+            if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, hoff):
+                return None
+            raw = data[off + 46 : off + 46 + fnl]
+            name = raw.decode("utf-8", "replace") if flags & 0x800 else raw.decode("cp437")
+            out.append(_Member(name, flags, method, csize, usize, hoff))
+            off += 46 + fnl + exl + cml
+        if off != pos:
+            return None
+        return out
+
+    def _zipfile_directory(self) -> list[_Member]:
+        try:
+            infos = zipfile.ZipFile(io.BytesIO(self.data)).infolist()
+        except zipfile.BadZipFile:
+            raise WorkbookError("file_unreadable", "tệp nén bị cắt cụt hoặc hỏng") from None
+        except (ValueError, OSError, EOFError, struct.error, NotImplementedError, IndexError) as exc:
+            raise WorkbookError("file_unreadable", f"tệp nén hỏng ({_short(exc)})") from None
+        return [
+            _Member(zi.filename, zi.flag_bits, zi.compress_type, zi.compress_size, zi.file_size, zi.header_offset)
+            for zi in infos
+        ]
+
+    def has(self, name: str) -> bool:
+        return name in self.members
+
+    def read(self, name: str, check_xml: bool = True) -> bytes:
+        """Inflate one member (lower-case name) with a cap of its declared size + 1 byte."""
+        zi = self.members[name]
+        data = self.data
+        off = zi.header_offset
+        if off < 0 or off + 30 > len(data) or data[off : off + 4] != _ZIP_SIG:
+            raise WorkbookError("file_unreadable", f"tệp nén hỏng (phần {zi.filename})")
+        fnl, exl = struct.unpack_from("<HH", data, off + 26)
+        start = off + 30 + fnl + exl
+        comp = data[start : start + zi.compress_size]
+        declared = zi.file_size
+        if zi.compress_type == zipfile.ZIP_STORED:
+            out = comp
+        elif zi.compress_type == zipfile.ZIP_DEFLATED:
+            try:
+                out = zlib.decompressobj(-15).decompress(comp, declared + 1)
+            except zlib.error:
+                raise WorkbookError("file_unreadable", f"tệp nén hỏng (phần {zi.filename})") from None
+        else:
+            raise WorkbookError(
+                "file_unreadable", f"phương pháp nén {zi.compress_type} không được hỗ trợ ({zi.filename})"
+            )
+        if len(out) > declared:
+            raise WorkbookError(
+                "file_hostile",
+                f"phần {zi.filename} giải nén ra nhiều hơn kích thước khai báo ({declared} byte)",
+            )
+        if len(out) < declared:
+            raise WorkbookError("file_unreadable", f"phần {zi.filename} bị cắt cụt")
+        if check_xml:
+            out = _check_xml(out, zi.filename)
+        return out
+
+
+def _check_xml(data: bytes, name: str) -> bytes:
+    """Refuse DTDs (entity expansion); return the part as UTF-8 bytes (UTF-16 parts re-encoded)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:2] in (b"<\x00", b"\x00<"):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise WorkbookError("file_unreadable", f"phần {name} mã hóa UTF-16 hỏng") from None
+    if b"!" not in data:  # memchr: the common case costs nothing
+        return data
+    pos = data.find(b"<!")
+    while pos >= 0:
+        if data.startswith(b"<!--", pos):
+            end = data.find(b"-->", pos + 4)
+        elif data.startswith(b"<![CDATA[", pos):
+            end = data.find(b"]]>", pos + 9)
+        else:
+            raise WorkbookError(
+                "file_hostile",
+                f"XML chứa khai báo DTD/thực thể (<!DOCTYPE/<!ENTITY) trong phần {name}",
+            )
+        if end < 0:
+            break
+        pos = data.find(b"<!", end)
+    return data
+
+
+def _read_zip(path: Path, data: bytes, limits: Limits) -> Workbook:
+    z = _Zip(data, limits)
+    if z.has("xl/workbook.xml"):
+        return _read_ooxml(path, data, z, limits)
+    if z.has("mimetype"):
+        mt = z.read("mimetype", check_xml=False).strip()
+        if mt.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return _read_ods(path, data, z, limits)
+        raise WorkbookError(
+            "file_not_workbook",
+            f"tệp OpenDocument không phải bảng tính ({mt[:60].decode('ascii', 'replace')})",
+        )
+    if z.has("xl/workbook.bin"):
+        raise WorkbookError("file_not_workbook", "định dạng .xlsb (nhị phân) không được hỗ trợ")
+    if z.has("word/document.xml"):
+        raise WorkbookError("file_not_workbook", "tệp Word (.docx), không phải bảng tính")
+    raise WorkbookError("file_not_workbook", "tệp nén không chứa bảng tính")
+
+
+def _open_calamine(data: bytes) -> CalamineWorkbook:
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+# ---------------------------------------------------------------------------------------------
+# Grid helpers shared by the formats
+# ---------------------------------------------------------------------------------------------
+_FLOAT = float
+_chain = itertools.chain.from_iterable
+
+
+def _clean(raw: list[list]) -> list[list]:
+    """calamine rows -> None for "", int for whole floats; trailing empty rows dropped."""
+    if not raw:
+        return []
+    width = len(raw[0])
+    flat = [
+        (int(v) if v.is_integer() else v) if v.__class__ is _FLOAT else (None if v == "" else v)
+        for v in _chain(raw)
+    ]
+    if len(flat) != width * len(raw):  # ragged input (never seen from calamine): row by row
+        rows = [[None if v == "" else v for v in r] for r in raw]
+        rows = [[int(v) if v.__class__ is _FLOAT and v.is_integer() else v for v in r] for r in rows]
+    else:
+        rows = [flat[i : i + width] for i in range(0, len(flat), width)]
+    while rows and rows[-1].count(None) == len(rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _set_cell(rows: list[list], r: int, c: int, value) -> None:
+    width = len(rows[0]) if rows else 0
+    if c >= width:
+        pad = c + 1 - width
+        for row in rows:
+            row.extend([None] * pad)
+        width = c + 1
+    while len(rows) <= r:
+        rows.append([None] * width)
+    rows[r][c] = value
+
+
+def _check_cell_lengths(rows: list[list], limits: Limits, sheet: str) -> None:
+    lim = limits.max_cell_chars
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v.__class__ is str and len(v) > lim:
+                raise WorkbookError(
+                    "file_too_large",
+                    f"ô {cell_ref(r, c)} của trang tính '{sheet}' dài {len(v)} ký tự, "
+                    f"vượt giới hạn {lim} ký tự",
+                )
+
+
+def _too_large_at(sheet: str, r: int, c: int, limits: Limits) -> WorkbookError:
+    if r >= limits.max_rows:
+        return WorkbookError(
+            "file_too_large",
+            f"trang tính '{sheet}' có dữ liệu ở dòng {r + 1}, vượt giới hạn {limits.max_rows} dòng",
+        )
+    return WorkbookError(
+        "file_too_large",
+        f"trang tính '{sheet}' có dữ liệu ở cột {_col_letters(c)} (cột {c + 1}), "
+        f"vượt giới hạn {limits.max_cols} cột",
+    )
+
+
+class _Budget:
+    """Cells calamine will hold densely, summed over the workbook."""
+
+    def __init__(self, limits: Limits):
+        self.left = limits.max_rows * limits.max_cols
+        self.limits = limits
+
+    def take(self, rows: int, cols: int) -> None:
+        self.left -= rows * cols
+        if self.left < 0:
+            raise WorkbookError(
+                "file_too_large",
+                f"các trang tính cộng lại vượt {self.limits.max_rows * self.limits.max_cols} ô",
+            )
+
+
+def _clip_merged(ranges, limits: Limits) -> list[tuple[int, int, int, int]]:
+    out = []
+    mr, mc = limits.max_rows - 1, limits.max_cols - 1
+    for r0, c0, r1, c1 in ranges:
+        if r0 > r1:
+            r0, r1 = r1, r0
+        if c0 > c1:
+            c0, c1 = c1, c0
+        if r0 > mr or c0 > mc or r0 < 0 or c0 < 0:
+            continue
+        out.append((r0, c0, min(r1, mr), min(c1, mc)))
+    return out
+
+
+def _is_hidden(meta) -> bool:
+    return meta.visible != SheetVisibleEnum.Visible
+
+
+# ---------------------------------------------------------------------------------------------
+# .xlsx / .xlsm
+# ---------------------------------------------------------------------------------------------
+_ATTR_RE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SHEET_EL_RE = re.compile(rb"<(?:[\w.-]+:)?sheet\s[^>]*>")
+_REL_EL_RE = re.compile(rb"<(?:[\w.-]+:)?Relationship\s[^>]*>")
+
+
+def _attrs(raw: bytes) -> dict[str, str]:
+    out = {}
+    for m in _ATTR_RE.finditer(raw):
+        key = m.group(1).decode("ascii", "replace")
+        val = m.group(2) if m.group(2) is not None else m.group(3)
+        out[key] = html.unescape(val.decode("utf-8", "replace")) if b"&" in val else val.decode(
+            "utf-8", "replace"
+        )
+    return out
+
+
+def _attr_value(rx: re.Pattern, raw: bytes) -> str | None:
+    m = rx.search(raw)
+    if m is None:
+        return None
+    val = m.group(1) if m.group(1) is not None else m.group(2)
+    text = val.decode("utf-8", "replace")
+    return html.unescape(text) if "&" in text else text
+
+
+_ID_ATTR_RE = re.compile(rb"""\sId\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_TARGET_ATTR_RE = re.compile(rb"""\sTarget\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_NAME_ATTR_RE = re.compile(rb"""\sname\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_RID_ATTR_RE = re.compile(rb"""\s(?:r|relationships):id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _calamine_sheet_path(target: str) -> str:
+    """Where calamine looks for a sheet whose relationship target is target."""
+    if target.startswith("/xl/"):
+        path = target[1:]
+    elif target.startswith("xl/"):
+        path = target
+    else:
+        path = "xl/" + target
+    return path.replace("\\", "/").lower()
+
+
+def _read_ooxml(path: Path, data: bytes, z: _Zip, limits: Limits) -> Workbook:
+    # The parts calamine reads when it opens the workbook (fixed names, case-insensitive lookup):
+    # each is inflated here first (size and DTD checks).
+    wb_xml = z.read("xl/workbook.xml")
+    rels_xml = z.read("xl/_rels/workbook.xml.rels") if z.has("xl/_rels/workbook.xml.rels") else b""
+    shared_size = 0
+    if z.has("xl/sharedstrings.xml"):
+        shared_size = len(z.read("xl/sharedstrings.xml"))
+    if z.has("xl/styles.xml"):
+        z.read("xl/styles.xml")
+    rels: dict[str, str] = {}
+    for m in _REL_EL_RE.finditer(rels_xml):
+        rid = _attr_value(_ID_ATTR_RE, m.group(0))
+        target = _attr_value(_TARGET_ATTR_RE, m.group(0))
+        if rid is not None and target is not None:
+            rels[rid] = target
+    sheet_parts: dict[str, str | None] = {}
+    sheet_order: list[str | None] = []
+    for m in _SHEET_EL_RE.finditer(wb_xml):
+        name = _attr_value(_NAME_ATTR_RE, m.group(0))
+        rid = _attr_value(_RID_ATTR_RE, m.group(0))
+        target = rels.get(rid) if rid is not None else None
+        part = _calamine_sheet_path(target) if target is not None else None
+        sheet_order.append(part)
+        if name is not None:
+            sheet_parts[name] = part
+    if z.has("xl/vbaproject.bin"):
+        fmt = "xlsm"
+    else:
+        ct = z.read("[content_types].xml", check_xml=False) if z.has("[content_types].xml") else b""
+        fmt = "xlsm" if b"macroEnabled" in ct else "xlsx"
+    shared_part, styles_part = "xl/sharedstrings.xml", "xl/styles.xml"
+
+    cwb = _open_calamine(data)
+    budget = _Budget(limits)
+    sheets: list[Sheet] = []
+    scans: list[tuple[Sheet, str, _SheetScan]] = []
+    for idx, meta in enumerate(cwb.sheets_metadata):
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        name = meta.name
+        part = sheet_parts.get(name)
+        if part is None and idx < len(sheet_order):
+            part = sheet_order[idx]
+        if part is None or not z.has(part):
+            raise WorkbookError(
+                "file_unreadable", f"không tìm thấy phần XML của trang tính '{name}' trong tệp"
+            )
+        xml = z.read(part)
+        scan = _scan_xlsx_sheet(xml, limits, name)
+        cs = cwb.get_sheet_by_index(idx)
+        end = cs.end
+        if end is not None:
+            if end[0] >= limits.max_rows or end[1] >= limits.max_cols:
+                raise _too_large_at(name, end[0], end[1], limits)
+            budget.take(end[0] + 1, end[1] + 1)
+        rows = _clean(cs.to_python(skip_empty_area=False))
+        if shared_size + len(xml) > limits.max_cell_chars:
+            _check_cell_lengths(rows, limits, name)
+        merged = cs.merged_cell_ranges or []
+        sheet = Sheet(
+            name=name,
+            hidden=_is_hidden(meta),
+            rows=rows,
+            merged=_clip_merged([(a[0], a[1], b[0], b[1]) for a, b in merged], limits) if merged else [],
+        )
+        for (r, c), err in scan.errors.items():
+            if r < limits.max_rows and c < limits.max_cols:
+                _set_cell(rows, r, c, err)
+        if scan.nocache:
+            _apply_formulas(sheet, scan.nocache, scan.errors, limits)
+        sheets.append(sheet)
+        scans.append((sheet, part, scan))
+    if _legacy_suspected(sheets):
+        _xlsx_fonts(z, scans, styles_part, shared_part, limits)
+    return Workbook(path=path, format=fmt, sheets=sheets)
+
+
+class _SheetScan:
+    __slots__ = ("max_row", "max_col", "nocache", "errors", "styles")
+
+    def __init__(self):
+        self.max_row = -1
+        self.max_col = -1
+        self.nocache: dict[tuple[int, int], str] = {}
+        self.errors: dict[tuple[int, int], str] = {}
+        self.styles: dict[tuple[int, int], tuple[int, str, str]] | None = None
+
+
+_REF_RE = re.compile(rb"\$?([A-Za-z]{1,4})\$?([0-9]{1,8})")
+_SCAN_RE_CACHE: dict[tuple[int, int], re.Pattern] = {}
+_FORMULA_TAG_RE = re.compile(rb"<f[\s>/]")
+_PREFIXED_RE = re.compile(rb":(?:c|row|f|v|is|sheetData)[\s>/]")
+_ERROR_TYPE_RE = re.compile(rb't="e"')
+
+
+def _scan_regex(limits: Limits) -> re.Pattern:
+    """Matches every cell tag that is not of the plain form <c r="A123" whose position is surely
+    inside the limits: no r attribute first, quotes other than ", lower case, $, more letters or
+    digits than the limits allow without looking (e.g. rows >= 10000 when max_rows is 20000)."""
+    safe_digits = 0  # a row number with this many digits is always inside max_rows
+    while 10 ** (safe_digits + 1) - 1 <= limits.max_rows:
+        safe_digits += 1
+    safe_letters = 0  # a column with this many letters is always inside max_cols
+    last = -1
+    while True:
+        last = (last + 1) * 26 + 25  # last 0-based column written with safe_letters + 1 letters
+        if last >= limits.max_cols:
+            break
+        safe_letters += 1
+    key = (safe_digits, safe_letters)
+    rx = _SCAN_RE_CACHE.get(key)
+    if rx is None:
+        if safe_digits >= 1 and safe_letters >= 1:
+            plain = rb'r="[A-Z]{1,%d}[0-9]{1,%d}"' % (safe_letters, safe_digits)
+        else:
+            plain = rb"(?!)"  # nothing is plain: check every reference
+        rx = re.compile(rb"<c(?:[>/\t\n\r]| (?!%s))" % plain)
+        _SCAN_RE_CACHE[key] = rx
+    return rx
+
+
+def _scan_xlsx_sheet(xml: bytes, limits: Limits, name: str) -> _SheetScan:
+    """Cheap pass: cell tags outside the plain form are looked at one by one (an exact streaming
+    parse takes over when one lies past the limits or has no r); formulas and cached errors are
+    located with their own literal searches."""
+    if _PREFIXED_RE.search(xml) is not None:  # namespace-prefixed cells: the regexes below miss them
+        return _scan_xlsx_sheet_exact(xml, limits, name)
+    scan = _SheetScan()
+    error_at: list[int] = []
+    for m in _scan_regex(limits).finditer(xml):
+        ref = _PLAIN_REF_RE.match(xml, m.start())
+        if ref is None:
+            return _scan_xlsx_sheet_exact(xml, limits, name)
+        r, c = _ref_pos(ref)
+        if r >= limits.max_rows or c >= limits.max_cols:
+            return _scan_xlsx_sheet_exact(xml, limits, name)
+    if b"t=\"e\"" in xml:
+        for m in _ERROR_TYPE_RE.finditer(xml):
+            start = _cell_start_before(xml, m.start())
+            if start >= 0 and xml.find(b">", start) > m.start():
+                error_at.append(start)
+    for start in error_at:
+        cell = _cell_from(xml, start)
+        if cell is not None:
+            head, body = cell
+            ref = _REF_RE.search(head)
+            v = _V_RE.search(body)
+            if ref and v and v.group(1):
+                scan.errors[_ref_pos(ref)] = html.unescape(v.group(1).decode("utf-8", "replace"))
+    fm = _FORMULA_TAG_RE.search(xml)
+    if fm is not None:
+        cells = []
+        for m in _FORMULA_TAG_RE.finditer(xml, fm.start()):
+            pos = m.start()
+            start = _cell_start_before(xml, pos)
+            cell = _cell_from(xml, start) if start >= 0 else None
+            if cell is None or start + len(cell[0]) > pos:
+                continue
+            head, body = cell
+            ref = _REF_RE.search(head)
+            if ref is None:
+                continue
+            cells.append((_ref_pos(ref), _attrs(head), body))
+        _collect_formulas(scan, cells)
+    return scan
+
+
+_PLAIN_REF_RE = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,8})"')
+_ERR_ATTR_RE = re.compile(rb"""\st\s*=\s*["']e["']""")
+_WS = (32, 9, 10, 13)
+
+
+def _cell_start_before(xml: bytes, pos: int) -> int:
+    start = xml.rfind(b"<c", 0, pos)
+    while start >= 0 and (start + 2 >= len(xml) or xml[start + 2] not in _WS):
+        start = xml.rfind(b"<c", 0, start)
+    return start
+
+
+def _ref_pos(m: re.Match) -> tuple[int, int]:
+    return int(m.group(2)) - 1, _col_index(m.group(1))
+
+
+_V_RE = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(.*?)</v>)", re.S)
+_F_RE = re.compile(rb"<f(\s[^>]*?)?(?:/>|>(.*?)</f>)", re.S)
+
+
+def _cell_from(xml: bytes, start: int) -> tuple[bytes, bytes] | None:
+    """The <c ...> head (without '>') and the body of the cell starting at start."""
+    head_end = xml.find(b">", start)
+    if head_end < 0 or xml[head_end - 1] == 47:  # "/>": no body
+        return None
+    end = xml.find(b"</c>", head_end)
+    if end < 0:
+        return None
+    return xml[start:head_end], xml[head_end + 1 : end]
+
+
+def _collect_formulas(scan: _SheetScan, cells) -> None:
+    """cells: ((r, c), attrs of <c>, body bytes).  Fill scan.nocache with formulas lacking a value."""
+    masters: dict[str, tuple[int, int, str]] = {}
+    pending = []
+    for pos, attrs, body in cells:
+        fm = _F_RE.search(body)
+        if fm is None:
+            continue
+        fattrs = _attrs(fm.group(1) or b"")
+        text = fm.group(2)
+        text = html.unescape(text.decode("utf-8", "replace")) if text else ""
+        ftype = fattrs.get("t", "normal")
+        if ftype == "shared" and text and "si" in fattrs:
+            masters[fattrs["si"]] = (pos[0], pos[1], text)
+        vm = _V_RE.search(body)
+        has_value = vm is not None and (bool(vm.group(1)) or attrs.get("t") == "str")
+        if attrs.get("t") == "inlineStr" and b"<is" in body:
+            has_value = True
+        if not has_value:
+            pending.append((pos, ftype, fattrs.get("si"), text))
+    for pos, ftype, si, text in pending:
+        if not text and ftype == "shared" and si in masters:
+            r0, c0, mtext = masters[si]
+            text = _shift_formula(mtext, pos[0] - r0, pos[1] - c0)
+        scan.nocache[pos] = "=" + text if text else "=?"
+
+
+def _scan_xlsx_sheet_exact(xml: bytes, limits: Limits, name: str, want_styles: bool = False) -> _SheetScan:
+    """Streaming parse (defusedxml): exact positions as calamine computes them, early exit when a
+    valued cell lies past the limits."""
+    from defusedxml.ElementTree import iterparse
+
+    scan = _SheetScan()
+    if want_styles:
+        scan.styles = {}
+    cells = []
+    row = -1
+    col = -1
+    max_r = max_c = -1
+    sheet_data = None
+    try:
+        for event, el in iterparse(io.BytesIO(xml), events=("start", "end"), forbid_dtd=True):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "row":
+                    r_attr = el.get("r")
+                    row = int(r_attr) - 1 if r_attr and r_attr.isdigit() else row + 1
+                    col = -1
+                elif tag == "sheetData":
+                    sheet_data = el
+                continue
+            if tag == "c":
+                ref = el.get("r")
+                m = _REF_RE.fullmatch(ref.encode("ascii", "replace")) if ref else None
+                if m is not None:
+                    r, col = _ref_pos(m)
+                else:
+                    col += 1
+                    r = row
+                row = r
+                v = f = is_ = None
+                for child in el:
+                    ctag = child.tag.rsplit("}", 1)[-1]
+                    if ctag == "v":
+                        v = child
+                    elif ctag == "f":
+                        f = child
+                    elif ctag == "is":
+                        is_ = child
+                if v is not None or f is not None or is_ is not None:
+                    if r >= limits.max_rows or col >= limits.max_cols:
+                        raise _too_large_at(name, r, col, limits)
+                    if r > max_r:
+                        max_r = r
+                    if col > max_c:
+                        max_c = col
+                t = el.get("t", "n")
+                if t == "e" and v is not None and v.text:
+                    scan.errors[(r, col)] = v.text
+                if f is not None:
+                    fa = {k.rsplit("}", 1)[-1]: val for k, val in f.attrib.items()}
+                    body = _rebuild_cell_body(f, v, fa)
+                    cells.append(((r, col), {"t": t}, body))
+                if want_styles and t in ("s", "inlineStr", "str"):
+                    scan.styles[(r, col)] = (int(el.get("s", "0") or 0), t, v.text if v is not None else "")
+                el.clear()
+            elif tag == "row":
+                el.clear()
+                if sheet_data is not None:
+                    sheet_data.clear()
+    except WorkbookError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - malformed XML: calamine would refuse it too
+        raise WorkbookError("file_unreadable", f"XML của trang tính '{name}' hỏng ({_short(exc)})") from None
+    scan.max_row, scan.max_col = max_r, max_c
+    _collect_formulas(scan, cells)
+    return scan
+
+
+def _rebuild_cell_body(f, v, fattrs: dict) -> bytes:
+    """A minimal cell body for _collect_formulas from parsed elements."""
+    attrs = "".join(f' {k}="{html.escape(str(val))}"' for k, val in fattrs.items())
+    body = f"<f{attrs}>{html.escape(f.text or '', quote=False)}</f>"
+    if v is not None:
+        body += f"<v>{html.escape(v.text or '', quote=False)}</v>"
+    return body.encode("utf-8")
+
+
+# --- fonts (.xlsx) ---------------------------------------------------------------------------
+_FONT_BLOCK_RE = re.compile(rb"<(?:[\w.-]+:)?fonts\b[^>]*>(.*?)</(?:[\w.-]+:)?fonts>", re.S)
+_FONT_RE = re.compile(rb"<(?:[\w.-]+:)?font\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?font>)", re.S)
+_NAME_RE = re.compile(rb"<(?:[\w.-]+:)?(?:name|rFont)\s[^>]*?val\s*=\s*[\"']([^\"']*)[\"']")
+_XFS_BLOCK_RE = re.compile(rb"<(?:[\w.-]+:)?cellXfs\b[^>]*>(.*?)</(?:[\w.-]+:)?cellXfs>", re.S)
+_XF_RE = re.compile(rb"<(?:[\w.-]+:)?xf\s([^>]*)>")
+_SI_RE = re.compile(rb"<(?:[\w.-]+:)?si\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?si>)", re.S)
+_RUN_RE = re.compile(rb"<(?:[\w.-]+:)?r\b[^>]*>(.*?)</(?:[\w.-]+:)?r>", re.S)
+_T_RE = re.compile(rb"<(?:[\w.-]+:)?t\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?t>)", re.S)
+_CELL_HEAD_RE = re.compile(rb"<c\s([^>]*?)/?>")
+
+
+def _xlsx_fonts(z: _Zip, scans, styles_part: str, shared_part: str, limits: Limits) -> None:
+    fonts: list[str | None] = []
+    xf_font: list[int] = []
+    if z.has(styles_part):
+        styles = z.read(styles_part)
+        block = _FONT_BLOCK_RE.search(styles)
+        if block:
+            for fm in _FONT_RE.finditer(block.group(1)):
+                nm = _NAME_RE.search(fm.group(1) or b"")
+                fonts.append(html.unescape(nm.group(1).decode("utf-8", "replace")) if nm else None)
+        block = _XFS_BLOCK_RE.search(styles)
+        if block:
+            for xm in _XF_RE.finditer(block.group(1)):
+                fid = _attrs(xm.group(1)).get("fontId", "0")
+                xf_font.append(int(fid) if fid.isdigit() else 0)
+    rich: dict[int, str] = {}
+    if z.has(shared_part):
+        shared = z.read(shared_part)
+        for i, sm in enumerate(_SI_RE.finditer(shared)):
+            body = sm.group(1) or b""
+            if b"rFont" not in body:
+                continue
+            for run in _RUN_RE.finditer(body):
+                t = _T_RE.search(run.group(1))
+                nm = _NAME_RE.search(run.group(1))
+                if nm and t and t.group(1) and t.group(1).strip():
+                    rich[i] = html.unescape(nm.group(1).decode("utf-8", "replace"))
+                    break
+
+    def font_of(style: int) -> str | None:
+        if 0 <= style < len(xf_font):
+            fid = xf_font[style]
+        else:
+            fid = xf_font[0] if xf_font else 0
+        return fonts[fid] if 0 <= fid < len(fonts) else None
+
+    for sheet, part, _scan in scans:
+        xml = z.read(part)
+        styles = _cell_styles(xml, limits, sheet.name)
+        rows = sheet.rows
+        for (r, c), (s, t, v) in styles.items():
+            if r >= len(rows) or c >= len(rows[r]) or rows[r][c].__class__ is not str:
+                continue
+            name = None
+            if t == "s" and v and v.strip().isdigit():
+                name = rich.get(int(v))
+            if name is None:
+                name = font_of(s)
+            if name:
+                sheet.fonts[(r, c)] = name
+
+
+def _cell_styles(xml: bytes, limits: Limits, name: str) -> dict[tuple[int, int], tuple[int, str, str]]:
+    if re.search(rb"<c(?:[>/]|\s(?!r\s*=))", xml) or re.search(rb"<[\w.-]+:c[\s>/]", xml):
+        return _scan_xlsx_sheet_exact(xml, limits, name, want_styles=True).styles or {}
+    out = {}
+    for m in _CELL_HEAD_RE.finditer(xml):
+        a = _attrs(m.group(1))
+        t = a.get("t", "n")
+        if t not in ("s", "inlineStr", "str"):
+            continue
+        ref = _REF_RE.fullmatch(a.get("r", "").encode("ascii", "replace"))
+        if ref is None:
+            continue
+        s = a.get("s", "0")
+        v = ""
+        if t == "s" and not m.group(0).endswith(b"/>"):
+            vm = _V_RE.match(xml, m.end()) or _V_RE.search(xml, m.end(), xml.find(b"</c>", m.end()))
+            v = vm.group(1).decode("ascii", "replace") if vm and vm.group(1) else ""
+        out[_ref_pos(ref)] = (int(s) if s.isdigit() else 0, t, v)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# .ods
+# ---------------------------------------------------------------------------------------------
+_NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_NS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_NS_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+_NS_SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+_NS_FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+_NS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+
+_T = "{%s}" % _NS_TABLE
+_O = "{%s}" % _NS_OFFICE
+_S = "{%s}" % _NS_STYLE
+_TABLE_TAG = _T + "table"
+_ROW_TAG = _T + "table-row"
+_CELL_TAG = _T + "table-cell"
+_COVERED_TAG = _T + "covered-table-cell"
+_COLUMN_TAG = _T + "table-column"
+_P_TAG = "{%s}p" % _NS_TEXT
+_MAX_REPEAT_EXPAND = 10_000
+
+
+class _OdsTable:
+    __slots__ = ("name", "max_row", "max_col", "merged", "nocache", "errors", "styles", "col_styles")
+
+    def __init__(self, name: str):
+        self.name = name
+        self.max_row = -1
+        self.max_col = -1
+        self.merged: list[tuple[int, int, int, int]] = []
+        self.nocache: dict[tuple[int, int], str] = {}
+        self.errors: dict[tuple[int, int], str] = {}
+        self.styles: dict[tuple[int, int], str] = {}
+        self.col_styles: list[tuple[int, int, str]] = []  # (first col, last col, style)
+
+
+def _int_attr(el, key: str, default: int = 1) -> int:
+    v = el.get(key)
+    if v is None:
+        return default
+    try:
+        n = int(v)
+    except ValueError:
+        return default
+    return n if n > 0 else default
+
+
+def _scan_ods(content: bytes, limits: Limits) -> tuple[list[_OdsTable], dict, dict]:
+    """Streaming parse of content.xml: extents (repeats counted), merges, formulas without value,
+    cached errors, cell styles, automatic styles and font faces."""
+    from defusedxml.ElementTree import iterparse
+
+    tables: list[_OdsTable] = []
+    auto_styles: dict[str, tuple[str | None, str | None]] = {}
+    font_faces: dict[str, str] = {}
+    cur: _OdsTable | None = None
+    row = 0
+    row_rep = 1
+    row_style = None
+    col = 0
+    col_pos = 0
+    depth_cell = 0
+    table_el = None
+    budget = limits.max_rows * limits.max_cols
+    for event, el in iterparse(io.BytesIO(content), events=("start", "end"), forbid_dtd=True):
+        tag = el.tag
+        if event == "start":
+            if tag == _TABLE_TAG:
+                cur = _OdsTable(el.get(_T + "name", ""))
+                tables.append(cur)
+                table_el = el
+                row = 0
+                col_pos = 0
+            elif tag == _ROW_TAG:
+                row_rep = _int_attr(el, _T + "number-rows-repeated")
+                row_style = el.get(_T + "default-cell-style-name")
+                col = 0
+            elif tag in (_CELL_TAG, _COVERED_TAG):
+                depth_cell += 1
+            elif tag == _COLUMN_TAG and cur is not None:
+                rep = _int_attr(el, _T + "number-columns-repeated")
+                st = el.get(_T + "default-cell-style-name")
+                if st and col_pos < limits.max_cols:
+                    cur.col_styles.append((col_pos, col_pos + rep - 1, st))
+                col_pos += rep
+            continue
+        # end events
+        if tag in (_CELL_TAG, _COVERED_TAG):
+            depth_cell -= 1
+            if depth_cell > 0 or cur is None:  # a cell inside an embedded object
+                continue
+            rep = _int_attr(el, _T + "number-columns-repeated")
+            vtype = el.get(_O + "value-type")
+            formula = el.get(_T + "formula")
+            has_text = any(True for _ in el.iter(_P_TAG)) and (
+                vtype is not None or "".join(el.itertext()).strip() != ""
+            )
+            valued = vtype is not None or formula is not None or has_text
+            if valued:
+                last_r = row + row_rep - 1
+                last_c = col + rep - 1
+                if last_r >= limits.max_rows or last_c >= limits.max_cols:
+                    r_bad = row if row >= limits.max_rows else last_r
+                    c_bad = col if col >= limits.max_cols else last_c
+                    raise _too_large_at(cur.name, r_bad, c_bad, limits)
+                if last_r > cur.max_row:
+                    cur.max_row = last_r
+                if last_c > cur.max_col:
+                    cur.max_col = last_c
+                n_cells = row_rep * rep
+                positions = (
+                    [(row + i, col + j) for i in range(row_rep) for j in range(rep)]
+                    if n_cells <= _MAX_REPEAT_EXPAND
+                    else []
+                )
+                style = el.get(_T + "style-name") or row_style
+                if tag == _CELL_TAG:
+                    if style is not None:
+                        for p in positions:
+                            cur.styles[p] = style
+                    if formula is not None and vtype is None:
+                        for p in positions:
+                            cur.nocache[p] = _odf_formula(formula)
+                    elif el.get("{%s}value-type" % _NS_CALCEXT) == "error":
+                        text = "\n".join("".join(p.itertext()) for p in el.iter(_P_TAG))
+                        for p in positions:
+                            cur.errors[p] = text or "#VALUE!"
+            if tag == _CELL_TAG:
+                cs = _int_attr(el, _T + "number-columns-spanned")
+                rs = _int_attr(el, _T + "number-rows-spanned")
+                if (cs > 1 or rs > 1) and row < limits.max_rows and col < limits.max_cols:
+                    for i in range(min(row_rep, 100)):
+                        for j in range(min(rep, 100)):
+                            cur.merged.append((row + i, col + j, row + i + rs - 1, col + j + cs - 1))
+            col += rep
+            el.clear()
+        elif tag == _ROW_TAG:
+            row += row_rep
+            el.clear()
+            if table_el is not None:
+                table_el.clear()  # drop finished rows (also those inside header/row groups)
+        elif tag == _TABLE_TAG:
+            if cur is not None:
+                budget -= (cur.max_row + 1) * (cur.max_col + 1)
+                if budget < 0:
+                    raise WorkbookError(
+                        "file_too_large",
+                        f"các trang tính cộng lại vượt {limits.max_rows * limits.max_cols} ô",
+                    )
+            cur = None
+            table_el = None
+            el.clear()
+        elif depth_cell == 0 and tag == _S + "style" and el.get(_S + "family") == "table-cell":
+            font = None
+            for tp in el.iter(_S + "text-properties"):
+                font = tp.get(_S + "font-name") or tp.get("{%s}font-family" % _NS_FO)
+            auto_styles[el.get(_S + "name", "")] = (font, el.get(_S + "parent-style-name"))
+        elif tag == _S + "font-face":
+            fam = el.get("{%s}font-family" % _NS_SVG)
+            if fam:
+                font_faces[el.get(_S + "name", "")] = fam.strip().strip("'\"")
+    return tables, auto_styles, font_faces
+
+
+_ODF_REF_RE = re.compile(r"\[([^\]]*)\]")
+
+
+def _odf_formula(text: str) -> str:
+    """OpenFormula ("of:=SUM([.C8:.C14])") -> Excel-style text ("=SUM(C8:C14)")."""
+    f = re.sub(r"^[A-Za-z]+:", "", text.strip())
+    if f.startswith("="):
+        f = f[1:]
+
+    def ref(m: re.Match) -> str:
+        parts = []
+        for p in m.group(1).split(":"):
+            p = p.strip()
+            if p.startswith("."):
+                parts.append(p[1:])
+            elif "." in p:
+                sheet, cell = p.rsplit(".", 1)
+                sheet = sheet.lstrip("$").strip("'")
+                parts.append(f"'{sheet}'!{cell}")
+            else:
+                parts.append(p)
+        return ":".join(parts)
+
+    out = []
+    for i, chunk in enumerate(f.split('"')):
+        if i % 2 == 0:
+            chunk = _ODF_REF_RE.sub(ref, chunk).replace(";", ",")
+        out.append(chunk)
+    return "=" + '"'.join(out)
+
+
+def _read_ods(path: Path, data: bytes, z: _Zip, limits: Limits) -> Workbook:
+    if not z.has("content.xml"):
+        raise WorkbookError("file_unreadable", "tệp .ods thiếu content.xml")
+    content = z.read("content.xml")
+    for extra in ("styles.xml", "meta-inf/manifest.xml", "settings.xml", "meta.xml"):
+        if z.has(extra):
+            z.read(extra)
+    try:
+        tables, auto_styles, font_faces = _scan_ods(content, limits)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise WorkbookError("file_unreadable", f"content.xml hỏng ({_short(exc)})") from None
+    cwb = _open_calamine(data)
+    by_name = {t.name: t for t in tables}
+    sheets: list[Sheet] = []
+    pairs = []
+    for idx, meta in enumerate(cwb.sheets_metadata):
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        cs = cwb.get_sheet_by_index(idx)
+        end = cs.end
+        if end is not None and (end[0] >= limits.max_rows or end[1] >= limits.max_cols):
+            raise _too_large_at(meta.name, end[0], end[1], limits)
+        rows = _clean(cs.to_python(skip_empty_area=False))
+        _check_cell_lengths(rows, limits, meta.name)
+        table = by_name.get(meta.name) or (tables[idx] if idx < len(tables) else None)
+        sheet = Sheet(name=meta.name, hidden=_is_hidden(meta), rows=rows)
+        if table is not None:
+            sheet.merged = _clip_merged(table.merged, limits)
+            for (r, c), err in table.errors.items():
+                _set_cell(rows, r, c, err)
+            if table.nocache:
+                _apply_formulas(sheet, table.nocache, table.errors, limits)
+        sheets.append(sheet)
+        pairs.append((sheet, table))
+    if _legacy_suspected(sheets):
+        styles_xml = z.read("styles.xml") if z.has("styles.xml") else b""
+        _ods_fonts(pairs, auto_styles, font_faces, styles_xml)
+    return Workbook(path=path, format="ods", sheets=sheets)
+
+
+def _ods_fonts(pairs, auto_styles: dict, font_faces: dict, styles_xml: bytes) -> None:
+    styles = dict(auto_styles)
+    default_font = None
+    if styles_xml:
+        from defusedxml.ElementTree import fromstring
+
+        try:
+            root = fromstring(styles_xml, forbid_dtd=True)
+        except Exception:  # noqa: BLE001 - best effort
+            root = None
+        if root is not None:
+            for ff in root.iter(_S + "font-face"):
+                fam = ff.get("{%s}font-family" % _NS_SVG)
+                if fam:
+                    font_faces.setdefault(ff.get(_S + "name", ""), fam.strip().strip("'\""))
+            for st in root.iter(_S + "style"):
+                if st.get(_S + "family") != "table-cell":
+                    continue
+                font = None
+                for tp in st.iter(_S + "text-properties"):
+                    font = tp.get(_S + "font-name") or tp.get("{%s}font-family" % _NS_FO)
+                styles.setdefault(st.get(_S + "name", ""), (font, st.get(_S + "parent-style-name")))
+            for ds in root.iter(_S + "default-style"):
+                if ds.get(_S + "family") == "table-cell":
+                    for tp in ds.iter(_S + "text-properties"):
+                        default_font = tp.get(_S + "font-name") or default_font
+
+    cache: dict[str | None, str | None] = {}
+
+    def font_of(style: str | None) -> str | None:
+        if style in cache:
+            return cache[style]
+        seen = set()
+        s = style
+        font = None
+        while s is not None and s not in seen:
+            seen.add(s)
+            entry = styles.get(s)
+            if entry is None:
+                break
+            if entry[0]:
+                font = entry[0]
+                break
+            s = entry[1]
+        if font is None:
+            font = (styles.get("Default") or (None, None))[0] or default_font
+        if font is not None:
+            font = font_faces.get(font, font).strip("'\"")
+        cache[style] = font
+        return font
+
+    for sheet, table in pairs:
+        if table is None:
+            continue
+        for r, row in enumerate(sheet.rows):
+            for c, v in enumerate(row):
+                if v.__class__ is not str:
+                    continue
+                style = table.styles.get((r, c))
+                if style is None:
+                    for c0, c1, st in table.col_styles:
+                        if c0 <= c <= c1:
+                            style = st
+                            break
+                name = font_of(style)
+                if name:
+                    sheet.fonts[(r, c)] = name
+
+
+# ---------------------------------------------------------------------------------------------
+# .xls: CFB container and BIFF records
+# ---------------------------------------------------------------------------------------------
+_ENDOFCHAIN = 0xFFFFFFFE
+_FREESECT = 0xFFFFFFFF
+_DIFSECT = 0xFFFFFFFC
+_RESERVED = 0xFFFFFFFA
+
+
+class _Cfb:
+    """Enough of MS-CFB to list the directory and read one stream, validating every sector id,
+    chain and size that calamine would follow (calamine allocates from them unchecked)."""
+
+    def __init__(self, buf: bytes):
+        self.buf = buf
+        if len(buf) < 512:
+            raise WorkbookError("file_unreadable", "tệp OLE2 bị cắt cụt")
+        version = struct.unpack_from("<H", buf, 26)[0]
+        shift = struct.unpack_from("<H", buf, 30)[0]
+        if shift not in (9, 12) or struct.unpack_from("<H", buf, 32)[0] != 6:
+            raise WorkbookError("file_unreadable", "cấu trúc OLE2 không hợp lệ (kích thước sector)")
+        ss = 1 << shift
+        self.ss = ss
+        self.version = version
+        (dir_len, fat_len, dir_start) = struct.unpack_from("<III", buf, 40)
+        (mini_fat_start, mini_fat_len, difat_start) = struct.unpack_from("<III", buf, 60)
+        difat_len_calamine = struct.unpack_from("<I", buf, 62)[0]  # calamine reads this offset
+        self.n_sectors = (len(buf) - ss) // ss + (1 if (len(buf) - ss) % ss else 0)
+        n = self.n_sectors
+        if fat_len > n + 1 or dir_len * ss > len(buf) or mini_fat_len * ss > len(buf):
+            raise WorkbookError("file_hostile", "cấu trúc OLE2 khai báo kích thước vượt quá tệp")
+        if difat_len_calamine > 2**26:
+            raise WorkbookError("file_hostile", "cấu trúc OLE2 khai báo kích thước bất thường")
+        difat = list(struct.unpack_from("<109I", buf, 76))
+        sid = difat_start
+        steps = 0
+        while sid < _RESERVED:
+            steps += 1
+            if steps > n:
+                raise WorkbookError("file_hostile", "chuỗi DIFAT của OLE2 lặp vô hạn")
+            difat.extend(struct.unpack_from("<%dI" % (ss // 4), self._sector(sid)))
+            sid = difat.pop()
+        fat: list[int] = []
+        for fid in difat:
+            if fid < _DIFSECT:
+                fat.extend(struct.unpack_from("<%dI" % (ss // 4), self._sector(fid)))
+        self.fat = fat
+        dirs_raw = self._chain(dir_start, fat, n, self._sector, ss)
+        self.entries: list[tuple[str, int, int]] = []
+        for i in range(0, len(dirs_raw) - 127, 128):
+            e = dirs_raw[i : i + 128]
+            name = e[:64].decode("utf-16-le", "replace")
+            cut = name.find("\x00")
+            if cut >= 0:
+                name = name[:cut]
+            start = struct.unpack_from("<I", e, 116)[0]
+            size = struct.unpack_from("<I" if ss == 512 else "<Q", e, 120)[0]
+            self.entries.append((name, start, size))
+        if not self.entries or (version != 3 and self.entries[0][1] == _ENDOFCHAIN):
+            raise WorkbookError("file_unreadable", "cấu trúc OLE2 không có thư mục gốc")
+        self.mini_fat_start = mini_fat_start
+        self.mini_fat_len = mini_fat_len
+        self._mini: bytes | None = None
+        self._minifat: list[int] | None = None
+
+    def _sector(self, sid: int) -> bytes:
+        if sid >= self.n_sectors:
+            raise WorkbookError("file_hostile", "cấu trúc OLE2 trỏ tới sector ngoài tệp")
+        off = (sid + 1) * self.ss
+        return self.buf[off : off + self.ss]
+
+    @staticmethod
+    def _chain(sid: int, fat: list[int], limit: int, get, unit: int) -> bytes:
+        out = []
+        steps = 0
+        while sid != _ENDOFCHAIN:
+            steps += 1
+            if steps > limit:
+                raise WorkbookError("file_hostile", "chuỗi sector của OLE2 lặp vô hạn")
+            out.append(get(sid))
+            if sid >= len(fat):
+                raise WorkbookError("file_unreadable", "bảng FAT của OLE2 hỏng")
+            sid = fat[sid]
+        return b"".join(out)
+
+    def names(self) -> list[str]:
+        return [e[0] for e in self.entries]
+
+    def _load_mini(self) -> None:
+        if self._mini is not None:
+            return
+        if self.mini_fat_len > 0:
+            root = self.entries[0]
+            if root[2] > len(self.buf):
+                raise WorkbookError("file_hostile", "cấu trúc OLE2 khai báo kích thước vượt quá tệp")
+            self._mini = self._chain(root[1], self.fat, self.n_sectors, self._sector, self.ss)
+            raw = self._chain(self.mini_fat_start, self.fat, self.n_sectors, self._sector, self.ss)
+            self._minifat = list(struct.unpack_from("<%dI" % (len(raw) // 4), raw))
+        else:
+            self._mini = b""
+            self._minifat = []
+
+    def stream(self, name: str) -> bytes | None:
+        entry = next((e for e in self.entries if e[0] == name), None)
+        if entry is None:
+            return None
+        _, start, size = entry
+        if size < 4096:
+            self._load_mini()
+            mini = self._mini or b""
+            n_mini = len(mini) // 64 + 1
+
+            def get(sid: int) -> bytes:
+                if sid >= n_mini:
+                    raise WorkbookError("file_hostile", "cấu trúc OLE2 trỏ tới mini-sector ngoài luồng")
+                return mini[sid * 64 : sid * 64 + 64]
+
+            data = self._chain(start, self._minifat or [], n_mini, get, 64)
+        else:
+            if size > len(self.buf):
+                raise WorkbookError("file_hostile", "cấu trúc OLE2 khai báo kích thước vượt quá tệp")
+            data = self._chain(start, self.fat, self.n_sectors, self._sector, self.ss)
+        return data[:size]
+
+
+# BIFF record ids
+_BOF, _EOF, _FILEPASS, _CONTINUE = 0x0809, 0x000A, 0x002F, 0x003C
+_FONT, _XF, _BOUNDSHEET, _SST, _CODEPAGE = 0x0031, 0x00E0, 0x0085, 0x00FC, 0x0042
+_DIMENSIONS, _NUMBER, _LABEL, _BOOLERR, _STRING = 0x0200, 0x0203, 0x0204, 0x0205, 0x0207
+_RK, _LABELSST, _MULRK, _FORMULA, _MERGECELLS = 0x027E, 0x00FD, 0x00BD, 0x0006, 0x00E5
+
+_BIFF_ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+    0x2B: "#GETTING_DATA",
+}
+
+
+class _XlsSheetScan:
+    __slots__ = ("name", "max_row", "max_col", "nocache", "errors", "xf")
+
+    def __init__(self, name: str):
+        self.name = name
+        self.max_row = -1
+        self.max_col = -1
+        self.nocache: dict[tuple[int, int], str] = {}
+        self.errors: dict[tuple[int, int], str] = {}
+        self.xf: dict[tuple[int, int], int] = {}
+
+
+def _records(stream: bytes, pos: int):
+    """Yield (type, data) from pos to the end of the stream (CONTINUE records included as-is)."""
+    n = len(stream)
+    unpack = struct.unpack_from
+    while pos + 4 <= n:
+        typ, ln = unpack("<HH", stream, pos)
+        end = pos + 4 + ln
+        if end > n:
+            raise WorkbookError("file_unreadable", "bản ghi BIFF bị cắt cụt")
+        yield typ, stream[pos + 4 : end], end
+        pos = end
+
+
+def _read_xls(path: Path, data: bytes, limits: Limits) -> Workbook:
+    cfb = _Cfb(data)
+    names = cfb.names()
+    if "EncryptionInfo" in names or "EncryptedPackage" in names:
+        raise WorkbookError("file_encrypted", "tệp Excel được bảo vệ bằng mật khẩu mở tệp")
+    stream = cfb.stream("Workbook")
+    if stream is None:
+        stream = cfb.stream("Book")
+    if stream is None:
+        raise WorkbookError("file_not_workbook", "tệp OLE2 không chứa bảng tính Excel (.xls)")
+    fonts, xf_font, sheet_scans = _scan_biff(stream, limits)
+
+    cwb = _open_calamine(data)
+    by_name = {s.name: s for s in sheet_scans}
+    sheets: list[Sheet] = []
+    pairs = []
+    for idx, meta in enumerate(cwb.sheets_metadata):
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        cs = cwb.get_sheet_by_index(idx)
+        end = cs.end
+        if end is not None and (end[0] >= limits.max_rows or end[1] >= limits.max_cols):
+            raise _too_large_at(meta.name, end[0], end[1], limits)
+        rows = _clean(cs.to_python(skip_empty_area=False))
+        _check_cell_lengths(rows, limits, meta.name)
+        merged = cs.merged_cell_ranges or []
+        sheet = Sheet(
+            name=meta.name,
+            hidden=_is_hidden(meta),
+            rows=rows,
+            merged=_clip_merged([(a[0], a[1], b[0], b[1]) for a, b in merged], limits) if merged else [],
+        )
+        scan = by_name.get(meta.name)
+        if scan is not None:
+            for (r, c), err in scan.errors.items():
+                _set_cell(rows, r, c, err)
+            if scan.nocache:
+                _apply_formulas(sheet, scan.nocache, scan.errors, limits)
+        sheets.append(sheet)
+        pairs.append((sheet, scan))
+    if _legacy_suspected(sheets):
+        for sheet, scan in pairs:
+            if scan is None:
+                continue
+            for (r, c), xf in scan.xf.items():
+                if r < len(sheet.rows) and c < len(sheet.rows[r]) and sheet.rows[r][c].__class__ is str:
+                    fi = xf_font[xf] if 0 <= xf < len(xf_font) else 0
+                    fi = fi - 1 if fi >= 4 else fi  # font index 4 does not exist in BIFF
+                    if 0 <= fi < len(fonts) and fonts[fi]:
+                        sheet.fonts[(r, c)] = fonts[fi]
+    return Workbook(path=path, format="xls", sheets=sheets)
+
+
+def _scan_biff(stream: bytes, limits: Limits):
+    fonts: list[str] = []
+    xf_font: list[int] = []
+    sheets: list[tuple[int, str]] = []
+    biff8 = True
+    codepage = "cp1252"
+    first = True
+    it = _records(stream, 0)
+    for typ, rec, end in it:
+        if first:
+            if typ not in (_BOF, 0x0209, 0x0409, 0x0009):
+                raise WorkbookError("file_unreadable", "luồng Workbook không bắt đầu bằng bản ghi BOF")
+            first = False
+            if typ == _BOF and len(rec) >= 2:
+                biff8 = struct.unpack_from("<H", rec, 0)[0] in (0x0600, 0)
+            continue
+        if typ == _EOF:
+            break
+        if typ == _FILEPASS:
+            raise WorkbookError("file_encrypted", "tệp .xls được bảo vệ bằng mật khẩu (FILEPASS)")
+        if typ == _CODEPAGE and len(rec) >= 2:
+            cp = struct.unpack_from("<H", rec, 0)[0]
+            codepage = {1200: "utf-16-le", 65001: "utf-8"}.get(cp, f"cp{cp}")
+        elif typ == _FONT and len(rec) >= 16:
+            fonts.append(_biff_font_name(rec, biff8, codepage))
+        elif typ == _XF and len(rec) >= 2:
+            xf_font.append(struct.unpack_from("<H", rec, 0)[0])
+        elif typ == _BOUNDSHEET and len(rec) >= 8:
+            pos = struct.unpack_from("<I", rec, 0)[0]
+            sheets.append((pos, _biff_short_string(rec, 6, biff8, codepage)))
+        elif typ == _SST and len(rec) >= 8:
+            unique = struct.unpack_from("<i", rec, 4)[0]
+            room = len(rec)
+            nxt = end
+            while nxt + 4 <= len(stream) and struct.unpack_from("<H", stream, nxt)[0] == _CONTINUE:
+                ln = struct.unpack_from("<H", stream, nxt + 2)[0]
+                room += ln
+                nxt += 4 + ln
+            if unique < 0 or unique * 3 > room:
+                raise WorkbookError("file_hostile", "bảng chuỗi (SST) khai báo số chuỗi bất thường")
+    scans = []
+    budget = limits.max_rows * limits.max_cols
+    for pos, name in sheets:
+        if pos >= len(stream):
+            raise WorkbookError("file_unreadable", f"vị trí trang tính '{name}' nằm ngoài luồng dữ liệu")
+        scan = _scan_biff_sheet(stream, pos, name, limits)
+        budget -= (scan.max_row + 1) * (scan.max_col + 1)
+        if budget < 0:
+            raise WorkbookError(
+                "file_too_large", f"các trang tính cộng lại vượt {limits.max_rows * limits.max_cols} ô"
+            )
+        scans.append(scan)
+    return fonts, xf_font, scans
+
+
+def _biff_short_string(rec: bytes, off: int, biff8: bool, codepage: str) -> str:
+    if off >= len(rec):
+        return ""
+    cch = rec[off]
+    if biff8:
+        flags = rec[off + 1] if off + 1 < len(rec) else 0
+        raw = rec[off + 2 : off + 2 + cch * (2 if flags & 1 else 1)]
+        text = raw.decode("utf-16-le", "replace") if flags & 1 else raw.decode("latin-1")
+    else:
+        try:
+            text = rec[off + 1 : off + 1 + cch].decode(codepage, "replace")
+        except LookupError:
+            text = rec[off + 1 : off + 1 + cch].decode("latin-1")
+    return text.replace("\x00", "")
+
+
+def _biff_font_name(rec: bytes, biff8: bool, codepage: str) -> str:
+    return _biff_short_string(rec, 14, biff8, codepage)
+
+
+def _scan_biff_sheet(stream: bytes, pos: int, name: str, limits: Limits) -> _XlsSheetScan:
+    scan = _XlsSheetScan(name)
+    max_rows, max_cols = limits.max_rows, limits.max_cols
+    unpack = struct.unpack_from
+    max_r = max_c = -1
+    fmla_pos = None
+    for typ, rec, _end in _records(stream, pos):
+        if typ == _EOF:
+            break
+        r = c = -1
+        c_last = -1
+        if typ in (_NUMBER, _LABEL, _BOOLERR, _RK, _LABELSST, _FORMULA) and len(rec) >= 6:
+            r, c, xf = unpack("<HHH", rec, 0)
+            c_last = c
+            if typ in (_LABEL, _LABELSST):
+                scan.xf[(r, c)] = xf
+            elif typ == _BOOLERR and len(rec) >= 8 and rec[7] == 1:
+                scan.errors[(r, c)] = _BIFF_ERRORS.get(rec[6], "#VALUE!")
+            elif typ == _FORMULA and len(rec) >= 22:
+                fmla_pos = (r, c)
+                res = rec[6:14]
+                if res[6:8] == b"\xff\xff":
+                    kind = res[0]
+                    if kind == 0:
+                        scan.xf[(r, c)] = xf
+                    elif kind == 2:
+                        scan.errors[(r, c)] = _BIFF_ERRORS.get(res[2], "#VALUE!")
+                    elif kind == 3:
+                        cce = unpack("<H", rec, 20)[0]
+                        scan.nocache[(r, c)] = _decode_rgce(rec[22 : 22 + cce])
+        elif typ == _MULRK and len(rec) >= 6:
+            r, c = unpack("<HH", rec, 0)
+            c_last = unpack("<H", rec, len(rec) - 2)[0]
+        elif typ == _STRING and fmla_pos is not None:
+            r, c = fmla_pos
+            c_last = c
+        elif typ == _DIMENSIONS:
+            if len(rec) == 14:
+                rf, rl, cf, cl = unpack("<IIHH", rec, 0)
+            elif len(rec) == 10:
+                rf, rl, cf, cl = unpack("<HHHH", rec, 0)
+            else:
+                continue
+            if rl >= 1 and cl >= 1:
+                rows = (rl - 1 - rf + 1) & 0xFFFFFFFF
+                cols = (cl - 1 - cf + 1) & 0xFFFFFFFF
+                if rows * cols > 65536 * 256:
+                    raise WorkbookError(
+                        "file_hostile", f"trang tính '{name}' khai báo kích thước bất thường (DIMENSIONS)"
+                    )
+            continue
+        else:
+            continue
+        if r >= 0:
+            if r >= max_rows or c_last >= max_cols or c >= max_cols:
+                raise _too_large_at(name, r, max(c, c_last) if r < max_rows else c, limits)
+            if r > max_r:
+                max_r = r
+            if c_last > max_c:
+                max_c = c_last
+    scan.max_row, scan.max_col = max_r, max_c
+    return scan
+
+
+# --- BIFF8 formula tokens -> text (a small subset; anything else -> "=?") ---------------------
+_FUNC_NAMES = {
+    0: "COUNT", 1: "IF", 4: "SUM", 5: "AVERAGE", 6: "MIN", 7: "MAX", 24: "ABS", 25: "INT",
+    27: "ROUND", 36: "AND", 37: "OR", 38: "NOT", 34: "TRUE", 35: "FALSE", 169: "COUNTA",
+    212: "ROUNDUP", 213: "ROUNDDOWN", 102: "VLOOKUP", 101: "HLOOKUP", 28: "LOOKUP",
+    345: "SUMIF", 346: "COUNTIF", 48: "TEXT", 15: "SIN", 31: "MID", 32: "LEN",
+}
+_FUNC_FIXED_ARGC = {24: 1, 25: 1, 27: 2, 38: 1, 34: 0, 35: 0, 212: 2, 213: 2, 48: 2, 32: 1}
+_BIN_OPS = {0x03: "+", 0x04: "-", 0x05: "*", 0x06: "/", 0x07: "^", 0x08: "&", 0x09: "<",
+            0x0A: "<=", 0x0B: "=", 0x0C: ">=", 0x0D: ">", 0x0E: "<>"}
+_OP_PREC = {"=": 1, "<>": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "&": 2, "+": 3, "-": 3,
+            "*": 4, "/": 4, "^": 5}
+
+
+class _Undecodable(Exception):
+    pass
+
+
+def _decode_rgce(rgce: bytes) -> str:
+    try:
+        return "=" + _decode_rgce_text(rgce)
+    except (_Undecodable, struct.error, IndexError):
+        return "=?"
+
+
+def _decode_rgce_text(rgce: bytes) -> str:
+    stack: list[tuple[str, int]] = []  # (text, precedence); 9 = atom
+    i = 0
+    n = len(rgce)
+    unpack = struct.unpack_from
+    while i < n:
+        ptg = rgce[i]
+        i += 1
+        if ptg in _BIN_OPS:
+            op = _BIN_OPS[ptg]
+            if len(stack) < 2:
+                raise _Undecodable
+            (b, pb), (a, pa) = stack.pop(), stack.pop()
+            p = _OP_PREC[op]
+            a = a if pa >= p else f"({a})"
+            b = b if pb > p else f"({b})"
+            stack.append((f"{a}{op}{b}", p))
+        elif ptg == 0x12 or ptg == 0x13:
+            if not stack:
+                raise _Undecodable
+            a, pa = stack.pop()
+            stack.append((("+" if ptg == 0x12 else "-") + (a if pa >= 6 else f"({a})"), 6))
+        elif ptg == 0x14:
+            if not stack:
+                raise _Undecodable
+            a, pa = stack.pop()
+            stack.append(((a if pa >= 7 else f"({a})") + "%", 7))
+        elif ptg == 0x15:
+            if not stack:
+                raise _Undecodable
+            a, _ = stack.pop()
+            stack.append((f"({a})", 9))
+        elif ptg == 0x16:
+            stack.append(("", 9))
+        elif ptg == 0x17:
+            cch = rgce[i]
+            flags = rgce[i + 1]
+            raw = rgce[i + 2 : i + 2 + cch * (2 if flags & 1 else 1)]
+            s = raw.decode("utf-16-le") if flags & 1 else raw.decode("latin-1")
+            i += 2 + len(raw)
+            stack.append(('"' + s.replace('"', '""') + '"', 9))
+        elif ptg == 0x19:
+            etpg = rgce[i]
+            i += 1
+            if etpg == 0x04:
+                count = unpack("<H", rgce, i)[0]
+                i += 2 + 2 * (count + 1)
+            elif etpg == 0x10:
+                i += 2
+                if not stack:
+                    raise _Undecodable
+                a, _ = stack.pop()
+                stack.append((f"SUM({a})", 9))
+            else:
+                i += 2
+        elif ptg == 0x1C:
+            stack.append((_BIFF_ERRORS.get(rgce[i], "#VALUE!"), 9))
+            i += 1
+        elif ptg == 0x1D:
+            stack.append(("TRUE" if rgce[i] else "FALSE", 9))
+            i += 1
+        elif ptg == 0x1E:
+            stack.append((str(unpack("<H", rgce, i)[0]), 9))
+            i += 2
+        elif ptg == 0x1F:
+            v = unpack("<d", rgce, i)[0]
+            i += 8
+            stack.append((repr(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v), 9))
+        elif ptg in (0x21, 0x41, 0x61, 0x22, 0x42, 0x62):
+            if ptg in (0x22, 0x42, 0x62):
+                argc = rgce[i]
+                iftab = unpack("<H", rgce, i + 1)[0] & 0x7FFF
+                i += 3
+            else:
+                iftab = unpack("<H", rgce, i)[0]
+                i += 2
+                if iftab not in _FUNC_FIXED_ARGC:
+                    raise _Undecodable
+                argc = _FUNC_FIXED_ARGC[iftab]
+            if len(stack) < argc:
+                raise _Undecodable
+            args = [a for a, _ in stack[len(stack) - argc :]] if argc else []
+            del stack[len(stack) - argc :]
+            fname = _FUNC_NAMES.get(iftab, f"_XLFUNC{iftab}")
+            stack.append((f"{fname}({','.join(args)})", 9))
+        elif ptg in (0x24, 0x44, 0x64):
+            rw, col = unpack("<HH", rgce, i)
+            i += 4
+            stack.append((_biff_ref(rw, col), 9))
+        elif ptg in (0x25, 0x45, 0x65):
+            r0, r1, c0, c1 = unpack("<HHHH", rgce, i)
+            i += 8
+            stack.append((f"{_biff_ref(r0, c0)}:{_biff_ref(r1, c1)}", 9))
+        else:
+            raise _Undecodable
+    if len(stack) != 1:
+        raise _Undecodable
+    return stack[0][0]
+
+
+def _biff_ref(rw: int, col: int) -> str:
+    c = col & 0x3FFF
+    col_abs = "" if col & 0x4000 else "$"
+    row_abs = "" if col & 0x8000 else "$"
+    return f"{col_abs}{_col_letters(c)}{row_abs}{rw + 1}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Legacy text detection
+# ---------------------------------------------------------------------------------------------
+# Characters TCVN3 (ABC) or VNI text produces when read as Latin-1 and that genuine Vietnamese
+# Unicode never contains (à á â ã è é ê ì í ò ó ô õ ù ú ý are deliberately left out).
+_LEGACY_STRONG = "§µ¸¹¶·ªº»¼½¾ÆÇËÎÏÐÑÖ×ØÛÜÞßæçëîïðñö÷øûüþ¡¢£¤¥¦¨©«¬\xad®"
+_LEGACY_RE = re.compile("[%s]" % re.escape(_LEGACY_STRONG))
+_GENUINE_VN_RE = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0\u1ea0-\u1ef9]")
+
+
+def _legacy_suspected(sheets: list[Sheet]) -> bool:
+    texts = [v for s in sheets for v in _chain(s.rows) if v.__class__ is str]
+    if not texts or _LEGACY_RE.search("\n".join(texts)) is None:
+        return False
+    return any(_LEGACY_RE.search(t) and not _GENUINE_VN_RE.search(t) for t in texts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Formula evaluation
+# ---------------------------------------------------------------------------------------------
+class _Unsupported(Exception):
+    """A construct this evaluator does not handle."""
+
+
+class _XlError(Exception):
+    """An Excel error value (#DIV/0!, #VALUE!, ...)."""
+
+
+_TOKEN_RE = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<str>"(?:[^"]|"")*")
+    | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A))
+    | (?P<sheet>(?:'(?:[^']|'')*'|[^\W\d][\w.]*)!)
+    | (?P<area>\$?[A-Za-z]{1,3}\$?[0-9]+:\$?[A-Za-z]{1,3}\$?[0-9]+(?![\w(.]))
+    | (?P<ref>\$?[A-Za-z]{1,3}\$?[0-9]+(?![\w(.:!]))
+    | (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+    | (?P<name>[^\W\d][\w.]*)
+    | (?P<op><>|<=|>=|[-+*/^&=<>%(),;:{}])
+    """,
+    re.X,
+)
+_CELL_RE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
+_MAX_FORMULA_CHARS = 8192
+_EVAL_BUDGET = 2_000_000
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    out = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _TOKEN_RE.match(text, pos)
+        if m is None:
+            raise _Unsupported(f"ký tự lạ ở vị trí {pos}")
+        kind = m.lastgroup
+        if kind != "ws":
+            out.append((kind, m.group()))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, tokens):
+        self.t = tokens
+        self.i = 0
+
+    def peek(self):
+        return self.t[self.i] if self.i < len(self.t) else (None, None)
+
+    def take(self):
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def expect(self, value):
+        kind, v = self.take()
+        if v != value:
+            raise _Unsupported(f"cần '{value}'")
+
+    def parse(self):
+        node = self.comparison()
+        if self.i != len(self.t):
+            raise _Unsupported("thừa ký hiệu")
+        return node
+
+    def comparison(self):
+        node = self.concat()
+        while self.peek()[1] in ("=", "<>", "<", ">", "<=", ">="):
+            op = self.take()[1]
+            node = ("bin", op, node, self.concat())
+        return node
+
+    def concat(self):
+        node = self.additive()
+        while self.peek()[1] == "&":
+            self.take()
+            node = ("bin", "&", node, self.additive())
+        return node
+
+    def additive(self):
+        node = self.term()
+        while self.peek()[1] in ("+", "-"):
+            op = self.take()[1]
+            node = ("bin", op, node, self.term())
+        return node
+
+    def term(self):
+        node = self.power()
+        while self.peek()[1] in ("*", "/"):
+            op = self.take()[1]
+            node = ("bin", op, node, self.power())
+        return node
+
+    def power(self):
+        node = self.unary()
+        while self.peek()[1] == "^":
+            self.take()
+            node = ("bin", "^", node, self.unary())
+        return node
+
+    def unary(self):
+        kind, v = self.peek()
+        if kind == "op" and v in ("-", "+"):
+            self.take()
+            inner = self.unary()
+            return ("neg", inner) if v == "-" else ("pos", inner)
+        node = self.primary()
+        while self.peek()[1] == "%":
+            self.take()
+            node = ("pct", node)
+        return node
+
+    def primary(self):
+        kind, v = self.take()
+        if kind == "num":
+            f = float(v)
+            return ("lit", int(f) if f.is_integer() and "e" not in v.lower() and "." not in v else f)
+        if kind == "str":
+            return ("lit", v[1:-1].replace('""', '"'))
+        if kind == "ref":
+            m = _CELL_RE.fullmatch(v)
+            return ("ref", int(m.group(2)) - 1, _col_index(m.group(1)))
+        if kind == "area":
+            a, b = v.split(":")
+            ma, mb = _CELL_RE.fullmatch(a), _CELL_RE.fullmatch(b)
+            r0, c0 = int(ma.group(2)) - 1, _col_index(ma.group(1))
+            r1, c1 = int(mb.group(2)) - 1, _col_index(mb.group(1))
+            return ("area", min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1))
+        if kind == "err":
+            return ("err", v)
+        if kind == "name":
+            up = v.upper()
+            if self.peek()[1] == "(":
+                self.take()
+                args = []
+                if self.peek()[1] == ")":
+                    self.take()
+                else:
+                    while True:
+                        if self.peek()[1] in (",", ";", ")"):
+                            args.append(("missing",))
+                        else:
+                            args.append(self.comparison())
+                        sep = self.take()[1]
+                        if sep == ")":
+                            break
+                        if sep not in (",", ";"):
+                            raise _Unsupported("đối số hàm")
+                return ("func", up.removeprefix("_XLFN."), args)
+            if up in ("TRUE", "FALSE"):
+                return ("lit", up == "TRUE")
+            raise _Unsupported(f"tên '{v}'")
+        if kind == "op" and v == "(":
+            node = self.comparison()
+            self.expect(")")
+            return node
+        if kind == "sheet":
+            raise _Unsupported("tham chiếu tới trang tính khác")
+        raise _Unsupported(f"ký hiệu '{v}'")
+
+
+_FAILED = object()
+
+
+class _Evaluator:
+    def __init__(self, rows: list[list], formulas: dict[tuple[int, int], str], errors: dict):
+        self.rows = rows
+        self.formulas = formulas
+        self.errors = errors
+        self.done: dict[tuple[int, int], object] = {}
+        self.fail_kind: dict[tuple[int, int], type] = {}
+        self.active: set[tuple[int, int]] = set()
+        self.budget = _EVAL_BUDGET
+        self.parsed: dict[str, object] = {}
+
+    # -- cells ------------------------------------------------------------------------------
+    def value_at(self, r: int, c: int):
+        key = (r, c)
+        if key in self.formulas:
+            return self.eval_cell(key)
+        if key in self.errors:
+            raise _XlError(self.errors[key])
+        rows = self.rows
+        if r < len(rows):
+            row = rows[r]
+            if c < len(row):
+                return row[c]
+        return None
+
+    def eval_cell(self, key):
+        if key in self.done:
+            v = self.done[key]
+            if v is _FAILED:
+                raise self.fail_kind[key]("")
+            return v
+        if key in self.active:
+            raise _Unsupported("tham chiếu vòng")
+        self.active.add(key)
+        try:
+            node = self.parse(self.formulas[key])
+            v = self.scalar(self.eval(node))
+            if v is None:
+                v = 0
+        except (_Unsupported, _XlError) as exc:
+            self.done[key] = _FAILED
+            self.fail_kind[key] = type(exc)
+            raise
+        except (RecursionError, ArithmeticError, ValueError, TypeError, InvalidOperation):
+            self.done[key] = _FAILED
+            self.fail_kind[key] = _Unsupported
+            raise _Unsupported("lỗi tính") from None
+        finally:
+            self.active.discard(key)
+        self.done[key] = v
+        return v
+
+    def parse(self, text: str):
+        node = self.parsed.get(text)
+        if node is None:
+            if len(text) > _MAX_FORMULA_CHARS or not text.startswith("=") or text == "=?":
+                raise _Unsupported("công thức không đọc được")
+            node = _Parser(_tokenize(text[1:])).parse()
+            self.parsed[text] = node
+        return node
+
+    def cells(self, node):
+        """Values of a ref/area node, clipped to the grid (cells beyond it are empty)."""
+        if node[0] == "ref":
+            yield self.value_at(node[1], node[2])
+            return
+        _, r0, c0, r1, c1 = node
+        rows = self.rows
+        r1 = min(r1, len(rows) - 1)
+        width = len(rows[0]) if rows else 0
+        c1 = min(c1, width - 1)
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                self.budget -= 1
+                if self.budget < 0:
+                    raise _Unsupported("quá nhiều ô cần tính")
+                yield self.value_at(r, c)
+
+    # -- expressions ------------------------------------------------------------------------
+    def eval(self, node):
+        kind = node[0]
+        if kind == "lit":
+            return node[1]
+        if kind in ("ref", "area"):
+            return node
+        if kind == "err":
+            raise _XlError(node[1])
+        if kind == "missing":
+            return None
+        if kind == "neg":
+            return -self.num(self.eval(node[1]))
+        if kind == "pos":
+            return self.eval(node[1])
+        if kind == "pct":
+            return self.num(self.eval(node[1])) / 100
+        if kind == "bin":
+            return self.binary(node[1], node[2], node[3])
+        if kind == "func":
+            return self.call(node[1], node[2])
+        raise _Unsupported(kind)
+
+    def scalar(self, v):
+        if isinstance(v, tuple):
+            if v[0] == "ref":
+                return self.value_at(v[1], v[2])
+            if v[0] == "area" and v[1] == v[3] and v[2] == v[4]:
+                return self.value_at(v[1], v[2])
+            raise _Unsupported("vùng ô dùng như một giá trị")
+        return v
+
+    def num(self, v):
+        v = self.scalar(v)
+        if v is None:
+            return 0
+        if v.__class__ is bool:
+            return int(v)
+        if isinstance(v, (int, float)):
+            return v
+        if isinstance(v, str):
+            s = v.strip()
+            if re.fullmatch(r"-?[0-9]+", s):
+                return int(s)
+            raise _XlError("#VALUE!")
+        raise _Unsupported("kiểu giá trị")
+
+    def text(self, v) -> str:
+        v = self.scalar(v)
+        if v is None:
+            return ""
+        if v.__class__ is bool:
+            return "TRUE" if v else "FALSE"
+        if isinstance(v, float):
+            return str(int(v)) if v.is_integer() else format(v, ".15g")
+        if isinstance(v, (int, str)):
+            return str(v)
+        raise _Unsupported("kiểu giá trị")
+
+    def binary(self, op, left, right):
+        a = self.eval(left)
+        b = self.eval(right)
+        if op == "&":
+            return self.text(a) + self.text(b)
+        if op in ("=", "<>", "<", ">", "<=", ">="):
+            return self.compare(op, self.scalar(a), self.scalar(b))
+        x, y = self.num(a), self.num(b)
+        if op == "+":
+            return x + y
+        if op == "-":
+            return x - y
+        if op == "*":
+            return x * y
+        if op == "/":
+            if y == 0:
+                raise _XlError("#DIV/0!")
+            return x / y
+        if op == "^":
+            try:
+                res = x**y
+            except (OverflowError, ZeroDivisionError):
+                raise _XlError("#NUM!") from None
+            if isinstance(res, complex):
+                raise _XlError("#NUM!")
+            return res
+        raise _Unsupported(op)
+
+    @staticmethod
+    def _rank(v):
+        if v.__class__ is bool:
+            return 2
+        if isinstance(v, str):
+            return 1
+        return 0
+
+    def compare(self, op, a, b):
+        if a is None:
+            a = "" if isinstance(b, str) else (False if b.__class__ is bool else 0)
+        if b is None:
+            b = "" if isinstance(a, str) else (False if a.__class__ is bool else 0)
+        if not isinstance(a, (int, float, str)) or not isinstance(b, (int, float, str)):
+            raise _Unsupported("so sánh kiểu giá trị")
+        ra, rb = self._rank(a), self._rank(b)
+        if ra != rb:
+            ka, kb = ra, rb
+        elif ra == 1:
+            ka, kb = a.lower(), b.lower()
+        else:
+            ka, kb = a, b
+        return {
+            "=": ka == kb,
+            "<>": ka != kb,
+            "<": ka < kb,
+            ">": ka > kb,
+            "<=": ka <= kb,
+            ">=": ka >= kb,
+        }[op]
+
+    def truth(self, v) -> bool:
+        v = self.scalar(v)
+        if v is None:
+            return False
+        if isinstance(v, (bool, int, float)):
+            return bool(v)
+        if isinstance(v, str) and v.upper() in ("TRUE", "FALSE"):
+            return v.upper() == "TRUE"
+        raise _XlError("#VALUE!")
+
+    def numbers(self, args, count_text=False):
+        """Numbers of the arguments the way SUM sees them; text/bools/blanks in ranges ignored."""
+        out = []
+        for node in args:
+            if node[0] in ("ref", "area"):
+                for v in self.cells(node):
+                    if count_text:
+                        if v is not None:
+                            out.append(v)
+                    elif v.__class__ is not bool and isinstance(v, (int, float)):
+                        out.append(v)
+            else:
+                v = self.eval(node)
+                if isinstance(v, tuple):
+                    for x in self.cells(v):
+                        if count_text:
+                            if x is not None:
+                                out.append(x)
+                        elif x.__class__ is not bool and isinstance(x, (int, float)):
+                            out.append(x)
+                elif count_text:
+                    if v is not None:
+                        out.append(v)
+                elif v is not None or node[0] != "missing":
+                    out.append(self.num(v))
+        return out
+
+    def call(self, name, args):
+        if name == "SUM":
+            return sum(self.numbers(args))
+        if name == "AVERAGE":
+            vals = self.numbers(args)
+            if not vals:
+                raise _XlError("#DIV/0!")
+            return sum(vals) / len(vals)
+        if name in ("MIN", "MAX"):
+            vals = self.numbers(args)
+            return (min if name == "MIN" else max)(vals) if vals else 0
+        if name == "COUNT":
+            n = 0
+            for node in args:
+                if node[0] in ("ref", "area"):
+                    n += sum(1 for v in self.cells(node) if v.__class__ is not bool and isinstance(v, (int, float)))
+                else:
+                    try:
+                        v = self.scalar(self.eval(node))
+                    except _XlError:
+                        continue
+                    if isinstance(v, (int, float)):
+                        n += 1
+            return n
+        if name == "COUNTA":
+            return len(self.numbers(args, count_text=True))
+        if name in ("ROUND", "ROUNDUP", "ROUNDDOWN"):
+            if len(args) != 2:
+                raise _Unsupported("số đối số")
+            x = self.num(self.eval(args[0]))
+            digits = int(self.num(self.eval(args[1])))
+            mode = {"ROUND": ROUND_HALF_UP, "ROUNDUP": ROUND_UP, "ROUNDDOWN": ROUND_DOWN}[name]
+            d = Decimal(format(x, ".15g")).quantize(Decimal(1).scaleb(-digits), rounding=mode)
+            return int(d) if digits <= 0 else float(d)
+        if name == "INT":
+            return math.floor(self.num(self.eval(args[0])))
+        if name == "ABS":
+            return abs(self.num(self.eval(args[0])))
+        if name == "IF":
+            if not 1 <= len(args) <= 3:
+                raise _Unsupported("số đối số")
+            if self.truth(self.eval(args[0])):
+                return self.eval(args[1]) if len(args) > 1 and args[1][0] != "missing" else 0
+            if len(args) < 3:
+                return False
+            return self.eval(args[2]) if args[2][0] != "missing" else 0
+        if name == "IFERROR":
+            if len(args) != 2:
+                raise _Unsupported("số đối số")
+            try:
+                return self.scalar(self.eval(args[0]))
+            except _XlError:
+                return self.eval(args[1])
+        if name in ("AND", "OR"):
+            vals = []
+            for node in args:
+                v = self.eval(node)
+                if isinstance(v, tuple):
+                    vals.extend(bool(x) for x in self.cells(v) if isinstance(x, (bool, int, float)))
+                else:
+                    vals.append(self.truth(v))
+            if not vals:
+                raise _XlError("#VALUE!")
+            return all(vals) if name == "AND" else any(vals)
+        if name == "NOT":
+            return not self.truth(self.eval(args[0]))
+        if name in ("TRUE", "FALSE") and not args:
+            return name == "TRUE"
+        raise _Unsupported(f"hàm {name}")
+
+
+def _apply_formulas(sheet: Sheet, nocache: dict[tuple[int, int], str], errors: dict, limits: Limits) -> None:
+    """Record formulas without cached value; evaluate the simple ones into the grid."""
+    rows = sheet.rows
+    keys = sorted(k for k in nocache if k[0] < limits.max_rows and k[1] < limits.max_cols)
+    if not keys:
+        return
+    # make room so that every formula cell is inside the grid
+    last_r = max(k[0] for k in keys)
+    last_c = max(k[1] for k in keys)
+    width = len(rows[0]) if rows else 0
+    if last_c >= width:
+        for row in rows:
+            row.extend([None] * (last_c + 1 - width))
+        width = last_c + 1
+    while len(rows) <= last_r:
+        rows.append([None] * width)
+    formulas = {k: nocache[k] for k in keys}
+    sheet.formulas.update(formulas)
+    ev = _Evaluator(rows, formulas, errors)
+    for key in keys:
+        try:
+            v = ev.eval_cell(key)
+        except (_Unsupported, _XlError, RecursionError):
+            sheet.unevaluated.add(key)
+            continue
+        if v.__class__ is float and v.is_integer():
+            v = int(v)
+        elif v == "" and v.__class__ is str:
+            v = None
+        elif not isinstance(v, (int, float, str, bool)):
+            sheet.unevaluated.add(key)
+            continue
+        rows[key[0]][key[1]] = v
+
+
+_SHIFT_RE = re.compile(r"(?<![\w.!'\"$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)(?![\w(!])")
+
+
+def _shift_formula(text: str, dr: int, dc: int) -> str:
+    """Translate a shared-formula master's text by (dr, dc): relative references move."""
+
+    def move(m: re.Match) -> str:
+        col_abs, col, row_abs, row = m.groups()
+        c = _col_index(col) if col_abs else _col_index(col) + dc
+        r = int(row) if row_abs else int(row) + dr
+        if c < 0 or r < 1:
+            return "#REF!"
+        return f"{col_abs}{_col_letters(c)}{row_abs}{r}"
+
+    parts = text.split('"')
+    for i in range(0, len(parts), 2):
+        parts[i] = _SHIFT_RE.sub(move, parts[i])
+    return '"'.join(parts)
+
+
+# keep datetime imported for type users (values may be datetime/date/time/timedelta)
+_DATETIME_TYPES = (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)

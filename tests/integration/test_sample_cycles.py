@@ -1,0 +1,92 @@
+"""The committed sample returns, end to end through the `antt` command (the shared contract)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import pytest
+
+from antt import config
+from antt.cli import main
+
+# Published for Bình Phước, 2023 half-year (typed from the article, not from the code).
+PUBLISHED_2023_H1 = {
+    "kdc_total": 843, "kdc_registered": 843, "kdc_meeting": 843,
+    "ntm_communes": 86, "ntm_met": 68,
+    "models_residential": 327, "models_institutional": 48, "communes_with_models": 111,
+    "broadcast_hours": 89, "banners_posters": 2165,
+    "bright_spots_upper": 59, "bright_spots_commune": 190, "core_groups": 615,
+}
+# "More than 2,100 cameras" and "more than 4,000 members": the sample holds exact values in these ranges.
+RANGES_2023_H1 = {"cameras": (2100, 2150), "core_group_members": (4000, 4100)}
+
+
+def run(*argv) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def summary_2023_h1() -> dict:
+    code, out = run("summary", "--cycle", "2023-H1", "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_published_figures_2023_h1(summary_2023_h1):
+    totals = summary_2023_h1["totals"]
+    for key, value in PUBLISHED_2023_H1.items():
+        assert totals[key] == value, key
+    for key, (low, high) in RANGES_2023_H1.items():
+        assert low <= totals[key] <= high, key
+
+
+def test_sample_record_agrees_with_what_the_loaders_read(summary_2023_h1):
+    record = json.loads((config.RAW_DIR / "sample_manifest.json").read_text(encoding="utf-8"))
+    expected = record["cycles"]["2023-H1"]["province_totals"]
+    assert {k: summary_2023_h1["totals"][k] for k in expected} == expected
+
+
+def test_all_districts_report_with_complete_totals_2023_h1(summary_2023_h1):
+    s = summary_2023_h1
+    assert (s["cycle"], s["province_code"]) == ("2023-H1", "70")
+    assert s["districts_expected"] == 11 and s["districts_reporting"] == 11
+    assert s["missing_districts"] == []
+    assert set(s["coverage"].values()) == {11}
+    assert [f for f in s["findings"] if f["severity"] == "error"] == []
+    statuses = sorted(f["status"] for f in s["files"])
+    assert statuses.count("superseded") == 1 and statuses.count("loaded") == 11
+
+
+def test_summary_contract_shape(summary_2023_h1):
+    s = summary_2023_h1
+    assert set(s) == {"cycle", "province_code", "districts_expected", "districts_reporting", "missing_districts",
+                      "totals", "by_district", "coverage", "files", "findings"}
+    assert len(s["totals"]) == 15 and len(s["by_district"]) == 11
+    assert all(set(f) == {"severity", "code", "file", "sheet", "cell", "row", "message"} for f in s["findings"])
+    assert all(set(f) == {"file", "status", "district_code", "tables"} for f in s["files"])
+
+
+def test_the_latest_cycle_is_the_default_and_unknown_cycles_are_usage_errors():
+    code, out = run("summary", "--json")
+    assert code == 0 and json.loads(out)["cycle"] == "2023-H1"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["summary", "--cycle", "2019"]) == 2
+    assert "2022-H1, 2022, 2023-H1" in err.getvalue()
+
+
+def test_earlier_cycles_show_progress():
+    code, out = run("summary", "--cycle", "2022-H1", "--json")
+    h1_2022 = json.loads(out)
+    code, out = run("summary", "--cycle", "2022", "--json")
+    y_2022 = json.loads(out)
+    assert h1_2022["totals"]["ntm_met"] == 63 and y_2022["totals"]["ntm_met"] == 66
+    # Some districts below the 95 % target in 2022-H1.
+    below = [d for d, v in h1_2022["by_district"].items()
+             if v["kdc_total"] and v["kdc_meeting"] is not None and v["kdc_meeting"] / v["kdc_total"] < 0.95]
+    assert below

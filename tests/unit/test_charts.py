@@ -1,0 +1,352 @@
+"""antt.charts: every function returns a 16:9 Figure with the given title, renders without a missing
+glyph, writes numbers the Vietnamese way and says "không có số liệu" instead of drawing a zero.
+
+Inputs are tiny hand-made frames; expected labels are worked out by hand from those inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import warnings
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from antt import charts
+from antt.charts import ChartMeta
+
+TITLE = "Khu dân cư: tập huấn, dữ liệu, Ở đâu ằ"      # ậ ằ ữ Ở
+META = ChartMeta(title=TITLE, subtitle="6 tháng đầu năm 2023",
+                 source="Nguồn: báo cáo của 3/3 đơn vị cấp huyện, kỳ 6 tháng đầu năm 2023")
+
+
+def districts() -> pd.DataFrame:
+    """Lộc Ninh: 791 of 1000 KDC meet (79,1 %); Bù Đốp: 20 of 20 (100,0 %); Hớn Quản: no KDC data."""
+    return pd.DataFrame({
+        "district_code": ["692", "693", "694"],
+        "district_name": ["Lộc Ninh", "Bù Đốp", "Hớn Quản"],
+        "kdc_total": [1000.0, 20.0, np.nan],
+        "kdc_registered": [900.0, 20.0, np.nan],
+        "kdc_meeting": [791.0, 20.0, np.nan],
+        "ntm_communes": [86.0, 6.0, np.nan],
+        "ntm_met": [68.0, 6.0, np.nan],
+        "models_residential": [40.0, 5.0, np.nan],
+        "models_institutional": [12.0, 0.0, np.nan],
+        "communes_with_models": [14.0, 3.0, np.nan],
+        "cameras": [2500.0, 30.0, np.nan],
+        "broadcast_hours": [1234.0, 56.0, np.nan],
+        "banners_posters": [300.0, 45.0, np.nan],
+        "bright_spots_upper": [3.0, 1.0, np.nan],
+        "bright_spots_commune": [20.0, 4.0, np.nan],
+        "core_groups": [50.0, 8.0, np.nan],
+        "core_group_members": [1500.0, 80.0, np.nan],
+    })
+
+
+def ntm() -> pd.DataFrame:
+    return pd.DataFrame({
+        "district_name": ["Lộc Ninh"] * 6,
+        "ntm_criteria_met": [19, 19, 18, 17, 15, np.nan],
+        "ntm_met": [True, True, False, False, False, False],
+        "ntm_year": [2019.0, 2021.0, np.nan, np.nan, np.nan, np.nan],
+    })
+
+
+def trend() -> pd.DataFrame:
+    # listed out of order on purpose: the chart orders cycles by end date
+    return pd.DataFrame({
+        "cycle": ["2023-H1", "2022-H1", "2022", "2023-H1", "2022-H1", "2022"],
+        "cycle_label": ["6 tháng đầu năm 2023", "6 tháng đầu năm 2022", "năm 2022"] * 2,
+        "key": ["kdc_meeting_share"] * 3 + ["cameras"] * 3,
+        "value": [0.791, 0.70, 0.75, 2530.0, 1200.0, np.nan],
+    })
+
+
+def models() -> pd.DataFrame:
+    return pd.DataFrame({
+        "district_name": ["Lộc Ninh", "Lộc Ninh", "Lộc Ninh", "Bù Đốp"],
+        "model_type": ["Tiếng kẻng an ninh", "Tiếng kẻng an ninh", "Khác", "Camera an ninh"],
+        "setting": ["residential", "residential", "institutional", "residential"],
+        "cameras": [0, 0, 0, 12],
+    })
+
+
+def communes() -> pd.DataFrame:
+    return pd.DataFrame({
+        "commune_code": ["25297", "25300", "25303", "25306", "25309"],
+        "commune_name": ["Lộc Thái", "Lộc Hưng", "Thanh Hòa", "Tân Tiến", "Thiện Hưng"],
+        "district_name": ["Lộc Ninh", "Lộc Ninh", "Bù Đốp", "Bù Đốp", "Bù Đốp"],
+        "lat": [11.85, 11.80, 11.99, 12.02, 11.97],
+        "lon": [106.58, 106.55, 106.82, 106.85, 106.80],
+        "status": ["Đạt chuẩn NTM", "Chưa đạt", "Phường, thị trấn", "Chưa đạt", "Không có số liệu"],
+    })
+
+
+def completeness() -> pd.DataFrame:
+    frame = pd.DataFrame({"kdc": ["received", "rejected"], "ntm": ["received", "empty"],
+                          "models": ["missing", "received"], "outreach": ["received", "received"],
+                          "bright_spots": ["received", "received"]},
+                         index=pd.Index(["Lộc Ninh", "Bù Đốp"], name="district_name"))
+    return frame
+
+
+CALLS = {
+    "plot_kdc_coverage": lambda: charts.plot_kdc_coverage(districts(), 0.95, meta=META),
+    "plot_kdc_registered_meeting": lambda: charts.plot_kdc_registered_meeting(districts(), meta=META),
+    "plot_ntm_by_district": lambda: charts.plot_ntm_by_district(districts(), meta=META),
+    "plot_ntm_criteria_distribution": lambda: charts.plot_ntm_criteria_distribution(ntm(), meta=META),
+    "plot_ntm_recognitions_by_year": lambda: charts.plot_ntm_recognitions_by_year(ntm(), meta=META),
+    "plot_trend": lambda: charts.plot_trend(trend(), ["kdc_meeting_share", "cameras"], meta=META),
+    "plot_models_by_type": lambda: charts.plot_models_by_type(models(), meta=META, districts=districts()),
+    "plot_models_setting": lambda: charts.plot_models_setting(districts(), meta=META),
+    "plot_cameras_per_kdc": lambda: charts.plot_cameras_per_kdc(districts(), meta=META),
+    "plot_outreach": lambda: charts.plot_outreach(districts(), meta=META),
+    "plot_bright_spots": lambda: charts.plot_bright_spots(districts(), meta=META),
+    "plot_commune_map": lambda: charts.plot_commune_map(communes(), meta=META),
+    "plot_completeness": lambda: charts.plot_completeness(completeness(), meta=META),
+}
+
+
+def texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
+def render(fig: Figure) -> list[str]:
+    """Render to PNG; the warnings raised while drawing."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png", dpi=40)
+    return [str(w.message) for w in caught]
+
+
+BUILD_WARNINGS: dict[str, list[str]] = {}
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, Figure]:
+    """Every chart once; the warnings raised while building each (the figure is laid out then)."""
+    out = {}
+    for name, call in CALLS.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out[name] = call()
+        BUILD_WARNINGS[name] = [str(w.message) for w in caught]
+    return out
+
+
+def test_at_least_eleven_chart_functions():
+    assert len(CALLS) >= 11
+    assert all(callable(getattr(charts, name)) for name in CALLS)
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_figure_size_title_and_clean_render(figures, name):
+    fig = figures[name]
+    assert isinstance(fig, Figure)
+    assert tuple(fig.get_size_inches()) == pytest.approx((13.333, 7.5))
+    assert fig.get_suptitle() == TITLE
+    assert META.subtitle in texts(fig) and META.source in texts(fig)
+    assert BUILD_WARNINGS[name] == []        # in particular no "Glyph … missing from font(s)"
+    assert render(fig) == []
+
+
+def test_the_render_check_does_see_a_missing_glyph():
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        fig = charts.plot_kdc_coverage(districts(), 0.95, meta=ChartMeta(title="漢字 ậ ằ ữ Ở"))
+    assert any("missing from font" in m for m in render(fig))
+
+
+def test_title_is_left_aligned_with_subtitle_and_source_below():
+    fig = CALLS["plot_kdc_coverage"]()
+    title = fig._suptitle
+    assert title.get_ha() == "left" and title.get_position()[0] < 0.05
+    sub = next(t for t in fig.texts if t.get_text() == META.subtitle)
+    src = next(t for t in fig.texts if t.get_text() == META.source)
+    assert sub.get_position()[1] < title.get_position()[1]
+    assert src.get_position()[1] < 0.05 and src.get_ha() == "left"
+
+
+def test_kdc_coverage_labels_shares_in_vietnamese_format(figures):
+    labels = texts(figures["plot_kdc_coverage"])
+    assert "79,1 %" in labels                # 791 / 1000
+    assert "100,0 %" in labels               # 20 / 20
+    assert "79,5 %" in labels                # province: (791 + 20) / (1000 + 20)
+    assert "Toàn tỉnh" in labels
+
+
+def test_kdc_coverage_target_line(figures):
+    ax = figures["plot_kdc_coverage"].axes[0]
+    lines = [ln for ln in ax.get_lines() if ln.get_gid() == "target"]
+    assert len(lines) == 1
+    assert list(lines[0].get_xdata()) == [0.95, 0.95]
+    assert "Chỉ tiêu 95 %" in texts(figures["plot_kdc_coverage"])
+
+
+def test_kdc_coverage_colours_by_target_and_no_bar_for_missing(figures):
+    ax = figures["plot_kdc_coverage"].axes[0]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 3                    # province, Lộc Ninh, Bù Đốp; none for Hớn Quản
+    widths = {round(b.get_width(), 4): matplotlib.colors.to_hex(b.get_facecolor()) for b in bars}
+    assert widths[0.791] == charts.PALETTE["bad"].lower()
+    assert widths[1.0] == charts.PALETTE["good"].lower()
+
+
+@pytest.mark.parametrize("name", ["plot_kdc_coverage", "plot_kdc_registered_meeting", "plot_ntm_by_district",
+                                  "plot_models_by_type", "plot_models_setting", "plot_cameras_per_kdc",
+                                  "plot_outreach", "plot_bright_spots"])
+def test_missing_district_says_no_data(figures, name):
+    assert charts.NO_DATA in texts(figures[name])
+    assert charts.NO_DATA == "không có số liệu"
+
+
+def test_kdc_coverage_without_target_has_no_target_line():
+    fig = charts.plot_kdc_coverage(districts(), meta=META)
+    assert not [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == "target"]
+    assert not any(t.startswith("Chỉ tiêu") for t in texts(fig))
+
+
+def test_registered_meeting_counts_in_vietnamese_format(figures):
+    labels = texts(figures["plot_kdc_registered_meeting"])
+    assert {"1.000", "900", "791"} <= set(labels)
+
+
+def test_ntm_by_district_labels_met_over_total(figures):
+    labels = texts(figures["plot_ntm_by_district"])
+    assert any(t.startswith("68/86") for t in labels)
+    assert any(t.startswith("6/6") for t in labels)
+
+
+def test_ntm_criteria_distribution_highlights_one_or_two_short(figures):
+    fig = figures["plot_ntm_criteria_distribution"]
+    ax = fig.axes[0]
+    heights = {round(p.get_x() + p.get_width() / 2): p.get_height() for p in ax.patches}
+    assert heights[19] == 2 and heights[18] == 1 and heights[17] == 1 and heights[15] == 1 and heights[16] == 0
+    colour = {k: matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches
+              for k in [round(p.get_x() + p.get_width() / 2)]}
+    assert colour[17] == colour[18] == charts.PALETTE["warn"].lower()
+    assert colour[19] == charts.PALETTE["good"].lower()
+    assert "1 xã không có số liệu về số tiêu chí" in texts(fig)
+
+
+def test_recognitions_by_year_writes_years_without_separator(figures):
+    fig = figures["plot_ntm_recognitions_by_year"]
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["2019", "2020", "2021"]
+    assert "2" in texts(fig)                 # running total in 2021
+
+
+def test_trend_orders_cycles_and_formats_values(figures):
+    fig = figures["plot_trend"]
+    share_ax, cam_ax = fig.axes[:2]
+    assert [t.get_text() for t in share_ax.get_xticklabels()] == ["6 tháng đầu\nnăm 2022", "năm 2022",
+                                                                   "6 tháng đầu\nnăm 2023"]
+    labels = texts(fig)
+    assert {"70,0 %", "75,0 %", "79,1 %", "1.200", "2.530"} <= set(labels)
+    assert charts.NO_DATA in [t.get_text() for t in cam_ax.texts]     # cameras of "năm 2022"
+    assert "Camera an ninh" in labels                                 # panel titled by the key's label
+
+
+def test_models_by_type_totals(figures):
+    labels = texts(figures["plot_models_by_type"])
+    assert "Tiếng kẻng an ninh" in labels and "Khác" in labels
+    assert "3" in labels and "1" in labels                            # Lộc Ninh 3 models, Bù Đốp 1
+
+
+def test_cameras_per_kdc_values_and_mean(figures):
+    fig = figures["plot_cameras_per_kdc"]
+    labels = texts(fig)
+    assert "2,5  (2.500 camera)" in labels and "1,5  (30 camera)" in labels
+    mean = [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == "province_mean"]
+    assert mean and mean[0].get_xdata()[0] == pytest.approx(2530 / 1020)
+
+
+def test_count_axes_use_vietnamese_thousands(figures):
+    fig = figures["plot_outreach"]
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.xaxis.get_major_formatter()(1000, 0) == "1.000"
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    big = [t for t in ticks if len(t) > 3]
+    assert big and all(re.fullmatch(r"\d{1,3}(\.\d{3})+", t) for t in big)   # "1.200", never "1200" or "1,200"
+    assert "1.234" in texts(fig)
+
+
+def test_bright_spots_panels(figures):
+    labels = texts(figures["plot_bright_spots"])
+    assert "23" in labels and "50 (1.500 người)" in labels
+
+
+def test_commune_map_one_point_per_commune_and_district_labels(figures):
+    fig = figures["plot_commune_map"]
+    ax = fig.axes[0]
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert len(points) == 1 and len(points[0].get_offsets()) == 5
+    labels = [t.get_text() for t in ax.texts]
+    assert "Lộc Ninh" in labels and "Bù Đốp" in labels
+    assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Chưa đạt (2)" in legend and legend[-1] == "Không có số liệu (1)"
+
+
+def test_commune_map_places_points_with_cos_lat_scaling(figures):
+    offsets = figures["plot_commune_map"].axes[0].collections[0].get_offsets()
+    k = math.cos(math.radians(np.mean([11.85, 11.80, 11.99, 12.02, 11.97])))
+    assert offsets[0][0] == pytest.approx(106.58 * k) and offsets[0][1] == pytest.approx(11.85)
+
+
+def test_commune_map_leaves_out_communes_without_coordinates():
+    c = communes()
+    c.loc[0, "lat"] = np.nan
+    fig = charts.plot_commune_map(c, meta=META)
+    assert len(fig.axes[0].collections[0].get_offsets()) == 4
+    assert any(t.startswith("1 đơn vị không có toạ độ") for t in texts(fig))
+
+
+def test_completeness_cells_in_vietnamese(figures):
+    labels = texts(figures["plot_completeness"])
+    for word in ("Đã nhận", "Trống", "Thiếu", "Bị từ chối"):
+        assert word in labels
+    assert any("Biểu 1" in t and "1/2 đã nhận" in t for t in labels)
+
+
+def test_completeness_accepts_long_form():
+    long = completeness().reset_index().melt(id_vars="district_name", var_name="table", value_name="status")
+    fig = charts.plot_completeness(long, meta=META)
+    assert "Bị từ chối" in texts(fig)
+
+
+def test_source_line():
+    assert charts.source_line(11, 11, "6 tháng đầu năm 2023") == \
+        "Nguồn: báo cáo của 11/11 đơn vị cấp huyện, kỳ 6 tháng đầu năm 2023"
+
+
+def test_style_is_data_and_leaves_global_state_alone():
+    rc = matplotlib.rc_params_from_file(str(charts.STYLE), use_default_template=False)
+    assert rc["font.family"] == ["DejaVu Sans"]
+    assert rc["axes.prop_cycle"].by_key()["color"][:3] == ["#0072B2", "#E69F00", "#009E73"]
+    before = dict(matplotlib.rcParams)
+    with matplotlib.rc_context({"font.family": ["serif"], "font.size": 5}):
+        fig = charts.plot_kdc_coverage(districts(), 0.95, meta=META)
+    assert dict(matplotlib.rcParams) == before
+    fig.canvas.draw()                        # drawn outside the style: still the house font
+    assert fig.axes[0].get_yticklabels()[0].get_fontname() == "DejaVu Sans"
+    assert fig.axes[0].get_yticklabels()[0].get_fontsize() == 13
+
+
+def test_trend_target_line_in_the_panel_of_its_key():
+    fig = charts.plot_trend(trend(), ["kdc_meeting_share", "cameras"], meta=META,
+                            targets={"kdc_meeting_share": 0.95})
+    share_ax, cam_ax = fig.axes[:2]
+    line = [ln for ln in share_ax.get_lines() if ln.get_gid() == "target"]
+    assert line and list(line[0].get_ydata()) == [0.95, 0.95]
+    assert "Chỉ tiêu\n95 %" in [t.get_text() for t in share_ax.texts]
+    assert not [ln for ln in cam_ax.get_lines() if ln.get_gid() == "target"]
