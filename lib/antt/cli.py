@@ -147,6 +147,68 @@ def cmd_sample(args) -> int:
     return 0
 
 
+def _print_findings(findings: list) -> None:
+    for f in findings:
+        print(f"  {SEVERITY_LABEL[f.severity]}: {f}")
+
+
+def cmd_validate(args) -> int:
+    from . import units, validate
+    from .cycles import is_cycle_id
+    from .findings import finding
+    from .returns import load_return, stated_cycle
+    errors = False
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"không có tệp {name}")
+        in_folder = is_cycle_id(path.parent.name)
+        cycle = parse_cycle(path.parent.name) if in_folder else stated_cycle(path)
+        if cycle is None:
+            items = [finding("period_unknown", path.name)]
+            status = "rejected"
+        else:
+            hierarchy = units.hierarchy_on(cycle.end)
+            raw = path.parent.parent if in_folder else path.parent
+            ret = load_return(path, raw, cycle, _scope(args.province), hierarchy)
+            validate.validate_return(ret, cycle, hierarchy)
+            if ret.status == "loaded":
+                validate.timeliness(ret, cycle)
+            items, status = ret.findings, ret.status
+        errors = errors or any(f.severity == "error" for f in items)
+        if args.json:
+            print(json.dumps({"file": str(path), "cycle": cycle.id if cycle else None, "status": status,
+                              "findings": [f.as_dict() for f in items]}, ensure_ascii=False))
+        else:
+            shown = {"loaded": "đọc được", "rejected": "bị từ chối"}[status]
+            print(f"{path} — kỳ {cycle.id if cycle else '?'} — {shown}, {len(items)} phát hiện")
+            _print_findings(items)
+    return 1 if errors else 0
+
+
+def cmd_template(args) -> int:
+    from .template import write_templates
+    try:
+        paths = write_templates(args.cycle, Path(args.out) if args.out else None, args.district, _scope(args.province))
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    print(f"Đã ghi {len(paths)} mẫu báo cáo vào {paths[0].parent if paths else args.out}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .pipeline import run_report
+    if args.cycle:
+        _pick_cycle(config.RAW_DIR, args.cycle)
+    try:
+        out = run_report(args.cycle)
+    except Exception as e:                     # a failed run: said plainly, exit 1
+        print(f"antt report: thất bại: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    print(f"Báo cáo đã ghi vào {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="antt", description="Báo cáo phong trào Toàn dân bảo vệ an ninh Tổ quốc")
     sub = p.add_subparsers(dest="command", required=True)
@@ -168,6 +230,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--cycles", default="2022-H1,2022,2023-H1")
     s.add_argument("--province", default=config.PROVINCE_CODE)
     s.set_defaults(func=cmd_sample)
+    s = sub.add_parser("validate", help="kiểm tra báo cáo trước khi gửi")
+    s.add_argument("files", nargs="+", metavar="FILE")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--province", default=config.PROVINCE_CODE)
+    s.set_defaults(func=cmd_validate)
+    s = sub.add_parser("report", help="nạp, kiểm tra, chạy notebook, biểu đồ, bản trình chiếu, bảng tổng hợp")
+    s.add_argument("--cycle")
+    s.set_defaults(func=cmd_report)
+    s = sub.add_parser("template", help="mẫu báo cáo trống cho các đơn vị cấp huyện")
+    s.add_argument("--cycle", required=True)
+    s.add_argument("--out")
+    s.add_argument("--district")
+    s.add_argument("--province", default=config.PROVINCE_CODE)
+    s.set_defaults(func=cmd_template)
     return p
 
 

@@ -30,6 +30,7 @@ CODES: dict[str, tuple[str, str]] = {
     "district_other_province": (ERROR, "Báo cáo của {found}, không thuộc {province}; tệp không được tính."),
     "district_from_filename": (WARNING, "Khối tiêu đề không ghi đơn vị; đã xác định {district} theo tên tệp."),
     "period_mismatch": (ERROR, "Kỳ báo cáo ghi trong tệp là {found}, khác kỳ của thư mục ({expected}); tệp không được tính."),
+    "period_unknown": (ERROR, "Không xác định được kỳ báo cáo: khối tiêu đề không ghi kỳ và tệp không nằm trong thư mục của một kỳ (ví dụ data/raw/2023-H1/)."),
     "period_from_folder": (INFO, "Khối tiêu đề không ghi kỳ báo cáo; lấy kỳ theo thư mục ({expected})."),
     "report_date_missing": (INFO, "Không đọc được ngày báo cáo trong khối tiêu đề."),
     "report_late": (WARNING, "Báo cáo ngày {found}, sau hạn {expected}."),

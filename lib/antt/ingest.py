@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__, forms, indicators, validate
+from .atomic import atomic_dir, recover_dir
 from .cycles import Cycle, cycles_in, parse_cycle, previous
 from .load import CycleData, cycle_files, findings_frame, load_cycle
 
@@ -49,7 +48,8 @@ def with_history(data: CycleData, before: CycleData | None, before_same_kind: Cy
         values = {d: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()} for d, row in now.iterrows()}
         extra += validate.compare_with_previous(
             values, as_dict(before), as_dict(before_same_kind),
-            (before.cycle.id if before else None, before_same_kind.cycle.id if before_same_kind else None), files)
+            (before.cycle.id if before else None, before_same_kind.cycle.id if before_same_kind else None), files,
+            {k.name: k.label for k in indicators.SUMMARY_KEYS})
     if before is not None:
         extra += validate.layout_changes(data.signatures, before.signatures, files)
     if extra:
@@ -92,7 +92,7 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70")
         prev, prev_kind = previous(cycle, present), previous(cycle, present, same_kind=True)
         before = "|".join(hashes.get(c, "") for c in (prev, prev_kind))
         digest = hashes[cycle] = input_hash(raw_dir, cycle, scope, before)
-        _recover(out_dir / cycle.id)
+        recover_dir(out_dir / cycle.id)
         manifest = out_dir / cycle.id / "manifest.json"
         if not force and manifest.is_file() and json.loads(manifest.read_text())["input_hash"] == digest:
             outcomes.append(Outcome(cycle.id, "skipped", len(cycle_files(raw_dir, cycle)), -1))
@@ -110,8 +110,7 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70")
 def write_cycle(data: CycleData, out_dir: Path, digest: str) -> Path:
     """All frames of a cycle into ``out_dir/<cycle>/``, atomically (temporary folder, then rename)."""
     final = Path(out_dir) / data.cycle.id
-    tmp = Path(tempfile.mkdtemp(prefix=f".{data.cycle.id}.tmp-", dir=out_dir))
-    try:
+    with atomic_dir(final) as tmp:
         frames = dict(data.tables)
         frames["findings"] = data.findings
         frames["files"] = data.files
@@ -123,33 +122,10 @@ def write_cycle(data: CycleData, out_dir: Path, digest: str) -> Path:
         manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
                     "signatures": data.signatures}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        _fsync_dir(tmp)
-        old = final.with_name(f".{data.cycle.id}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if final.exists():
-            os.replace(final, old)
-        os.replace(tmp, final)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        for p in tmp.iterdir():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
     return final
-
-
-def _recover(final: Path) -> None:
-    """After a run killed between the two renames, put the previous cycle folder back."""
-    old = final.with_name(f".{final.name}.old")
-    if not final.exists() and old.exists():
-        os.replace(old, final)
-    for stale in final.parent.glob(f".{final.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    for p in folder.iterdir():
-        with open(p, "rb") as f:
-            os.fsync(f.fileno())
 
 
 def completeness_frame(matrix: dict[str, dict[str, str]]) -> pd.DataFrame:
@@ -166,7 +142,7 @@ def processed_cycles(out_dir: Path) -> list[Cycle]:
         return []
     for p in out_dir.iterdir():
         if p.name.startswith(".") and p.name.endswith(".old"):
-            _recover(out_dir / p.name[1:-4])
+            recover_dir(out_dir / p.name[1:-4])
     return sorted(parse_cycle(p.name) for p in out_dir.iterdir()
                   if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
 

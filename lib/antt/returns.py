@@ -130,6 +130,23 @@ def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70"
     return ret
 
 
+def stated_cycle(path: Path) -> Cycle | None:
+    """The cycle a return's title block states (for checking a file outside a cycle folder)."""
+    try:
+        wb = read_workbook(Path(path))
+    except WorkbookError:
+        return None
+    probe = Return(file=Path(path).name, sha256="")
+    _decode_sheets(wb.sheets, probe)
+    texts = [v for sheet in wb.sheets for row in sheet.rows[:HEADER_SCAN_ROWS] for v in row if isinstance(v, str)]
+    texts = list(dict.fromkeys(texts))
+    stated = _period(texts, [text.fold(t) for t in texts])
+    try:
+        return parse_cycle(stated) if stated else None
+    except ValueError:
+        return None
+
+
 # ---------------------------------------------------------------------------------------------
 # text
 

@@ -97,6 +97,7 @@ for _v in _TCVN3_FORMS:
         if not _vni.isascii():
             _VNI_DECODE[_vni] = _letter(_v, _t)
             _VNI_DECODE[_vni.upper()] = _letter(_v, _t).upper()
+del _v, _t, _code, _vni
 _TCVN3_CODES = frozenset(_TCVN3_DECODE)
 _TCVN3_DEC = str.maketrans(_TCVN3_DECODE)
 _TCVN3_ENCODE = {u: c for c, u in _TCVN3_DECODE.items()}

@@ -244,9 +244,14 @@ def reporting_rates(matrix: dict[str, dict[str, str]]) -> dict[str, float]:
     return {tid: (sum(row[tid] == "received" for row in matrix.values()) / n if n else 0.0) for tid in forms.TABLES}
 
 
+OUTLIER_MIN_FALL = 5     # small counts move by a few units without meaning anything
+
+
 def compare_with_previous(values: dict[str, dict], prev: dict[str, dict], prev_same_kind: dict[str, dict],
-                          previous_ids: tuple[str | None, str | None], files: dict[str, str]) -> list:
-    """Implausible moves per district: a count falling by more than a third; KDC total moving over 5 %.
+                          previous_ids: tuple[str | None, str | None], files: dict[str, str],
+                          labels: dict[str, str]) -> list:
+    """Implausible moves per district: a count falling by more than a third (and by at least
+    ``OUTLIER_MIN_FALL``); the number of residential areas moving by more than 5 %.
 
     ``values``/``prev`` map district code -> {key: value}; stocks compare with the cycle just before,
     flows with the previous cycle of the same kind. ``files`` gives each district's file.
@@ -262,9 +267,9 @@ def compare_with_previous(values: dict[str, dict], prev: dict[str, dict], prev_s
                 if abs(v - old) / old > 0.05:
                     out.append(finding("outlier_kdc_change", files.get(code), found=_show(v), expected=_show(old),
                                        previous=ref_id))
-            elif v < old * (2 / 3):
-                out.append(finding("outlier_drop", files.get(code), field=key, found=_show(v), expected=_show(old),
-                                   previous=ref_id))
+            elif v < old * (2 / 3) and old - v >= OUTLIER_MIN_FALL:
+                out.append(finding("outlier_drop", files.get(code), field=labels.get(key, key), found=_show(v),
+                                   expected=_show(old), previous=ref_id))
     return out
 
 

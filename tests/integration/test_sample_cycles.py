@@ -47,7 +47,7 @@ def test_published_figures_2023_h1(summary_2023_h1):
 
 def test_sample_record_agrees_with_what_the_loaders_read(summary_2023_h1):
     record = json.loads((config.RAW_DIR / "sample_manifest.json").read_text(encoding="utf-8"))
-    expected = record["cycles"]["2023-H1"]["province_totals"]
+    expected = record["cycles"]["2023-H1"]["totals"]
     assert {k: summary_2023_h1["totals"][k] for k in expected} == expected
 
 

@@ -70,6 +70,24 @@ def test_earlier_cycles_show_progress(generated):
         assert t == sorted(t)
 
 
+def test_no_implausible_moves_between_cycles(generated):
+    """The validator's outlier rules see nothing: no key falls by a third (flows against the last
+    cycle of the same kind, stocks against the cycle just before), KDC totals move under 5 %."""
+    _, manifest = generated
+    c = manifest["cycles"]
+    flows = ("broadcast_hours", "banners_posters")
+    for now, before, keys in (("2023-H1", "2022-H1", flows), ("2022", "2022-H1", None), ("2023-H1", "2022", None)):
+        for code, d in c[now]["districts"].items():
+            old = c[before]["districts"][code]["true_totals"]
+            for key, v in d["true_totals"].items():
+                if (keys is None and key in flows) or (keys is not None and key not in keys) or not old[key]:
+                    continue
+                if key == "kdc_total":
+                    assert abs(v - old[key]) <= 0.05 * old[key], (now, code, key)
+                else:
+                    assert v >= old[key] * 2 / 3, (now, code, key, old[key], v)
+
+
 def test_every_cycle_folder_holds_eleven_returns_and_one_resubmission(generated):
     out, manifest = generated
     expected = {d.code for d in units.legacy().districts_expected("70")}

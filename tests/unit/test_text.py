@@ -305,6 +305,8 @@ def test_decode_never_raises_and_keeps_real_unicode(s, font):
         ("n/a", Parsed(None, "invalid")),
         (datetime(2023, 6, 14), Parsed(None, "invalid")),
         (float("inf"), Parsed(None, "invalid")),
+        (10**400, Parsed(None, "invalid")),
+        ("9" * 400, Parsed(None, "invalid")),
     ],
 )
 def test_parse_count(value, expected):

@@ -1,0 +1,61 @@
+"""Writes that never leave a half-written file under a final name: temporary name beside it, then rename."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(final: Path):
+    """Yield a temporary path in the folder of ``final``; on success it replaces ``final``."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".tmp{final.suffix}", dir=final.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+@contextmanager
+def atomic_dir(final: Path):
+    """Yield a temporary folder beside ``final``; on success it takes the place of ``final``.
+
+    Between the two renames the previous folder waits as ``.<name>.old``; ``recover_dir`` puts it
+    back after a run killed exactly there.
+    """
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    recover_dir(final)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    try:
+        yield tmp
+        old = final.with_name(f".{final.name}.old")
+        if final.exists():
+            os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def recover_dir(final: Path) -> None:
+    """Put back the previous folder left by a run killed between renames; drop stale temporaries."""
+    final = Path(final)
+    old = final.with_name(f".{final.name}.old")
+    if not final.exists() and old.exists():
+        os.replace(old, final)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in final.parent.glob(f".{final.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)

@@ -1,0 +1,79 @@
+"""``antt report``: ingest, data-quality report, notebooks, charts, deck and summary workbook of a cycle.
+
+Everything of a cycle is built in a temporary folder beside ``reports/<cycle>/`` and swapped in at
+the end, so an interrupted run leaves the previous report whole.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import config
+from .atomic import atomic_dir
+from .ingest import ingest
+
+
+def notebooks() -> list[Path]:
+    return sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+
+def run_notebook(source: Path, out_dir: Path, cycle: str) -> Path:
+    """Execute one notebook for ``cycle`` with papermill into ``out_dir`` (.ipynb and .html)."""
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+
+    target = out_dir / source.name
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        papermill.execute_notebook(str(source), str(target), parameters={"cycle": cycle}, kernel_name="python3",
+                                   progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
+    html, _ = HTMLExporter().from_notebook_node(nbformat.read(target, as_version=4))
+    target.with_suffix(".html").write_text(html, encoding="utf-8")
+    return target
+
+
+def run_report(cycle: str | None = None, scope: str | None = None, progress: bool = True) -> Path:
+    """Build ``reports/<cycle>/`` (default: the latest cycle under data/raw) and return its path."""
+    from .analysis import open_cycle
+    from .export import export_deck, export_workbook, save_charts
+    from .quality import write_quality_report
+
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    scope = scope or config.PROVINCE_CODE
+    books = notebooks()
+    steps = ["ingest", "quality", *[b.stem for b in books], "charts", "deck", "workbook"]
+    bar = tqdm(total=len(steps), desc="antt report", unit="bước", disable=not progress)
+
+    def step(name: str) -> None:
+        bar.set_postfix_str(name)
+
+    step("ingest")
+    ingest(config.RAW_DIR, config.PROCESSED_DIR, scope=scope)
+    bar.update()
+    view = open_cycle(cycle)
+    final = config.REPORTS_DIR / view.cycle.id
+    with atomic_dir(final) as out:
+        step("quality")
+        write_quality_report(view, out)
+        bar.update()
+        (out / "notebooks").mkdir()
+        for book in books:
+            step(book.stem)
+            run_notebook(book, out / "notebooks", view.cycle.id)
+            bar.update()
+        step("charts")
+        save_charts(view, out / "charts")
+        bar.update()
+        step("deck")
+        export_deck(view, out / f"bao_cao_{view.cycle.id}.pptx", out / "charts")
+        bar.update()
+        step("workbook")
+        export_workbook(view, out / f"tong_hop_{view.cycle.id}.xlsx")
+        bar.update()
+    bar.close()
+    return final
