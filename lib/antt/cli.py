@@ -50,7 +50,7 @@ def _number(v):
 def summary_object(data) -> dict:
     """The JSON object of ``antt summary --json`` for a loaded cycle."""
     from .indicators import totals
-    by_d = data.by_district()
+    by_d = data.districts
     tot, cov = totals(by_d)
     reporting = data.districts_reporting
     files = [{"file": r.file, "status": r.status, "district_code": r.district_code, "tables": list(r.tables)}
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2 if e.code not in (0, None) else 0
     try:
         return args.func(args)
-    except UsageError as e:
+    except (UsageError, ValueError) as e:
         print(f"antt: {e}", file=sys.stderr)
         return 2
 

@@ -64,41 +64,46 @@ RATIOS: tuple[Ratio, ...] = (
 )
 
 
-def _aggregate(frame: pd.DataFrame, key: Key) -> pd.Series:
-    """Per district_code; NA where any summed value is missing."""
-    g = frame.groupby("district_code", sort=True)
+def _contribution(key: Key, row: dict):
+    """What one tidy row adds to a key (None: a missing value, which makes the district's value null)."""
     if key.how == "sum":
-        col = frame[key.column]
-        s = g[key.column].sum(min_count=0)
-        has_na = col.isna().groupby(frame["district_code"]).any()
-        return s.astype("Float64").mask(has_na)
+        return row[key.column]
     if key.how == "count":
-        return g.size().astype("Float64")
+        return 1
     if key.how == "count_true":
-        return g[key.column].apply(lambda s: float(s.fillna(False).astype(bool).sum())).astype("Float64")
+        return 1 if row[key.column] is True else 0
     if key.how.startswith("count_setting:"):
-        setting = key.how.split(":", 1)[1]
-        return (frame["setting"] == setting).groupby(frame["district_code"]).sum().astype("Float64")
-    if key.how == "distinct_residential":
-        res = frame[frame["setting"] == "residential"]
-        out = res.groupby("district_code")["commune_code"].nunique()
-        return out.reindex(frame["district_code"].unique(), fill_value=0).astype("Float64")
+        return 1 if row["setting"] == key.how.split(":", 1)[1] else 0
     raise ValueError(key.how)
 
 
-def by_district(tables: dict[str, pd.DataFrame], completeness: dict[str, dict[str, str]]) -> pd.DataFrame:
-    """One row per expected district (index district_code), one column per summary key (Float64, NA = null)."""
+def by_district(rows: dict[str, list[dict]], completeness: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """One row per expected district (index district_code), one column per summary key (Float64, NA = null).
+
+    ``rows`` holds the tidy rows of each table (dicts with district_code and the canonical fields).
+    """
     codes = sorted(completeness)
-    out = pd.DataFrame(index=pd.Index(codes, name="district_code"))
+    values = {c: {} for c in codes}
     for key in SUMMARY_KEYS:
-        frame = tables.get(key.table)
-        values = _aggregate(frame, key) if frame is not None and len(frame) else pd.Series(dtype="Float64")
-        col = values.reindex(codes).astype("Float64")
-        received = pd.Series({c: completeness[c][key.table] == "received" for c in codes})
-        # A received table with no row for a key's count still counts zero.
-        col = col.where(~(col.isna() & received & (key.how != "sum")), 0.0)
-        out[key.name] = col.where(received.reindex(codes).values)
-    return out
+        received = [c for c in codes if completeness[c][key.table] == "received"]
+        acc: dict[str, float | None] = {c: 0.0 for c in received}
+        if key.how == "distinct_residential":
+            seen = {(r["district_code"], r["commune_code"]) for r in rows.get(key.table, ())
+                    if r["setting"] == "residential"}
+            for d, _ in seen:
+                if d in acc:
+                    acc[d] += 1
+        else:
+            for r in rows.get(key.table, ()):
+                d = r["district_code"]
+                if d in acc and acc[d] is not None:
+                    v = _contribution(key, r)
+                    acc[d] = None if v is None else acc[d] + v
+        for c in codes:
+            values[c][key.name] = acc.get(c)
+    frame = pd.DataFrame.from_dict(values, orient="index", columns=list(KEYS)).astype("Float64")
+    frame.index.name = "district_code"
+    return frame
 
 
 def totals(district_values: pd.DataFrame) -> tuple[dict, dict]:

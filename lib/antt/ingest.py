@@ -20,7 +20,7 @@ import pandas as pd
 from . import __version__, forms, indicators, validate
 from .atomic import atomic_dir, recover_dir
 from .cycles import Cycle, cycles_in, parse_cycle, previous
-from .load import CycleData, cycle_files, findings_frame, load_cycle
+from .load import CycleData, cycle_files, findings_frame, load_cycles
 
 FRAMES = (*forms.TABLES, "findings", "files", "completeness", "accounts", "districts")
 
@@ -35,19 +35,39 @@ def input_hash(raw_dir: Path, cycle: Cycle, scope: str, before: str = "") -> str
     return h.hexdigest()
 
 
-def with_history(data: CycleData, before: CycleData | None, before_same_kind: CycleData | None) -> CycleData:
+@dataclass
+class Snapshot:
+    """What a later cycle is compared with: district values and heading layouts of a cycle."""
+
+    cycle: Cycle
+    values: dict[str, dict[str, float | None]]
+    signatures: dict[str, dict[str, str]]
+
+    @classmethod
+    def of(cls, data: CycleData) -> Snapshot:
+        return cls(data.cycle, _values(data.districts), data.signatures)
+
+    @classmethod
+    def read(cls, out_dir: Path, cycle: Cycle) -> Snapshot:
+        manifest = json.loads((Path(out_dir) / cycle.id / "manifest.json").read_text(encoding="utf-8"))
+        return cls(cycle, _values(read_frame(out_dir, cycle, "districts").set_index("district_code")),
+                   manifest["signatures"])
+
+
+def _values(districts: pd.DataFrame) -> dict[str, dict[str, float | None]]:
+    return {d: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
+            for d, row in districts.astype(object).iterrows()}
+
+
+def with_history(data: CycleData, before: Snapshot | None, before_same_kind: Snapshot | None) -> CycleData:
     """Add the findings that compare a cycle with the previous ones (implausible moves, layouts)."""
-    now = data.by_district()
     files = {d: f for f, d, s in data.files[["file", "district_code", "status"]].itertuples(index=False)
              if s == "loaded" and d is not None}
     extra = []
     if before is not None or before_same_kind is not None:
-        as_dict = lambda cd: ({} if cd is None else
-                              {d: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
-                               for d, row in cd.by_district().iterrows()})
-        values = {d: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()} for d, row in now.iterrows()}
         extra += validate.compare_with_previous(
-            values, as_dict(before), as_dict(before_same_kind),
+            _values(data.districts), before.values if before else {},
+            before_same_kind.values if before_same_kind else {},
             (before.cycle.id if before else None, before_same_kind.cycle.id if before_same_kind else None), files,
             {k.name: k.label for k in indicators.SUMMARY_KEYS})
     if before is not None:
@@ -62,8 +82,9 @@ def load_with_history(raw_dir: Path, cycle: Cycle | str, scope: str = "70") -> C
     cycle = parse_cycle(cycle) if isinstance(cycle, str) else cycle
     present = cycles_in(raw_dir)
     prev, prev_kind = previous(cycle, present), previous(cycle, present, same_kind=True)
-    cache = {c: load_cycle(raw_dir, c, scope) for c in {prev, prev_kind} if c is not None}
-    return with_history(load_cycle(raw_dir, cycle, scope), cache.get(prev), cache.get(prev_kind))
+    loaded = load_cycles(raw_dir, sorted({c for c in (cycle, prev, prev_kind) if c is not None}), scope)
+    snap = lambda c: Snapshot.of(loaded[c]) if c is not None else None
+    return with_history(loaded[cycle], snap(prev), snap(prev_kind))
 
 
 @dataclass
@@ -75,35 +96,42 @@ class Outcome:
 
 
 def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70") -> list[Outcome]:
-    """Every cycle under ``raw_dir`` into ``out_dir``, oldest first; unchanged cycles are skipped."""
+    """Every cycle under ``raw_dir`` into ``out_dir``, oldest first; unchanged cycles are skipped.
+
+    The files of every changed cycle are read in one process pool; an unchanged cycle that a
+    changed one is compared with is read back from ``out_dir``.
+    """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     present = cycles_in(raw_dir)
-    loaded: dict[Cycle, CycleData] = {}
     hashes: dict[Cycle, str] = {}
-    outcomes = []
-
-    def get(c: Cycle | None) -> CycleData | None:
-        if c is not None and c not in loaded:
-            loaded[c] = load_cycle(raw_dir, c, scope)
-        return loaded.get(c) if c is not None else None
-
+    changed = []
     for cycle in present:
         prev, prev_kind = previous(cycle, present), previous(cycle, present, same_kind=True)
-        before = "|".join(hashes.get(c, "") for c in (prev, prev_kind))
-        digest = hashes[cycle] = input_hash(raw_dir, cycle, scope, before)
+        digest = hashes[cycle] = input_hash(raw_dir, cycle, scope, "|".join(hashes.get(c, "") for c in (prev, prev_kind)))
         recover_dir(out_dir / cycle.id)
         manifest = out_dir / cycle.id / "manifest.json"
-        if not force and manifest.is_file() and json.loads(manifest.read_text())["input_hash"] == digest:
+        if force or not manifest.is_file() or json.loads(manifest.read_text())["input_hash"] != digest:
+            changed.append(cycle)
+    loaded = load_cycles(raw_dir, changed, scope) if changed else {}
+    snapshots: dict[Cycle, Snapshot] = {}
+
+    def snapshot(c: Cycle | None) -> Snapshot | None:
+        if c is None:
+            return None
+        if c not in snapshots:
+            snapshots[c] = Snapshot.of(loaded[c]) if c in loaded else Snapshot.read(out_dir, c)
+        return snapshots[c]
+
+    outcomes = []
+    for cycle in present:
+        if cycle not in loaded:
             outcomes.append(Outcome(cycle.id, "skipped", len(cycle_files(raw_dir, cycle)), -1))
             continue
-        data = with_history(get(cycle), get(prev), get(prev_kind))
-        write_cycle(data, out_dir, digest)
-        outcomes.append(Outcome(cycle.id, "written", len(data.files),
-                                int((data.findings["severity"] == "error").sum())))
-        # Only the cycles the next ones compare with stay in memory.
-        for c in [c for c in loaded if c < (prev_kind or cycle) and c != prev]:
-            del loaded[c]
+        data = with_history(loaded[cycle], snapshot(previous(cycle, present)),
+                            snapshot(previous(cycle, present, same_kind=True)))
+        write_cycle(data, out_dir, hashes[cycle])
+        outcomes.append(Outcome(cycle.id, "written", len(data.files), int((data.findings["severity"] == "error").sum())))
     return outcomes
 
 
@@ -116,7 +144,7 @@ def write_cycle(data: CycleData, out_dir: Path, digest: str) -> Path:
         frames["files"] = data.files
         frames["completeness"] = completeness_frame(data.completeness)
         frames["accounts"] = data.accounts
-        frames["districts"] = data.by_district().reset_index()
+        frames["districts"] = data.districts.reset_index()
         for name, frame in frames.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
         manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,

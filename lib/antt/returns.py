@@ -14,13 +14,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from . import forms, text, units
 from .cycles import Cycle, cycle_for_period, parse_cycle
 from .findings import Finding, finding
-from .workbook import Sheet, WorkbookError, cell_ref, read_workbook
+from .workbook import LEGACY_FONT_PREFIXES, Sheet, WorkbookError, cell_ref, read_workbook
 
 HEADER_SCAN_ROWS = 30        # the header starts within the first 25 rows and has up to 3 rows
 MAX_HEADER_ROWS = 3
@@ -160,8 +160,8 @@ def _decode_sheets(sheets: list[Sheet], ret: Return) -> None:
                 if not isinstance(v, str):
                     continue
                 font = fonts.get((r, c)) if fonts else None
-                if font is None and v.isascii():
-                    s = text.nfc(v)
+                if font is None and v.isascii() or font and not font.lower().startswith(LEGACY_FONT_PREFIXES):
+                    s = text.nfc(v)              # a Unicode font is trusted: "Thèn" stays "Thèn"
                     row[c] = s or None
                     continue
                 s, enc = text.decode_legacy(v, font)
@@ -184,24 +184,19 @@ def _expanded(value: str) -> str:
     return forms.expand(value)
 
 
-def _merge_fill(sheet: Sheet, r0: int, r1: int) -> list[list[str | None]]:
-    """Rows r0..r1 of the sheet with merged ranges filled, as expanded heading text."""
-    width = max((len(sheet.rows[r]) for r in range(r0, r1 + 1)), default=0)
-    out = [[None] * width for _ in range(r0, r1 + 1)]
-    for i, r in enumerate(range(r0, r1 + 1)):
-        for c, v in enumerate(sheet.rows[r]):
-            if v is not None and not isinstance(v, bool):
-                out[i][c] = _expanded(str(v))
-    for (a, b, e, d) in sheet.merged:
-        if e < r0 or a > r1:
+def _merge_fill(rows: tuple[tuple, ...], merged: tuple[tuple[int, int, int, int], ...]) -> list[list[str | None]]:
+    """The header area's rows with merged ranges filled, as expanded heading text."""
+    width = max((len(r) for r in rows), default=0)
+    out = [[_expanded(str(v)) if v is not None and not isinstance(v, bool) else None for v in row] +
+           [None] * (width - len(row)) for row in rows]
+    last = len(rows) - 1
+    for (a, b, e, d) in merged:
+        if a > last or b >= len(rows[a]) or rows[a][b] is None:
             continue
-        v = sheet.rows[a][b] if a < len(sheet.rows) and b < len(sheet.rows[a]) else None
-        if v is None:
-            continue
-        txt = _expanded(str(v))
-        for r in range(max(a, r0), min(e, r1) + 1):
+        txt = _expanded(str(rows[a][b]))
+        for r in range(a, min(e, last) + 1):
             for c in range(b, min(d + 1, width)):
-                out[r - r0][c] = txt
+                out[r][c] = txt
     return out
 
 
@@ -226,21 +221,30 @@ def _find_header(sheet: Sheet):
     nrows = min(len(sheet.rows), HEADER_SCAN_ROWS + MAX_HEADER_ROWS)
     if nrows == 0:
         return None
-    grid = _merge_fill(sheet, 0, nrows - 1)
+    # Only rows that could be header rows make the key, so that the title block's changing dates
+    # and the data do not defeat the memo.
+    rows = tuple(tuple(r) if len({v for v in r if v is not None}) >= 2 and not any(_is_number(v) for v in r)
+                 else () for r in sheet.rows[:nrows])
+    merged = tuple(m for m in sheet.merged if m[0] < nrows)
+    return _header_of(rows, merged)
+
+
+@lru_cache(maxsize=4096)
+def _header_of(rows: tuple[tuple, ...], merged: tuple):
+    """The header of a sheet's first rows; memoised: a district sends the same form cycle after cycle."""
+    grid = _merge_fill(rows, merged)
     # A header row has at least two distinct headings (a title line spans the width with one text)
     # and no number (a data row never joins the header).
-    candidate = [len({v for v in row if v}) >= 2 and not any(_is_number(v) for v in sheet.rows[r])
-                 for r, row in enumerate(grid)]
+    candidate = [bool(rows[r]) and len({v for v in row if v}) >= 2 for r, row in enumerate(grid)]
     best, best_key = None, None
-    for end in range(nrows):
+    for end in range(len(grid)):
         if not candidate[end]:
             continue
         for k in range(1, MAX_HEADER_ROWS + 1):
             start = end - k + 1
             if start < 0 or not all(candidate[start:end + 1]):
                 break
-            headings = _combine(grid[start:end + 1])
-            for table, layout, columns in _match_layouts(headings):
+            for table, layout, columns in _match_layouts(tuple(_combine(grid[start:end + 1]))):
                 key = (len(columns), -k, -end)    # most fields, then fewest rows, then earliest
                 if best_key is None or key > best_key:
                     best, best_key = (start, end, table, layout, columns), key
@@ -261,7 +265,8 @@ def _combine(rows: list[list[str | None]]) -> list[str]:
     return out
 
 
-def _match_layouts(headings: list[str]):
+@lru_cache(maxsize=4096)
+def _match_layouts(headings: tuple[str, ...]) -> tuple:
     """Every (table, layout, columns) whose required fields all find a column among ``headings``."""
     hits: dict[tuple[str, str], dict[str, list[int]]] = {}
     for c, h in enumerate(headings):
@@ -269,6 +274,7 @@ def _match_layouts(headings: list[str]):
             continue
         for tid, lay, fname in _heading_matches(h):
             hits.setdefault((tid, lay), {}).setdefault(fname, []).append(c)
+    out = []
     for (tid, lay), by_field in hits.items():
         table = forms.TABLES[tid]
         layout = next(x for x in table.layouts if x.name == lay)
@@ -281,7 +287,8 @@ def _match_layouts(headings: list[str]):
             if free:
                 columns[fname] = free[0]
         if all(f.name in columns for f in layout.required):
-            yield table, layout, columns
+            out.append((table, layout, columns))
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -523,6 +530,8 @@ def _record(ret: Return, sheet: Sheet, row: list, r: int, columns: dict[str, int
 def _parse_value(ret: Return, sheet: str, cell: str, row: int, f: forms.Field, v, table: forms.Table):
     """(value, trusted) for one cell; findings for what is missing or unreadable."""
     label = f.heading
+    if type(v) is int and v >= 0 and f.kind in ("count", "number"):
+        return v, True                                   # the common case, first
     if f.kind in ("count", "number"):
         p = text.parse_count(v) if f.kind == "count" else text.parse_number(v)
         if p.status == "missing":

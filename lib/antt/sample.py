@@ -1170,7 +1170,7 @@ class _Writer:
             self.r += 1
 
     # -- rows -------------------------------------------------------------------------------
-    def number(self, v, total: bool = False, kind: str = "int"):
+    def number(self, v, kind: str = "int"):
         """A count as the plan types it: a number, or text like "2.100" / " 12 "."""
         if v is None or not self.plan.text_numbers or isinstance(v, str):
             return v
@@ -1197,7 +1197,7 @@ class _Writer:
             else:
                 style = {"text": "text", "center": "center", "mark": "center", "year": "year", "dec": "dec"}.get(c.kind, "int")
             if formula is None and c.kind in ("int", "dec", "year"):
-                v = self.number(v, kind == "total", c.kind)
+                v = self.number(v, c.kind)
                 if isinstance(v, str) and style in ("int", "dec", "year", "total_int", "total_dec"):
                     style = "total" if kind == "total" else "center" if c.kind == "year" else "text_r"
             self.sh.put(r, j, v, style, formula)
@@ -1371,7 +1371,6 @@ def _write_layout_b(sh: XSheet, ctx: _Context) -> _Writer:
     w.header()
     ry, rn, my, mn = plan.area_marks
     stt = 0
-    subtotal_rows = []
     for c in ctx.state.communes:
         name = _commune_name(c.unit, plan, ctx.ambiguous)
         for i, (area, reg, meet) in enumerate(c.areas):
@@ -1381,11 +1380,11 @@ def _write_layout_b(sh: XSheet, ctx: _Context) -> _Writer:
                 mark = "✓"
             w.row((c.unit.code, i), {"stt": stt, "commune": name if i == 0 else None, "area": area,
                                      "registered": ry if reg else rn, "meeting": mark})
-        subtotal_rows.append(w.row((c.unit.code, "sub"), {"area": "Cộng", "registered": c.kdc_registered,
-                                                          "meeting": c.kdc_meeting}, "total"))
+        w.row((c.unit.code, "sub"), {"area": "Cộng", "registered": c.kdc_registered, "meeting": c.kdc_meeting},
+              "total")
     t = ctx.state.totals()
-    w.row("total", {"commune": _total_label(plan, ctx.district), "registered": t["kdc_registered"], "meeting": t["kdc_meeting"],
-                    "area": f"{t['kdc_total']} khu dân cư"}, "total")
+    w.row("total", {"commune": _total_label(plan, ctx.district), "area": f"{t['kdc_total']} khu dân cư",
+                    "registered": t["kdc_registered"], "meeting": t["kdc_meeting"]}, "total")
     _footer("kdc", w, ctx)
     return w
 

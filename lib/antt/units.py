@@ -238,6 +238,7 @@ class Hierarchy:
         self._children: dict[str | None, list[Unit]] = defaultdict(list)
         self._keywords = keywords
         self._communes: dict[str, _Names] = {}  # built on first use: see _communes_in
+        self._memo: dict[tuple, object] = {}
         self._districts, self._provinces = _Names(), _Names()
         for u in self._units.values():
             self._children[u.parent].append(u)
@@ -288,6 +289,14 @@ class Hierarchy:
         return [d for d in self.districts(province) if self._children[d.code]]
 
     def match_commune(self, name: str, district: str) -> CommuneMatch:
+        """Memoised ``_match_commune``: returns repeat the same names cycle after cycle."""
+        key = (name, district)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._match_commune(name, district)
+        return hit
+
+    def _match_commune(self, name: str, district: str) -> CommuneMatch:
         """The commune of `district` that `name` means, written as returns write it (module doc).
 
         An ambiguous name matches nothing and lists the units it may mean as candidates. A name that
@@ -307,6 +316,14 @@ class Hierarchy:
         return CommuneMatch(None, elsewhere[0] if len(elsewhere) == 1 else None, names.closest(rest))
 
     def find_district(self, texts: list[str], scope: str) -> DistrictMatch:
+        """Memoised ``_find_district``."""
+        key = (tuple(texts), scope)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._find_district(list(texts), scope)
+        return hit
+
+    def _find_district(self, texts: list[str], scope: str) -> DistrictMatch:
         """The district-level unit a return's title block names, and the province if it names one.
 
         Strong evidence is a district name after a type word ("CÔNG AN HUYỆN LỘC NINH", "TX. BÌNH
@@ -320,17 +337,14 @@ class Hierarchy:
         province = None
         for text in texts:
             for line in str(text).splitlines():
-                for level, units, kind, written in self._typed_names(_words(line)):
+                typed, place = self._line_evidence(line)
+                for level, units, kind, written in typed:
                     if level == PROVINCE:
                         province = province or units[0]
                     else:
                         strong.append((units, kind, written, text))
-                head = _PLACE_END.split(unicodedata.normalize("NFC", line), maxsplit=1)[0]
-                place = _fold(head)
-                while body := next((b for b in _BODIES if place.startswith(b + " ")), None):
-                    place = place[len(body) + 1:]
-                if (units := self._districts.get(_key(place))) and not place.isdigit():
-                    weak.append((units, head, text))
+                if place:
+                    weak.append((*place, text))
 
         def pick(units: list[Unit], kind: str | None, written: str) -> Unit | None:
             for keep in (lambda us: [u for u in us if province and u.parent == province.code],
@@ -349,6 +363,20 @@ class Hierarchy:
         district, evidence = next(((u, t) for u, t in found if u is not None), (None, None))
         in_scope = district is not None and scope in ("all", district.parent)
         return DistrictMatch(district, province, in_scope, evidence)
+
+    def _line_evidence(self, line: str) -> tuple[list, tuple | None]:
+        """Memoised per line: the typed names in it, and (units, place) if it reads as a place line."""
+        key = ("line", line)
+        hit = self._memo.get(key)
+        if hit is None:
+            typed = list(self._typed_names(_words(line)))
+            head = _PLACE_END.split(unicodedata.normalize("NFC", line), maxsplit=1)[0]
+            place = _fold(head)
+            while body := next((b for b in _BODIES if place.startswith(b + " ")), None):
+                place = place[len(body) + 1:]
+            units = self._districts.get(_key(place))
+            hit = self._memo[key] = (typed, (units, head) if units and not place.isdigit() else None)
+        return hit
 
     def _typed_names(self, words: list[str]) -> Iterable[tuple[str, list[Unit], str, str]]:
         """(level, units, type written, name as written) for each type word followed by the name of

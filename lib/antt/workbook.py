@@ -81,18 +81,17 @@ Sheets
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import io
 import itertools
 import math
-import posixpath
 import re
 import struct
 import zlib
 import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -164,6 +163,7 @@ class Limits:
     max_cell_chars: int = 32_767
 
 
+@lru_cache(maxsize=1 << 16)
 def cell_ref(row: int, col: int) -> str:
     """0-based (row, col) -> "A1"-style reference: cell_ref(12, 5) == "F13"."""
     return _col_letters(col) + str(row + 1)
@@ -559,6 +559,22 @@ def _clip_merged(ranges, limits: Limits) -> list[tuple[int, int, int, int]]:
     return out
 
 
+_MAX_MERGED = 100_000
+
+
+def _too_many_merged(sheet: str) -> WorkbookError:
+    return WorkbookError("file_too_large", f"trang tính '{sheet}' có hơn {_MAX_MERGED} vùng gộp ô")
+
+
+def _merged_of(cs, name: str, limits: Limits) -> list[tuple[int, int, int, int]]:
+    merged = cs.merged_cell_ranges
+    if not merged:
+        return []
+    if len(merged) > _MAX_MERGED:
+        raise _too_many_merged(name)
+    return _clip_merged([(a[0], a[1], b[0], b[1]) for a, b in merged], limits)
+
+
 def _is_hidden(meta) -> bool:
     return meta.visible != SheetVisibleEnum.Visible
 
@@ -643,10 +659,20 @@ def _read_ooxml(path: Path, data: bytes, z: _Zip, limits: Limits) -> Workbook:
         fmt = "xlsm" if b"macroEnabled" in ct else "xlsx"
     shared_part, styles_part = "xl/sharedstrings.xml", "xl/styles.xml"
 
+    # Scan every worksheet part before calamine loads any (this also keeps the Python work and the
+    # Rust work in separate phases, which measurably helps the CPU caches).
+    part_names = {part: name for name, part in sheet_parts.items() if part is not None}
+    pre: dict[str, tuple[_SheetScan, int]] = {}
+    for part in sheet_order:
+        if part is None or part in pre or part.split("/")[1:2] != ["worksheets"] or not z.has(part):
+            continue
+        xml = z.read(part)
+        pre[part] = (_scan_xlsx_sheet(xml, limits, part_names.get(part, part)), len(xml))
     cwb = _open_calamine(data)
     budget = _Budget(limits)
     sheets: list[Sheet] = []
     scans: list[tuple[Sheet, str, _SheetScan]] = []
+    raws = []
     for idx, meta in enumerate(cwb.sheets_metadata):
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
@@ -654,27 +680,29 @@ def _read_ooxml(path: Path, data: bytes, z: _Zip, limits: Limits) -> Workbook:
         part = sheet_parts.get(name)
         if part is None and idx < len(sheet_order):
             part = sheet_order[idx]
-        if part is None or not z.has(part):
+        if part not in pre:
             raise WorkbookError(
                 "file_unreadable", f"không tìm thấy phần XML của trang tính '{name}' trong tệp"
             )
-        xml = z.read(part)
-        scan = _scan_xlsx_sheet(xml, limits, name)
+        scan, xml_len = pre[part]
         cs = cwb.get_sheet_by_index(idx)
         end = cs.end
         if end is not None:
             if end[0] >= limits.max_rows or end[1] >= limits.max_cols:
                 raise _too_large_at(name, end[0], end[1], limits)
             budget.take(end[0] + 1, end[1] + 1)
-        rows = _clean(cs.to_python(skip_empty_area=False))
-        if shared_size + len(xml) > limits.max_cell_chars:
+        raws.append((meta, name, part, scan, xml_len, cs.to_python(skip_empty_area=False),
+                     _merged_of(cs, name, limits)))
+        del cs
+    for meta, name, part, scan, xml_len, raw, merged in raws:
+        rows = _clean(raw)
+        if shared_size + xml_len > limits.max_cell_chars:
             _check_cell_lengths(rows, limits, name)
-        merged = cs.merged_cell_ranges or []
         sheet = Sheet(
             name=name,
             hidden=_is_hidden(meta),
             rows=rows,
-            merged=_clip_merged([(a[0], a[1], b[0], b[1]) for a, b in merged], limits) if merged else [],
+            merged=merged,
         )
         for (r, c), err in scan.errors.items():
             if r < limits.max_rows and c < limits.max_cols:
@@ -683,6 +711,7 @@ def _read_ooxml(path: Path, data: bytes, z: _Zip, limits: Limits) -> Workbook:
             _apply_formulas(sheet, scan.nocache, scan.errors, limits)
         sheets.append(sheet)
         scans.append((sheet, part, scan))
+    del raws
     if _legacy_suspected(sheets):
         _xlsx_fonts(z, scans, styles_part, shared_part, limits)
     return Workbook(path=path, format=fmt, sheets=sheets)
@@ -799,6 +828,7 @@ def _ref_pos(m: re.Match) -> tuple[int, int]:
 
 
 _V_RE = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(.*?)</v>)", re.S)
+_STRICT_REF_RE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _F_RE = re.compile(rb"<f(\s[^>]*?)?(?:/>|>(.*?)</f>)", re.S)
 
 
@@ -866,9 +896,13 @@ def _scan_xlsx_sheet_exact(xml: bytes, limits: Limits, name: str, want_styles: b
                 continue
             if tag == "c":
                 ref = el.get("r")
-                m = _REF_RE.fullmatch(ref.encode("ascii", "replace")) if ref else None
-                if m is not None:
-                    r, col = _ref_pos(m)
+                if ref:
+                    m = _STRICT_REF_RE.fullmatch(ref)
+                    if m is None:  # calamine's arithmetic on such a reference is anyone's guess
+                        raise WorkbookError(
+                            "file_hostile", f"trang tính '{name}' có tham chiếu ô không hợp lệ: {ref[:40]!r}"
+                        )
+                    r, col = int(m.group(2)) - 1, _col_index(m.group(1))
                 else:
                     col += 1
                     r = row
@@ -1027,6 +1061,7 @@ _COVERED_TAG = _T + "covered-table-cell"
 _COLUMN_TAG = _T + "table-column"
 _P_TAG = "{%s}p" % _NS_TEXT
 _MAX_REPEAT_EXPAND = 10_000
+_MAX_ODS_STYLED_CELLS = 200_000
 
 
 class _OdsTable:
@@ -1126,7 +1161,8 @@ def _scan_ods(content: bytes, limits: Limits) -> tuple[list[_OdsTable], dict, di
                 if tag == _CELL_TAG:
                     if style is not None:
                         for p in positions:
-                            cur.styles[p] = style
+                            if len(cur.styles) < _MAX_ODS_STYLED_CELLS:  # fonts are best effort
+                                cur.styles[p] = style
                     if formula is not None and vtype is None:
                         for p in positions:
                             cur.nocache[p] = _odf_formula(formula)
@@ -1137,10 +1173,12 @@ def _scan_ods(content: bytes, limits: Limits) -> tuple[list[_OdsTable], dict, di
             if tag == _CELL_TAG:
                 cs = _int_attr(el, _T + "number-columns-spanned")
                 rs = _int_attr(el, _T + "number-rows-spanned")
-                if (cs > 1 or rs > 1) and row < limits.max_rows and col < limits.max_cols:
-                    for i in range(min(row_rep, 100)):
-                        for j in range(min(rep, 100)):
+                if cs > 1 or rs > 1:
+                    for i in range(min(row_rep, limits.max_rows - row)):
+                        for j in range(min(rep, limits.max_cols - col)):
                             cur.merged.append((row + i, col + j, row + i + rs - 1, col + j + cs - 1))
+                    if len(cur.merged) > _MAX_MERGED:
+                        raise _too_many_merged(cur.name)
             col += rep
             el.clear()
         elif tag == _ROW_TAG:
@@ -1320,6 +1358,7 @@ _ENDOFCHAIN = 0xFFFFFFFE
 _FREESECT = 0xFFFFFFFF
 _DIFSECT = 0xFFFFFFFC
 _RESERVED = 0xFFFFFFFA
+_CFB_BEYOND = "cấu trúc OLE2 trỏ ra ngoài tệp (tệp bị cắt cụt hoặc bị sửa)"
 
 
 class _Cfb:
@@ -1335,6 +1374,8 @@ class _Cfb:
         if shift not in (9, 12) or struct.unpack_from("<H", buf, 32)[0] != 6:
             raise WorkbookError("file_unreadable", "cấu trúc OLE2 không hợp lệ (kích thước sector)")
         ss = 1 << shift
+        if len(buf) < ss + 128:
+            raise WorkbookError("file_unreadable", "tệp OLE2 bị cắt cụt")
         self.ss = ss
         self.version = version
         (dir_len, fat_len, dir_start) = struct.unpack_from("<III", buf, 40)
@@ -1343,7 +1384,7 @@ class _Cfb:
         self.n_sectors = (len(buf) - ss) // ss + (1 if (len(buf) - ss) % ss else 0)
         n = self.n_sectors
         if fat_len > n + 1 or dir_len * ss > len(buf) or mini_fat_len * ss > len(buf):
-            raise WorkbookError("file_hostile", "cấu trúc OLE2 khai báo kích thước vượt quá tệp")
+            raise WorkbookError("file_unreadable", _CFB_BEYOND)
         if difat_len_calamine > 2**26:
             raise WorkbookError("file_hostile", "cấu trúc OLE2 khai báo kích thước bất thường")
         difat = list(struct.unpack_from("<109I", buf, 76))
@@ -1380,7 +1421,7 @@ class _Cfb:
 
     def _sector(self, sid: int) -> bytes:
         if sid >= self.n_sectors:
-            raise WorkbookError("file_hostile", "cấu trúc OLE2 trỏ tới sector ngoài tệp")
+            raise WorkbookError("file_unreadable", _CFB_BEYOND)
         off = (sid + 1) * self.ss
         return self.buf[off : off + self.ss]
 
@@ -1401,13 +1442,14 @@ class _Cfb:
     def names(self) -> list[str]:
         return [e[0] for e in self.entries]
 
-    def _load_mini(self) -> None:
+    def load_mini(self) -> None:
+        """Follow the mini stream and mini FAT chains (calamine does when it opens the file)."""
         if self._mini is not None:
             return
         if self.mini_fat_len > 0:
             root = self.entries[0]
             if root[2] > len(self.buf):
-                raise WorkbookError("file_hostile", "cấu trúc OLE2 khai báo kích thước vượt quá tệp")
+                raise WorkbookError("file_unreadable", _CFB_BEYOND)
             self._mini = self._chain(root[1], self.fat, self.n_sectors, self._sector, self.ss)
             raw = self._chain(self.mini_fat_start, self.fat, self.n_sectors, self._sector, self.ss)
             self._minifat = list(struct.unpack_from("<%dI" % (len(raw) // 4), raw))
@@ -1421,19 +1463,19 @@ class _Cfb:
             return None
         _, start, size = entry
         if size < 4096:
-            self._load_mini()
+            self.load_mini()
             mini = self._mini or b""
             n_mini = len(mini) // 64 + 1
 
             def get(sid: int) -> bytes:
                 if sid >= n_mini:
-                    raise WorkbookError("file_hostile", "cấu trúc OLE2 trỏ tới mini-sector ngoài luồng")
+                    raise WorkbookError("file_unreadable", _CFB_BEYOND)
                 return mini[sid * 64 : sid * 64 + 64]
 
             data = self._chain(start, self._minifat or [], n_mini, get, 64)
         else:
             if size > len(self.buf):
-                raise WorkbookError("file_hostile", "cấu trúc OLE2 khai báo kích thước vượt quá tệp")
+                raise WorkbookError("file_unreadable", _CFB_BEYOND)
             data = self._chain(start, self.fat, self.n_sectors, self._sector, self.ss)
         return data[:size]
 
@@ -1486,6 +1528,7 @@ def _read_xls(path: Path, data: bytes, limits: Limits) -> Workbook:
     names = cfb.names()
     if "EncryptionInfo" in names or "EncryptedPackage" in names:
         raise WorkbookError("file_encrypted", "tệp Excel được bảo vệ bằng mật khẩu mở tệp")
+    cfb.load_mini()
     stream = cfb.stream("Workbook")
     if stream is None:
         stream = cfb.stream("Book")
@@ -1495,9 +1538,11 @@ def _read_xls(path: Path, data: bytes, limits: Limits) -> Workbook:
 
     cwb = _open_calamine(data)
     by_name = {s.name: s for s in sheet_scans}
+    metas = cwb.sheets_metadata
+    by_index = sheet_scans if len(sheet_scans) == len(metas) else []
     sheets: list[Sheet] = []
     pairs = []
-    for idx, meta in enumerate(cwb.sheets_metadata):
+    for idx, meta in enumerate(metas):
         if meta.typ != SheetTypeEnum.WorkSheet:
             continue
         cs = cwb.get_sheet_by_index(idx)
@@ -1506,14 +1551,14 @@ def _read_xls(path: Path, data: bytes, limits: Limits) -> Workbook:
             raise _too_large_at(meta.name, end[0], end[1], limits)
         rows = _clean(cs.to_python(skip_empty_area=False))
         _check_cell_lengths(rows, limits, meta.name)
-        merged = cs.merged_cell_ranges or []
         sheet = Sheet(
             name=meta.name,
             hidden=_is_hidden(meta),
             rows=rows,
-            merged=_clip_merged([(a[0], a[1], b[0], b[1]) for a, b in merged], limits) if merged else [],
+            merged=_merged_of(cs, meta.name, limits),
         )
-        scan = by_name.get(meta.name)
+        # calamine lists the BOUNDSHEET records in order, as the scan does
+        scan = by_index[idx] if by_index else by_name.get(meta.name)
         if scan is not None:
             for (r, c), err in scan.errors.items():
                 _set_cell(rows, r, c, err)
@@ -1579,7 +1624,7 @@ def _scan_biff(stream: bytes, limits: Limits):
     for pos, name in sheets:
         if pos >= len(stream):
             raise WorkbookError("file_unreadable", f"vị trí trang tính '{name}' nằm ngoài luồng dữ liệu")
-        scan = _scan_biff_sheet(stream, pos, name, limits)
+        scan = _scan_biff_sheet(stream, pos, name, limits, biff8)
         budget -= (scan.max_row + 1) * (scan.max_col + 1)
         if budget < 0:
             raise WorkbookError(
@@ -1609,7 +1654,7 @@ def _biff_font_name(rec: bytes, biff8: bool, codepage: str) -> str:
     return _biff_short_string(rec, 14, biff8, codepage)
 
 
-def _scan_biff_sheet(stream: bytes, pos: int, name: str, limits: Limits) -> _XlsSheetScan:
+def _scan_biff_sheet(stream: bytes, pos: int, name: str, limits: Limits, biff8: bool = True) -> _XlsSheetScan:
     scan = _XlsSheetScan(name)
     max_rows, max_cols = limits.max_rows, limits.max_cols
     unpack = struct.unpack_from
@@ -1638,7 +1683,8 @@ def _scan_biff_sheet(stream: bytes, pos: int, name: str, limits: Limits) -> _Xls
                         scan.errors[(r, c)] = _BIFF_ERRORS.get(res[2], "#VALUE!")
                     elif kind == 3:
                         cce = unpack("<H", rec, 20)[0]
-                        scan.nocache[(r, c)] = _decode_rgce(rec[22 : 22 + cce])
+                        # BIFF5 tokens differ (3-byte references): not decoded, left unevaluated
+                        scan.nocache[(r, c)] = _decode_rgce(rec[22 : 22 + cce]) if biff8 else "=?"
         elif typ == _MULRK and len(rec) >= 6:
             r, c = unpack("<HH", rec, 0)
             c_last = unpack("<H", rec, len(rec) - 2)[0]
@@ -2034,7 +2080,9 @@ class _Evaluator:
             self.done[key] = _FAILED
             self.fail_kind[key] = type(exc)
             raise
-        except (RecursionError, ArithmeticError, ValueError, TypeError, InvalidOperation):
+        except RecursionError:
+            raise  # not remembered: retried later from the deepest cell up (see _apply_formulas)
+        except (ArithmeticError, ValueError, TypeError, InvalidOperation):
             self.done[key] = _FAILED
             self.fail_kind[key] = _Unsupported
             raise _Unsupported("lỗi tính") from None
@@ -2314,15 +2362,27 @@ def _apply_formulas(sheet: Sheet, nocache: dict[tuple[int, int], str], errors: d
     formulas = {k: nocache[k] for k in keys}
     sheet.formulas.update(formulas)
     ev = _Evaluator(rows, formulas, errors)
+    too_deep = []
     for key in keys:
         try:
-            v = ev.eval_cell(key)
+            ev.eval_cell(key)
+        except RecursionError:  # a long chain of formulas pointing downwards
+            too_deep.append(key)
+        except (_Unsupported, _XlError):
+            pass
+    for key in reversed(too_deep):  # deepest first: each step then needs one level only
+        try:
+            ev.eval_cell(key)
         except (_Unsupported, _XlError, RecursionError):
+            pass
+    for key in keys:
+        v = ev.done.get(key, _FAILED)
+        if v is _FAILED:
             sheet.unevaluated.add(key)
             continue
         if v.__class__ is float and v.is_integer():
             v = int(v)
-        elif v == "" and v.__class__ is str:
+        elif v.__class__ is str and v == "":
             v = None
         elif not isinstance(v, (int, float, str, bool)):
             sheet.unevaluated.add(key)
@@ -2330,7 +2390,7 @@ def _apply_formulas(sheet: Sheet, nocache: dict[tuple[int, int], str], errors: d
         rows[key[0]][key[1]] = v
 
 
-_SHIFT_RE = re.compile(r"(?<![\w.!'\"$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)(?![\w(!])")
+_SHIFT_RE = re.compile(r"(?<![\w.'\"$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]+)(?![\w(!])")
 
 
 def _shift_formula(text: str, dr: int, dc: int) -> str:
@@ -2349,6 +2409,3 @@ def _shift_formula(text: str, dr: int, dc: int) -> str:
         parts[i] = _SHIFT_RE.sub(move, parts[i])
     return '"'.join(parts)
 
-
-# keep datetime imported for type users (values may be datetime/date/time/timedelta)
-_DATETIME_TYPES = (_dt.datetime, _dt.date, _dt.time, _dt.timedelta)

@@ -90,3 +90,18 @@ def test_earlier_cycles_show_progress():
     below = [d for d, v in h1_2022["by_district"].items()
              if v["kdc_total"] and v["kdc_meeting"] is not None and v["kdc_meeting"] / v["kdc_total"] < 0.95]
     assert below
+
+
+@pytest.mark.parametrize("cycle", ["2022-H1", "2022", "2023-H1"])
+def test_every_sample_finding_is_a_deliberate_fault(cycle):
+    """The generator records each fault it put in (file, sheet, cell, code); nothing else is found."""
+    record = json.loads((config.RAW_DIR / "sample_manifest.json").read_text(encoding="utf-8"))["cycles"][cycle]
+    code, out = run("summary", "--cycle", cycle, "--json")
+    found = json.loads(out)["findings"]
+    # Faults are planted at a cell; expected notes (decoded legacy text, a superseded file) per file.
+    assert sorted((f["code"], f["file"], f["sheet"], f["cell"]) for f in found if f["severity"] != "info"
+                  or f["code"] in {p["code"] for p in record["faults"]}) == \
+        sorted((f["code"], f["file"], f["sheet"], f["cell"]) for f in record["faults"])
+    assert sorted((f["code"], f["file"]) for f in found if f["severity"] == "info"
+                  and f["code"] not in {p["code"] for p in record["faults"]}) == \
+        sorted((f["code"], f["file"]) for f in record["expected_info"])

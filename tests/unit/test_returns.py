@@ -21,7 +21,7 @@ def load(tmp_path, sheets, name="DongXoai.xlsx", cycle="2023-H1"):
 
 
 def totals(data) -> dict:
-    row = data.by_district().loc[DONG_XOAI]
+    row = data.districts.loc[DONG_XOAI]
     return {k: (None if v is None or v != v else v) for k, v in row.to_dict().items()}
 
 

@@ -344,7 +344,7 @@ def test_openpyxl_formulas_are_recorded_and_evaluated(tmp_path):
     assert s.unevaluated == expected_unevaluated
     assert all(rows[r][c] is None for r, c in expected_unevaluated)
     assert s.unevaluated <= set(s.formulas)
-    assert len(s.formulas) == 24
+    assert len(s.formulas) == 23
 
 
 def test_formula_cells_beyond_calamine_range_extend_the_grid(tmp_path):
@@ -625,3 +625,43 @@ def test_limits_are_configurable(tmp_path):
     with pytest.raises(WorkbookError) as info:
         read_workbook(p, Limits(max_cell_chars=10))
     assert info.value.code == "file_too_large" and "ký tự" in info.value.detail
+
+
+def test_long_formula_chain_pointing_downwards_is_evaluated(tmp_path):
+    # A1 = A2+1, A2 = A3+1, ..., A600 = 1: deeper than Python's recursion limit allows at once
+    body = "".join(f'<row r="{r}"><c r="A{r}"><f>A{r + 1}+1</f></c></row>' for r in range(1, 600))
+    body += '<row r="600"><c r="A600"><f>1</f></c></row>'
+    s = read_workbook(raw_xlsx(tmp_path / "chain.xlsx", {"S": sheet_xml(body)})).sheets[0]
+    assert s.unevaluated == set()
+    assert [row[0] for row in s.rows[:3]] == [600, 599, 598] and s.rows[599][0] == 1
+
+
+def test_formula_over_a_cached_error_stays_unevaluated(tmp_path):
+    p = raw_xlsx(tmp_path / "err.xlsx", {"S": sheet_xml(
+        '<row r="1"><c r="A1" t="e"><v>#REF!</v></c><c r="B1"><v>2</v></c>'
+        '<c r="C1"><f>SUM(A1:B1)</f></c><c r="D1"><f>IFERROR(A1,0)+B1</f></c></row>'
+    )})
+    s = read_workbook(p).sheets[0]
+    assert s.rows == [["#REF!", 2, None, 2]]
+    assert s.unevaluated == {(0, 2)}
+
+
+def test_formatting_beyond_the_limits_is_not_data(tmp_path):
+    """Borders or fonts applied far below/right of the table are not values: the file loads."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "Xã"
+    ws["B2"] = 3
+    for r in (25_000, 60_000):
+        ws.cell(r, 1).font = Font(bold=True)
+    ws.cell(5, 300).font = Font(bold=True)
+    wb.save(tmp_path / "fmt.xlsx")
+    s = read_workbook(tmp_path / "fmt.xlsx").sheets[0]
+    assert s.rows == [["Xã", None], [None, 3]]
+    book = xlwt.Workbook()
+    sh = book.add_sheet("S")
+    sh.write(0, 0, "Xã")
+    sh.write(30_000, 0, None, xlwt.easyxf("borders: left thin"))  # a BLANK record
+    sh.write(10, 250, None, xlwt.easyxf("borders: left thin"))
+    book.save(str(tmp_path / "fmt.xls"))
+    assert read_workbook(tmp_path / "fmt.xls").sheets[0].rows == [["Xã"]]

@@ -1,0 +1,261 @@
+"""The data-quality report of a cycle: what arrived, when, which files counted, and every finding.
+
+``write_quality_report(view, out_dir)`` writes two files beside each other:
+
+- ``kiem_tra_du_lieu.html``: one self-contained page (UTF-8, ``lang="vi"``, inline CSS, no script,
+  no external asset) — completeness matrix (district × table, coloured Vietnamese statuses),
+  reporting rate per table (received / expected, never above 100 %), timeliness against the
+  deadline (late highlighted), the files (đã nạp / bị thay thế / bị từ chối, with the reason), and
+  the findings grouped by district: errors, then warnings, then the information items collapsed
+  in ``<details>``; each finding with file › sheet › cell, its Vietnamese message and code.
+  Every text from the data (file names, sheet names, messages) is HTML-escaped: they come from
+  files people send.
+- ``kiem_tra_du_lieu.xlsx``: the same tables as sheets, written by ``antt.export``'s sheet writers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from . import forms
+from .analysis import CycleView
+from .charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS
+from .export import (atomic_path, file_statuses, findings_sorted, reporting_rates, sheet_completeness,
+                     sheet_files, sheet_findings, sheet_timeliness, timeliness, write_workbook)
+from .findings import SEVERITY_LABEL
+from .text import format_number, format_percent
+
+HTML_NAME = "kiem_tra_du_lieu.html"
+XLSX_NAME = "kiem_tra_du_lieu.xlsx"
+TITLE = "Kiểm tra dữ liệu báo cáo"
+QUALITY_SHEETS = (sheet_completeness, sheet_timeliness, sheet_files, sheet_findings)
+
+_CSS = """
+:root { --text:#262626; --subtle:#666; --line:#d9d9d9; --accent:#1F4E79; --bad:#B00020; --warn:#7F5F00; }
+* { box-sizing: border-box; }
+body { font-family: "Segoe UI", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; color: var(--text);
+       margin: 0 auto; padding: 24px 32px 48px; max-width: 1320px; line-height: 1.45; font-size: 15px; }
+h1 { color: var(--accent); margin: 0 0 4px; font-size: 28px; }
+h2 { color: var(--accent); border-bottom: 2px solid var(--accent); padding-bottom: 4px; margin-top: 36px; font-size: 21px; }
+h3 { margin: 22px 0 6px; font-size: 17px; }
+.sub { color: var(--subtle); margin: 0 0 12px; font-size: 16px; }
+.note { color: var(--subtle); font-size: 13.5px; }
+.summary { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0 0; padding: 0; list-style: none; }
+.summary li { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; background: #fafafa; }
+.summary b { font-size: 20px; display: block; }
+table { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
+th, td { border: 1px solid var(--line); padding: 5px 9px; text-align: left; vertical-align: top; }
+th { background: #DDEBF7; font-weight: 600; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.wrap { overflow-wrap: anywhere; word-break: break-word; }
+.matrix td.st { text-align: center; min-width: 110px; }
+.st-received { background: %(received)s; }
+.st-empty { background: %(empty)s; font-weight: 600; }
+.st-missing { background: %(missing)s; font-weight: 600; }
+.st-rejected { background: %(rejected)s; color: #fff; font-weight: 600; }
+.bar { background: #eee; width: 160px; height: 12px; display: inline-block; vertical-align: middle; margin-left: 8px; }
+.bar span { display: block; height: 12px; background: #009E73; }
+tr.late td { background: #FBE3D6; }
+tr.late td.status { color: var(--bad); font-weight: 700; }
+.f-loaded { color: #00704F; }
+.f-superseded { color: #9C5700; font-weight: 600; }
+.f-rejected { color: var(--bad); font-weight: 700; }
+.sev { font-weight: 700; white-space: nowrap; }
+.sev-error { color: var(--bad); background: #FDE7E9; }
+.sev-warning { color: var(--warn); background: #FFF4CE; }
+.sev-info { color: var(--subtle); font-weight: 400; }
+.files td:nth-child(3) { white-space: nowrap; }
+.where { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12.5px; overflow-wrap: anywhere; }
+code { font-size: 12.5px; color: var(--subtle); }
+details { margin: 6px 0 0; }
+summary { cursor: pointer; color: var(--subtle); }
+.findings { width: 100%%; }
+.findings td:nth-child(1) { width: 90px; }
+.findings td:nth-child(2) { width: 34%%; }
+@media print { details { display: block; } details > * { display: block; } }
+""" % COMPLETENESS_COLORS
+
+
+def _e(value) -> str:
+    """Escaped text of a value ('' for missing)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value) is True):
+        return ""
+    return escape(str(value), quote=True)
+
+
+def _date(d) -> str:
+    return f"{d:%d/%m/%Y}" if isinstance(d, date) else "–"
+
+
+def location(row) -> str:
+    """``file › sheet › cell`` (or ``dòng N`` when only the row is known), the parts that are known."""
+    cell = row.get("cell")
+    r = row.get("row")
+    has = lambda v: v is not None and not (not isinstance(v, str) and pd.isna(v) is True) and str(v) != ""
+    where = cell if has(cell) else (f"dòng {int(r)}" if has(r) else None)
+    return " › ".join(str(p) for p in (row.get("file"), row.get("sheet"), where) if has(p))
+
+
+def _matrix(view: CycleView) -> str:
+    c = view.completeness
+    tables = list(forms.TABLES)
+    rates = reporting_rates(view).set_index("table")
+    head = "".join(f"<th>{_e(forms.TABLES[t].title)}</th>" for t in tables)
+    rows = []
+    for _, r in c.iterrows():
+        cells = "".join(
+            f'<td class="st st-{_e(r[t])}">{_e(COMPLETENESS_LABELS.get(r[t], r[t]))}</td>' for t in tables)
+        rows.append(f"<tr><th scope=\"row\">{_e(r['district_name'])} <code>{_e(r['district_code'])}</code></th>{cells}</tr>")
+    foot = "".join(f'<td class="num">{int(rates.loc[t, "received"])}/{int(rates.loc[t, "expected"])}</td>' for t in tables)
+    legend = " · ".join(f'<span class="st st-{k}" style="padding:1px 8px">{_e(v)}</span>'
+                        for k, v in COMPLETENESS_LABELS.items())
+    return (f'<table class="matrix"><thead><tr><th>Đơn vị</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+            f'<tfoot><tr><th>Đã nhận</th>{foot}</tr></tfoot></table>'
+            f'<p class="note">{legend}. “Trống”: có biểu nhưng chưa điền số liệu, tính là chưa nhận; '
+            f'“Bị từ chối”: tệp của đơn vị không được tính.</p>')
+
+
+def _rates(view: CycleView) -> str:
+    rows = []
+    for r in reporting_rates(view).itertuples():
+        rate = r.rate if r.rate is not None else 0.0
+        rows.append(f'<tr><td>{_e(r.title)}</td><td class="num">{r.received}</td><td class="num">{r.expected}</td>'
+                    f'<td class="num">{_e(format_percent(r.rate))}'
+                    f'<span class="bar"><span style="width:{min(100.0, rate * 100):.1f}%"></span></span></td></tr>')
+    return ('<table><thead><tr><th>Biểu</th><th class="num">Đã nhận</th><th class="num">Phải báo cáo</th>'
+            f'<th class="num">Tỷ lệ nhận</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _timeliness(view: CycleView) -> str:
+    t = timeliness(view)
+    rows = []
+    for r in t.itertuples():
+        late = bool(r.days_late) if r.days_late is not None and not pd.isna(r.days_late) else False
+        cls = ' class="late"' if late else ""
+        rows.append(f'<tr{cls}><td>{_e(r.district_name)}</td>'
+                    f'<td class="num">{_date(r.report_date)}</td><td class="num">{_date(r.deadline)}</td>'
+                    f'<td class="status">{_e(r.status)}</td><td class="wrap">{_e(r.file)}</td></tr>')
+    n_late = int((t["days_late"].fillna(0) > 0).sum())
+    return (f'<p>Hạn nộp: <b>{_date(view.cycle.deadline)}</b>. Nộp muộn: <b>{n_late}</b> đơn vị. '
+            f'Ngày báo cáo là ngày ghi trong khối tiêu đề của tệp được tính.</p>'
+            '<table><thead><tr><th>Đơn vị</th><th class="num">Ngày báo cáo</th><th class="num">Hạn nộp</th>'
+            f'<th>Tình trạng</th><th>Tệp</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _files(view: CycleView) -> str:
+    fs = file_statuses(view)
+    rows = []
+    for r in fs.itertuples():
+        rows.append(f'<tr><td class="wrap">{_e(r.file)}</td><td>{_e(r.district_name) or "–"}</td>'
+                    f'<td class="f-{_e(r.status)}">{_e(r.status_label)}</td><td>{_e(r.tables)}</td>'
+                    f'<td class="num">{_date(r.report_date)}</td><td>{_e(r.format)}</td>'
+                    f'<td class="wrap">{_e(r.reason)}</td></tr>')
+    counts = fs["status_label"].value_counts()
+    summary = ", ".join(f"{int(n)} {_e(k)}" for k, n in counts.items())
+    return (f'<p>{len(fs)} tệp: {summary}.</p><table class="files"><thead><tr><th>Tệp</th><th>Đơn vị</th>'
+            '<th>Trạng thái</th><th>Biểu</th><th class="num">Ngày báo cáo</th><th>Định dạng</th><th>Lý do</th>'
+            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _finding_rows(f: pd.DataFrame) -> str:
+    rows = []
+    for _, r in f.iterrows():
+        sev = str(r["severity"])
+        rows.append(f'<tr><td class="sev sev-{_e(sev)}">{_e(SEVERITY_LABEL.get(sev, sev))}</td>'
+                    f'<td class="where">{_e(location(r))}</td>'
+                    f'<td>{_e(r["message"])} <code>[{_e(r["code"])}]</code></td></tr>')
+    return ('<table class="findings"><thead><tr><th>Mức độ</th><th>Vị trí (tệp › trang tính › ô)</th>'
+            f'<th>Nội dung</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _findings(view: CycleView) -> str:
+    f = findings_sorted(view)
+    if f.empty:
+        return "<p>Không có phát hiện nào.</p>"
+    key = f["district_code"].astype("object").where(f["district_code"].notna(), None)
+    order = list(view.completeness["district_code"])
+    groups = [c for c in order if (key == c).any()] + ([None] if key.isna().any() else [])
+    tables = list(forms.TABLES)
+    sent = (view.completeness[tables] != "missing").any(axis=1)
+    clean = [n for c, n, s in zip(order, view.completeness["district_name"], sent) if s and not (key == c).any()]
+    absent = [n for n, s in zip(view.completeness["district_name"], sent) if not s]
+    parts = []
+    for code in groups:
+        mine = f[key.isna()] if code is None else f[key == code]
+        name = "Không xác định được đơn vị" if code is None else mine["district_name"].iloc[0]
+        counts = mine["severity"].value_counts()
+        count_text = " · ".join(f"{int(counts.get(s, 0))} {SEVERITY_LABEL[s].lower()}" for s in SEVERITY_LABEL)
+        main = mine[mine["severity"] != "info"]
+        info = mine[mine["severity"] == "info"]
+        html = [f'<h3>{_e(name)} <span class="note">{_e(count_text)}</span></h3>']
+        if len(main):
+            html.append(_finding_rows(main))
+        if len(info):
+            html.append(f"<details><summary>{len(info)} thông tin (đã xử lý, để biết)</summary>"
+                        f"{_finding_rows(info)}</details>")
+        parts.append(f'<section class="district">{"".join(html)}</section>')
+    if clean:
+        parts.append(f'<p class="note">Không có phát hiện: {_e(", ".join(clean))}.</p>')
+    if absent:
+        parts.append(f'<p class="note">Chưa có báo cáo (không có tệp để kiểm tra): {_e(", ".join(absent))}.</p>')
+    return "".join(parts)
+
+
+def render_html(view: CycleView, made: date | None = None) -> str:
+    """The report page as a string."""
+    made = made or date.today()
+    sev = view.findings["severity"].value_counts()
+    files = view.files["status"].value_counts()
+    heading = f"{view.scope_name} · {view.cycle.label} ({view.cycle.period_text})"
+    summary = [
+        (f"{view.reporting}/{view.expected}", "đơn vị có báo cáo"),
+        (format_number(int(sev.get("error", 0))), "lỗi"),
+        (format_number(int(sev.get("warning", 0))), "cảnh báo"),
+        (format_number(int(sev.get("info", 0))), "thông tin"),
+        (format_number(len(view.files)), f"tệp ({int(files.get('loaded', 0))} đã nạp, "
+                                         f"{int(files.get('superseded', 0))} bị thay thế, "
+                                         f"{int(files.get('rejected', 0))} bị từ chối)"),
+    ]
+    items = "".join(f"<li><b>{_e(a)}</b>{_e(b)}</li>" for a, b in summary)
+    return f"""<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(TITLE)} — {_e(view.scope_name)}, {_e(view.cycle.label)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>{_e(TITLE)}</h1>
+<p class="sub">{_e(heading)}</p>
+<p class="note">Lập ngày {made:%d/%m/%Y}. {_e(view.source)}. Hạn nộp báo cáo: {_date(view.cycle.deadline)}.</p>
+<ul class="summary">{items}</ul>
+</header>
+<main>
+<section id="day-du"><h2>1. Tình hình nhận biểu theo đơn vị</h2>{_matrix(view)}</section>
+<section id="ty-le"><h2>2. Tỷ lệ nhận theo biểu</h2>{_rates(view)}</section>
+<section id="thoi-han"><h2>3. Thời hạn nộp báo cáo</h2>{_timeliness(view)}</section>
+<section id="tep"><h2>4. Tệp trong thư mục kỳ báo cáo</h2>{_files(view)}</section>
+<section id="phat-hien"><h2>5. Phát hiện khi kiểm tra, theo đơn vị</h2>
+<p class="note">Lỗi: số liệu không được tính; cảnh báo: đã tính nhưng cần xem lại; thông tin: đã xử lý.</p>
+{_findings(view)}</section>
+</main>
+</body>
+</html>
+"""
+
+
+def write_quality_report(view: CycleView, out_dir: Path | str, made: date | None = None) -> tuple[Path, Path]:
+    """``out_dir/kiem_tra_du_lieu.html`` and ``out_dir/kiem_tra_du_lieu.xlsx``; returns both paths."""
+    out_dir = Path(out_dir)
+    html_path, xlsx_path = out_dir / HTML_NAME, out_dir / XLSX_NAME
+    page = render_html(view, made)
+    with atomic_path(html_path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    write_workbook(view, xlsx_path, QUALITY_SHEETS, TITLE)
+    return html_path, xlsx_path

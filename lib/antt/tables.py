@@ -1,0 +1,650 @@
+"""Tables for the analysis notebooks: the small computations they show, and how they are shown.
+
+Notebooks stay thin: each table is one call here. Two kinds of function:
+
+- computations take a ``CycleView`` and return a plain frame with canonical column names (the keys
+  of ``antt.indicators`` and a few more, see ``LABELS``), one row per district (``district_code``,
+  ``district_name``), commune, xã or year, so that notebooks can ``assert`` on them;
+- display functions (``show``, ``district_table``, ``*_table``) return a pandas ``Styler``: Vietnamese
+  headings, Vietnamese numbers (1.234; 79,1 %; "–" for no data), districts sorted, the province row
+  ("Toàn tỉnh") last and in bold, rows below the target tinted. ``styler.data`` is the frame shown.
+
+Province rows sum the districts that have a value (as ``CycleView.province`` does) and recompute
+every rate from those sums, never average the districts' rates.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from . import export, forms, indicators
+from .analysis import KEY_LABELS, CycleView, open_cycle, trend
+from .cycles import FLOW_KEYS, previous
+from .ingest import processed_cycles
+from .text import format_number, format_percent
+
+PROVINCE_ROW = "Toàn tỉnh"
+NO_DISTRICT = "Chưa xác định đơn vị"
+NTM_CRITERIA = 19                      # criteria of the national new-rural standard (19.2: security)
+BELOW = "background-color: #FBE3D6"    # rows below the target (light vermillion)
+TOTAL = "font-weight: bold; border-top: 1px solid #999"
+
+
+@dataclass(frozen=True)
+class Rate:
+    """numerator / denominator, both columns of the same frame."""
+
+    numerator: str
+    denominator: str
+    label: str
+    decimals: int = 1
+
+
+RATES: dict[str, Rate] = {
+    **{r.name: Rate(r.numerator, r.denominator, r.label) for r in indicators.RATIOS},
+    "hours_per_kdc": Rate("broadcast_hours", "kdc_total", "Giờ phát thanh trên một khu dân cư", 2),
+    "banners_per_kdc": Rate("banners_posters", "kdc_total", "Băng rôn, khẩu hiệu, áp phích trên một khu dân cư"),
+    "sessions_per_kdc": Rate("sessions", "kdc_total", "Buổi tuyên truyền trên một khu dân cư"),
+    "attendees_per_kdc": Rate("attendees", "kdc_total", "Lượt người tham dự trên một khu dân cư"),
+    "bright_spots_per_commune": Rate("bright_spots", "communes", "Điểm sáng trên một xã, phường, thị trấn"),
+    "core_groups_per_commune": Rate("core_groups", "communes", "Tổ, nhóm nòng cốt trên một xã, phường, thị trấn"),
+    "security_share": Rate("security_met", "ntm_communes", "Tỷ lệ xã đạt tiêu chí 19.2 (an ninh, trật tự)"),
+}
+SEVERITIES = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+STATUSES = {"received": "Đã nhận", "empty": "Biểu trống", "missing": "Thiếu", "rejected": "Bị loại"}
+STATUS_STYLE = {"received": "background-color: #DDF1E8", "empty": "background-color: #FCEBC7",
+                "missing": "background-color: #FBE3D6", "rejected": "background-color: #F4B9A0"}
+SETTINGS = {"residential": "Ở khu dân cư", "institutional": "Ở cơ quan, doanh nghiệp, nhà trường"}
+
+LABELS: dict[str, str] = {
+    **KEY_LABELS, **{name: r.label for name, r in RATES.items()}, **SEVERITIES, **SETTINGS,
+    "district_name": "Đơn vị", "commune_name": "Xã, phường, thị trấn", "commune_kind": "Loại",
+    "sessions": "Buổi tuyên truyền", "attendees": "Lượt người tham dự",
+    "communes": "Số xã, phường, thị trấn", "bright_spots": "Điểm sáng (các cấp)",
+    "ntm_criteria_met": "Số tiêu chí đã đạt (/19)", "criteria_short": "Còn thiếu (tiêu chí)",
+    "ntm_security_criterion": "Tiêu chí 19.2 (an ninh, trật tự)",
+    "security_met": "Xã đạt tiêu chí 19.2", "security_not_met": "Xã chưa đạt tiêu chí 19.2",
+    "ntm_not_met": "Xã chưa đạt chuẩn NTM", "not_met_without_security": "…trong đó chưa đạt tiêu chí 19.2",
+    "needed": "Cần thêm để đạt chỉ tiêu", "year": "Năm", "recognised": "Xã được công nhận trong năm",
+    "cumulative": "Lũy kế", "models_total": "Tổng số mô hình", "model_type": "Loại mô hình",
+    "table": "Mã biểu", "title": "Biểu", "expected": "Đơn vị phải báo cáo", "received_share": "Tỷ lệ đã nhận",
+    "received": "Đã nhận", "empty": "Biểu trống", "missing": "Thiếu", "rejected": "Bị loại",
+    "tables_received": "Số biểu đã nhận (/5)", "file": "Tệp báo cáo", "report_date": "Ngày báo cáo",
+    "on_time": "Thời hạn", "superseded": "Tệp bị thay thế", "files_rejected": "Tệp bị loại",
+    "severity": "Mức độ", "where": "Vị trí (tệp › biểu › ô)", "code": "Mã", "message": "Nội dung",
+    "total": "Tổng", "kdc_total_commune": "Tổng số khu dân cư",
+}
+_PLAIN = {"year", "ntm_year", "founded"}            # numbers written without grouping (years)
+
+
+# --- formats -----------------------------------------------------------------------------------
+
+def format_value(column: str, x) -> str:
+    """A cell as people read it: 1.234; 79,1 % for shares; 2,5 for rates; years plain; "–" for no data."""
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
+        return "–"
+    if isinstance(x, (bool, np.bool_)):
+        return "Đạt" if x else "Chưa đạt"
+    if isinstance(x, str) or not isinstance(x, numbers.Real):
+        return str(x)
+    if column in _PLAIN:
+        return str(int(x))
+    if column.endswith("_share"):
+        return format_percent(x)
+    if column in RATES:
+        return format_number(x, RATES[column].decimals)
+    return format_number(x, 0 if float(x).is_integer() else 1)
+
+
+def format_change(column: str, x) -> str:
+    """A change with its sign: +32; −4; +3,2 điểm % for shares; "–" when there is nothing to compare."""
+    if x is None or pd.isna(x):
+        return "–"
+    if column.endswith("_share"):
+        text = format_number(abs(x) * 100, 1) + " điểm %"
+    else:
+        text = format_value(column, abs(x))
+    return ("+" if x > 0 else "−" if x < 0 else "") + text
+
+
+class Text(str):
+    """A sentence or a heading that Jupyter shows as Markdown."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def heading(view: CycleView) -> Text:
+    """The cycle the notebook shows, its period and source, as Markdown."""
+    return Text(f"**{view.scope_name} — kỳ {view.cycle.label}** ({view.cycle.period_text}). "
+                f"{view.source}.")
+
+
+# --- display -----------------------------------------------------------------------------------
+
+def show(frame: pd.DataFrame, highlight: pd.Series | None = None, caption: str | None = None,
+         changes: Sequence[str] = ()) -> Styler:
+    """A frame with canonical columns as a Styler: Vietnamese headings and numbers, no index,
+    ``highlight`` (a boolean per row) tinted, a row named "Toàn tỉnh" in bold; ``changes`` columns signed."""
+    data = frame.reset_index(drop=True)
+    fmt = {c: (lambda x, c=c: format_change(c, x)) if c in changes else (lambda x, c=c: format_value(c, x))
+           for c in data.columns}
+    styler = data.style.format(fmt).hide(axis="index")
+    styler = styler.relabel_index([LABELS.get(str(c), str(c)) for c in data.columns], axis="columns")
+    numeric = [c for c in data.columns if c not in ("district_name", "commune_name", "commune_kind", "model_type",
+                                                    "message", "where", "file", "table", "severity", "code")]
+    styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center; vertical-align: bottom"}])
+    if highlight is not None:
+        marks = pd.Series(highlight).fillna(False).astype(bool).reset_index(drop=True)
+        styler = styler.apply(lambda row: [BELOW if marks.iloc[row.name] else ""] * len(row), axis=1)
+    if "district_name" in data.columns:
+        styler = styler.apply(lambda row: [TOTAL if row["district_name"] == PROVINCE_ROW else ""] * len(row), axis=1)
+    return styler.set_caption(caption) if caption else styler
+
+
+def province_row(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """One row "Toàn tỉnh": each column summed over the districts with a value, rates recomputed
+    from the summed numerator and denominator."""
+    row = {"district_name": PROVINCE_ROW}
+    for c in columns:
+        if c in RATES:
+            num, den = _total(frame[RATES[c].numerator]), _total(frame[RATES[c].denominator])
+            row[c] = num / den if num is not None and den else None
+        else:
+            row[c] = _total(frame[c])
+    return pd.DataFrame([row])
+
+
+def _total(values: pd.Series) -> float | None:
+    values = pd.to_numeric(values, errors="coerce")
+    return float(values.sum()) if values.notna().any() else None
+
+
+def district_table(view: CycleView, columns: Sequence[str], target: str | None = None, *,
+                   frame: pd.DataFrame | None = None, sort_by: str | None = None, ascending: bool | None = None,
+                   below_average: str | None = None) -> Styler:
+    """Districts × ``columns`` (of ``view.districts`` or of ``frame``) with the province row last.
+
+    ``target``: a ratio with a target for the cycle (``view.targets``): rows below it are tinted.
+    ``below_average``: a column; rows below the province value are tinted. Sorted by ``sort_by``
+    (default: the target or average column, lowest first; else the first column, highest first);
+    districts with no data last.
+    """
+    data = view.districts if frame is None else frame
+    cols = list(dict.fromkeys([*columns, *(c for c in (target, below_average) if c)]))
+    key = sort_by or target or below_average or cols[0]
+    ascending = bool(target or below_average) if ascending is None else ascending
+    rows = data[["district_name", *cols]].sort_values([key, "district_name"], ascending=[ascending, True],
+                                                      na_position="last")
+    total = province_row(data, cols)
+    out = pd.concat([rows.astype(object), total.astype(object)], ignore_index=True)
+    highlight, caption = None, None
+    if target:
+        threshold = view.targets[target]
+        highlight = pd.to_numeric(out[target], errors="coerce") < threshold
+        caption = f"Chỉ tiêu: {format_value(target, threshold)}. Tô màu: đơn vị dưới chỉ tiêu."
+    elif below_average:
+        threshold = total[below_average].iloc[0]
+        highlight = (pd.to_numeric(out[below_average], errors="coerce") < threshold) & (out["district_name"] != PROVINCE_ROW)
+        caption = f"Tô màu: đơn vị dưới mức chung toàn tỉnh ({format_value(below_average, threshold)})."
+    return show(out, highlight=highlight, caption=caption)
+
+
+# --- districts: targets, changes, checks --------------------------------------------------------
+
+def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFrame:
+    """Districts whose ``ratio`` is below the cycle's target, lowest first, with ``needed``: how many
+    more units (e.g. residential areas meeting the standard) would reach the target."""
+    r, target = RATES[ratio], view.targets[ratio]
+    d = view.districts[["district_code", "district_name", r.numerator, r.denominator, ratio]]
+    d = d[d[ratio].astype("Float64").fillna(np.inf) < target]
+    needed = (d[r.denominator].astype(float) * target - d[r.numerator].astype(float) - 1e-9).map(math.ceil)
+    return d.assign(needed=needed.astype(int)).sort_values([ratio, "district_name"]).reset_index(drop=True)
+
+
+def _is_flow(column: str) -> bool:
+    return column in FLOW_KEYS or (column in RATES and RATES[column].numerator in FLOW_KEYS)
+
+
+def previous_view(view: CycleView, flow: bool = False) -> CycleView | None:
+    """The comparable earlier cycle: the cycle just before (stocks) or the previous one of the same
+    kind (flows, H1 with H1); None when there is none processed."""
+    prev = previous(view.cycle, processed_cycles(view.processed_dir), same_kind=flow)
+    return None if prev is None else open_cycle(prev, view.processed_dir)
+
+
+def district_change(view: CycleView, columns: Sequence[str],
+                    of: Callable[[CycleView], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Per district and for the province: each column now, in the comparable earlier cycle
+    (``<col>_previous``) and the change (``<col>_change``). ``of`` builds the frame of a cycle
+    (default ``view.districts``). ``frame.attrs["previous"]`` names the earlier cycle of each column."""
+    build = of or (lambda v: v.districts)
+    now = build(view)
+    out = pd.concat([now[["district_name", *columns]], province_row(now, columns)], ignore_index=True)
+    out = out.astype({c: "Float64" for c in columns})
+    attrs = {}
+    for c in columns:
+        before_view = previous_view(view, _is_flow(c))
+        attrs[c] = None if before_view is None else before_view.cycle.id
+        if before_view is None:
+            before = pd.Series(pd.NA, index=out.index, dtype="Float64")
+        else:
+            b = build(before_view)
+            b = pd.concat([b[["district_name", c]], province_row(b, [c])], ignore_index=True)
+            before = out["district_name"].map(b.set_index("district_name")[c]).astype("Float64")
+        out[f"{c}_previous"] = before
+        out[f"{c}_change"] = out[c] - before
+    out = out[["district_name", *(f"{c}{s}" for c in columns for s in ("", "_previous", "_change"))]]
+    out.attrs["previous"] = attrs
+    return out
+
+
+def change_table(view: CycleView, columns: Sequence[str],
+                 of: Callable[[CycleView], pd.DataFrame] | None = None) -> Styler:
+    """``district_change`` for reading: a heading per indicator over "kỳ này / kỳ trước / thay đổi",
+    districts by change (largest fall first), the province last."""
+    d = district_change(view, columns, of)
+    rows = d[d["district_name"] != PROVINCE_ROW].sort_values([f"{columns[0]}_change", "district_name"],
+                                                              na_position="last")
+    d = pd.concat([rows, d[d["district_name"] == PROVINCE_ROW]], ignore_index=True)
+    labels = [("", "Đơn vị")]
+    for c in columns:
+        before = d.attrs["previous"][c]
+        before_label = f"kỳ {open_cycle(before, view.processed_dir).cycle.label}" if before else "kỳ trước (không có)"
+        labels += [(LABELS.get(c, c), f"kỳ {view.cycle.label}"), (LABELS.get(c, c), before_label),
+                   (LABELS.get(c, c), "Thay đổi")]
+    text = pd.DataFrame({"district_name": d["district_name"]})
+    for c in columns:
+        text[c] = d[c].map(lambda x, c=c: format_value(c, x))
+        text[f"{c}_previous"] = d[f"{c}_previous"].map(lambda x, c=c: format_value(c, x))
+        text[f"{c}_change"] = d[f"{c}_change"].map(lambda x, c=c: format_change(c, x))
+    text.columns = pd.MultiIndex.from_tuples(labels)
+    styler = text.style.hide(axis="index").set_properties(subset=text.columns[1:], **{"text-align": "right"})
+    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center"}])
+    last = len(text) - 1
+    return styler.apply(lambda row: [TOTAL if row.name == last else ""] * len(row), axis=1)
+
+
+def row_contributions(view: CycleView, table: str) -> pd.DataFrame:
+    """What each tidy row of ``table`` adds to each of its keys (district_code + one column per key),
+    read from the key definitions of ``antt.indicators``; NA for a missing value."""
+    rows = view.tables[table]
+    out = pd.DataFrame({"district_code": rows["district_code"]})
+    for key in (k for k in indicators.SUMMARY_KEYS if k.table == table):
+        if key.how == "sum":
+            out[key.name] = pd.to_numeric(rows[key.column]).astype("Float64")
+        elif key.how == "count":
+            out[key.name] = 1
+        elif key.how == "count_true":
+            out[key.name] = rows[key.column].astype("boolean").fillna(False).astype(int)
+        elif key.how.startswith("count_setting:"):
+            out[key.name] = rows["setting"].eq(key.how.split(":", 1)[1]).fillna(False).astype(int)
+        elif key.how == "distinct_residential":
+            residential = rows["setting"].eq("residential").fillna(False).astype(bool)
+            first = ~rows.loc[residential, ["district_code", "commune_code"]].duplicated()
+            out[key.name] = first.reindex(rows.index, fill_value=False).astype(int)
+        else:
+            raise ValueError(key.how)
+    return out
+
+
+def row_sum_mismatches(view: CycleView, table: str) -> pd.DataFrame:
+    """District values of ``table``'s keys that differ from what its rows add up to (empty when every
+    district is the sum of its communes): district_name, district_code, key, stored, from_rows."""
+    from_rows = _per_district(view, table, row_contributions(view, table)).set_index("district_code")
+    keys = [c for c in from_rows.columns if c != "district_name"]
+    stored = view.districts.set_index("district_code")[keys].reindex(from_rows.index)
+    long = pd.DataFrame({"stored": stored.stack(future_stack=True),
+                         "from_rows": from_rows[keys].stack(future_stack=True)})
+    same = (long["stored"] == long["from_rows"]).fillna(False) | (long["stored"].isna() & long["from_rows"].isna())
+    bad = long[~same.astype(bool)].reset_index(names=["district_code", "key"])
+    bad.insert(0, "district_name", bad["district_code"].map(from_rows["district_name"]))
+    return bad
+
+
+# --- headline ----------------------------------------------------------------------------------
+
+_UNITS = {"kdc_meeting_share": "%", "kdc_registered_share": "%", "ntm_share": "%",
+          "cameras_per_kdc": "camera / khu dân cư", "members_per_group": "người / tổ, nhóm"}
+
+
+def province_values(view: CycleView) -> pd.Series:
+    """The province value of every key and ratio (index: key), Float64."""
+    return pd.Series({k: v for k, v in view.province.items() if k != "coverage"}, dtype="Float64", name=view.cycle.id)
+
+
+def headline(view: CycleView) -> pd.DataFrame:
+    """The 15 keys and the ratios of the cycle: key, label, value, unit, coverage (districts with a
+    value), expected (districts), target (where the cycle has one). Index: key."""
+    d = view.districts
+    rows = []
+    for key, value in province_values(view).items():
+        r = RATES.get(key)
+        covered = int((d[r.numerator].notna() & d[r.denominator].notna()).sum()) if r else view.province["coverage"][key]
+        rows.append({"key": key, "label": LABELS[key], "value": value,
+                     "unit": _UNITS.get(key) or indicators.KEYS[key].unit, "coverage": covered,
+                     "expected": view.expected, "target": view.targets.get(key)})
+    return pd.DataFrame(rows).set_index("key", drop=False).astype({"value": "Float64", "target": "Float64"})
+
+
+def headline_table(view: CycleView) -> Styler:
+    """``headline`` for reading: indicator, figure, unit, "11/11" districts with data, target; ratios
+    below their target tinted."""
+    h = headline(view)
+    text = pd.DataFrame({
+        "Chỉ số": h["label"],
+        "Số liệu": [format_value(k, v) for k, v in h["value"].items()],
+        "Đơn vị tính": h["unit"],
+        "Số đơn vị có số liệu": [f"{c}/{e}" for c, e in zip(h["coverage"], h["expected"])],
+        "Chỉ tiêu": [format_value(k, t) if pd.notna(t) else "" for k, t in h["target"].items()],
+    }).reset_index(drop=True)
+    below = (h["value"] < h["target"]).fillna(False).astype(bool).reset_index(drop=True)
+    styler = text.style.hide(axis="index").set_properties(subset=["Số liệu", "Số đơn vị có số liệu", "Chỉ tiêu"],
+                                                          **{"text-align": "right"})
+    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center"}])
+    return styler.apply(lambda row: [BELOW if below.iloc[row.name] else ""] * len(row), axis=1)
+
+
+# --- data check (01) ---------------------------------------------------------------------------
+
+def completeness_table(view: CycleView) -> Styler:
+    """District × table: received / empty / missing / rejected in Vietnamese, coloured; districts
+    with the fewest tables received first."""
+    c = view.completeness.copy()
+    c["_received"] = (c[list(forms.TABLES)] == "received").sum(axis=1)
+    c = c.sort_values(["_received", "district_name"]).reset_index(drop=True)
+    status = c[list(forms.TABLES)]
+    text = status.map(lambda s: STATUSES.get(s, s))
+    text.insert(0, "Đơn vị", c["district_name"])
+    text.columns = ["Đơn vị", *(forms.TABLES[t].title for t in forms.TABLES)]
+    styles = pd.DataFrame("", index=text.index, columns=text.columns)
+    styles.iloc[:, 1:] = status.map(lambda s: STATUS_STYLE.get(s, "")).to_numpy()
+    return text.style.hide(axis="index").apply(lambda _: styles, axis=None)
+
+
+def reporting_rates(view: CycleView) -> pd.DataFrame:
+    """Per table of the return (``export.reporting_rates``): districts expected, received, and the
+    share received, with those whose table was empty, missing or rejected."""
+    r = export.reporting_rates(view).rename(columns={"rate": "received_share"})
+    for status in ("empty", "missing", "rejected"):
+        r[status] = [int((view.completeness[t] == status).sum()) for t in r["table"]]
+    return r[["table", "title", "expected", "received", "empty", "missing", "rejected", "received_share"]]
+
+
+def district_reporting(view: CycleView) -> pd.DataFrame:
+    """Per district, fewest tables first: tables received (of 5), the file loaded, its report date
+    and whether it came by the deadline (``export.timeliness``), files superseded or rejected."""
+    t = export.timeliness(view)
+    f, c = view.files, view.completeness.set_index("district_code")
+    out = pd.DataFrame({
+        "district_name": t["district_name"],
+        "tables_received": [int((c.loc[d, list(forms.TABLES)] == "received").sum()) for d in t["district_code"]],
+        "file": [", ".join(p.split("/", 1)[-1] for p in x.split(", ")) if isinstance(x, str) else "–" for x in t["file"]],
+        "report_date": [d.strftime("%d/%m/%Y") if isinstance(d, date) else "–" for d in t["report_date"]],
+        "on_time": t["status"],
+        "superseded": [int(((f["district_code"] == d) & (f["status"] == "superseded")).sum()) for d in t["district_code"]],
+        "files_rejected": [int(((f["district_code"] == d) & (f["status"] == "rejected")).sum()) for d in t["district_code"]],
+    })
+    return out.sort_values(["tables_received", "district_name"]).reset_index(drop=True)
+
+
+def findings_summary(view: CycleView) -> pd.DataFrame:
+    """Findings by district (rows, most errors first; findings of files with no district in their
+    own row) and severity (error, warning, info), with the province row."""
+    f = view.findings.assign(district_name=view.findings["district_name"].fillna(NO_DISTRICT))
+    counts = pd.crosstab(f["district_name"], f["severity"]).reindex(columns=list(SEVERITIES), fill_value=0)
+    names = list(view.completeness["district_name"]) + ([NO_DISTRICT] if NO_DISTRICT in counts.index else [])
+    counts = counts.reindex(names, fill_value=0).rename_axis(None, axis=1).reset_index(names="district_name")
+    counts = counts.sort_values(["error", "warning", "info", "district_name"],
+                                ascending=[False, False, False, True])
+    return pd.concat([counts, province_row(counts, list(SEVERITIES))], ignore_index=True).astype(
+        {s: int for s in SEVERITIES})
+
+
+def findings_list(view: CycleView, severities: Sequence[str] = ("error", "warning")) -> pd.DataFrame:
+    """The findings of these severities, errors first: severity (Vietnamese), district, where
+    ("file › sheet › cell"), code, message."""
+    f = view.findings[view.findings["severity"].isin(list(severities))].copy()
+    f["_order"] = f["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    f = f.sort_values(["_order", "district_name", "file", "row"], na_position="last")
+    where = [" › ".join(str(p) for p in parts if p is not None and not pd.isna(p))
+             for parts in zip(f["file"], f["sheet"], f["cell"])]
+    return pd.DataFrame({"severity": f["severity"].map(SEVERITIES).to_numpy(),
+                         "district_name": f["district_name"].fillna(NO_DISTRICT).to_numpy(),
+                         "where": where, "code": f["code"].to_numpy(), "message": f["message"].to_numpy()})
+
+
+# --- per district sums of a table --------------------------------------------------------------
+
+def _per_district(view: CycleView, table: str, values: pd.DataFrame) -> pd.DataFrame:
+    """Sums of ``values`` (columns to sum + district_code) by district, one row per expected district:
+    NA when a summed value is missing or the table was not received; 0 when received with no row."""
+    codes = list(view.completeness["district_code"])
+    cols = [c for c in values.columns if c != "district_code"]
+    numeric = values[cols].apply(pd.to_numeric).astype("Float64")
+    sums = numeric.groupby(values["district_code"]).sum(min_count=0)
+    sums = sums.mask(numeric.isna().groupby(values["district_code"]).any())
+    sums = sums.reindex(codes, fill_value=0).astype("Float64")
+    received = view.completeness.set_index("district_code")[table].eq("received").reindex(codes)
+    sums.loc[~received.to_numpy()] = pd.NA
+    out = sums.rename_axis("district_code").reset_index()
+    out.insert(1, "district_name", out["district_code"].map(view.districts.set_index("district_code")["district_name"]))
+    return out
+
+
+# --- new rural (03) ----------------------------------------------------------------------------
+
+def ntm_headline(view: CycleView) -> Text:
+    """"68/86 xã (79,1 %) đạt chuẩn nông thôn mới; 18 xã chưa đạt." for the province."""
+    p = view.province
+    if p["ntm_communes"] is None:
+        return Text("Không có số liệu Biểu 2 — Nông thôn mới.")
+    met, xa = p["ntm_met"] or 0, p["ntm_communes"]
+    return Text(f"**{format_number(met)}/{format_number(xa)} xã ({format_percent(p['ntm_share'])}) đạt chuẩn "
+                f"nông thôn mới**; {format_number(xa - met)} xã chưa đạt.")
+
+
+def ntm_near(view: CycleView, max_short: int = 2) -> pd.DataFrame:
+    """Xã not yet new-rural that are 1 … ``max_short`` criteria short of the 19, fewest short first,
+    with whether they meet the security criterion 19.2."""
+    n = view.tables["ntm"]
+    short = NTM_CRITERIA - n["ntm_criteria_met"].astype("Float64")
+    near = n[(~n["ntm_met"].fillna(False).astype(bool)) & short.between(1, max_short).fillna(False).astype(bool)]
+    out = near.assign(criteria_short=short[near.index].astype("Int64"))
+    return out[["district_name", "commune_name", "ntm_criteria_met", "criteria_short", "ntm_security_criterion"]
+               ].sort_values(["criteria_short", "district_name", "commune_name"]).reset_index(drop=True)
+
+
+def security_criterion(view: CycleView) -> pd.DataFrame:
+    """Per district: xã, xã meeting / not meeting the security criterion 19.2, xã not new-rural and
+    among them those without 19.2 (NA where Biểu 2 was not received)."""
+    n = view.tables["ntm"]
+    sec, met = n["ntm_security_criterion"].astype("boolean"), n["ntm_met"].astype("boolean").fillna(False)
+    values = pd.DataFrame({"district_code": n["district_code"], "ntm_communes": 1,
+                           "security_met": sec.fillna(False).astype(int),
+                           "security_not_met": (~sec).fillna(False).astype(int),
+                           "ntm_not_met": (~met).astype(int),
+                           "not_met_without_security": ((~met) & ~sec.fillna(True)).astype(int)})
+    out = _per_district(view, "ntm", values)
+    return out.assign(security_share=out["security_met"] / out["ntm_communes"].where(out["ntm_communes"] != 0))
+
+
+def recognitions_by_year(view: CycleView) -> pd.DataFrame:
+    """Xã recognised as new-rural per year (every year from the first to the last, zeros included)
+    and the running total; xã met with no year are not counted."""
+    n = view.tables["ntm"]
+    years = n.loc[n["ntm_met"].fillna(False).astype(bool), "ntm_year"].dropna().astype(int)
+    if years.empty:
+        return pd.DataFrame({"year": pd.Series(dtype=int), "recognised": pd.Series(dtype=int),
+                             "cumulative": pd.Series(dtype=int)})
+    counts = years.value_counts().reindex(range(years.min(), years.max() + 1), fill_value=0).sort_index()
+    return pd.DataFrame({"year": counts.index, "recognised": counts.to_numpy(), "cumulative": counts.cumsum().to_numpy()})
+
+
+@dataclass(frozen=True)
+class Projection:
+    """When all xã would be new-rural at the pace of the last ``years`` full years."""
+
+    communes: int            # xã
+    met: int                 # xã new-rural now
+    first_year: int          # window of the pace
+    last_year: int
+    recognised: int          # xã recognised in the window
+    years_needed: float | None
+    year: int | None         # year by which all xã would be recognised (None: cannot say)
+    since: str               # the end of the period, in words
+
+    @property
+    def remaining(self) -> int:
+        return self.communes - self.met
+
+    @property
+    def pace(self) -> float:
+        return self.recognised / (self.last_year - self.first_year + 1)
+
+    @property
+    def text(self) -> str:
+        window = f"{self.last_year - self.first_year + 1} năm gần nhất ({self.first_year}–{self.last_year})"
+        if self.remaining <= 0:
+            return f"Cả {format_number(self.communes)} xã đều đã đạt chuẩn nông thôn mới."
+        if not self.recognised:
+            return (f"Còn {format_number(self.remaining)}/{format_number(self.communes)} xã chưa đạt chuẩn nông thôn mới. "
+                    f"Trong {window} không có xã nào được công nhận, nên không ước tính được khi nào tất cả các xã đạt chuẩn.")
+        return (f"Trong {window}, bình quân mỗi năm có {format_number(self.pace, 1)} xã được công nhận đạt chuẩn "
+                f"nông thôn mới. Còn {format_number(self.remaining)}/{format_number(self.communes)} xã chưa đạt chuẩn; "
+                f"giữ nhịp này thì cần khoảng {format_number(self.years_needed, 1)} năm nữa kể từ {self.since}, "
+                f"tức là đến khoảng **năm {self.year}** tất cả các xã mới đạt chuẩn.")
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+
+def ntm_projection(view: CycleView, years: int = 3) -> Projection:
+    """At the current pace (mean recognitions per year over the last ``years`` full years before the
+    end of the period), in which year would every xã be new-rural?"""
+    end = view.cycle.end
+    last = end.year if (end.month, end.day) >= (12, 14) else end.year - 1       # last full year
+    by_year = recognitions_by_year(view).set_index("year")["recognised"]
+    recognised = int(by_year.reindex(range(last - years + 1, last + 1), fill_value=0).sum())
+    communes, met = int(view.province["ntm_communes"] or 0), int(view.province["ntm_met"] or 0)
+    remaining, pace = communes - met, recognised / years
+    needed = remaining / pace if pace and remaining > 0 else (0.0 if remaining <= 0 else None)
+    at = end.year + (end.timetuple().tm_yday / (366 if end.year % 4 == 0 else 365))
+    year = math.floor(at + needed) if needed else (end.year if needed == 0 else None)
+    return Projection(communes, met, last - years + 1, last, recognised, needed, year,
+                      f"tháng {end.month}/{end.year}")
+
+
+# --- models and cameras (04) -------------------------------------------------------------------
+
+def models_by_type(view: CycleView) -> pd.DataFrame:
+    """Per district: models of each type (the form's types, in its order) and the total; NA where
+    Biểu 3 was not received."""
+    m = view.tables["models"]
+    values = pd.get_dummies(m["model_type"]).reindex(columns=list(forms.MODEL_TYPES), fill_value=0).astype(int)
+    values.insert(0, "district_code", m["district_code"])
+    out = _per_district(view, "models", values)
+    return out.assign(models_total=out[list(forms.MODEL_TYPES)].sum(axis=1, min_count=1))
+
+
+def models_by_setting(view: CycleView) -> pd.DataFrame:
+    """Per model type: models in residential areas, in agencies/enterprises/schools, total, cameras;
+    the total row last."""
+    m = view.tables["models"]
+    counts = pd.crosstab(m["model_type"], m["setting"]).reindex(index=list(forms.MODEL_TYPES),
+                                                                columns=list(SETTINGS), fill_value=0)
+    counts["models_total"] = counts.sum(axis=1)
+    counts["cameras"] = m.groupby("model_type")["cameras"].sum(min_count=1).reindex(counts.index)
+    counts = counts.rename_axis(None, axis=1).reset_index(names="model_type")
+    total = pd.DataFrame([{"model_type": "Tổng cộng", **{c: _total(counts[c]) for c in counts.columns[1:]}}])
+    return pd.concat([counts, total], ignore_index=True)
+
+
+def communes_without_residential_model(view: CycleView) -> pd.DataFrame:
+    """Communes (of districts whose Biểu 3 was received) with no model in a residential area."""
+    c = view.communes
+    none = c[c["models_residential"].eq(0).fillna(False).astype(bool)]
+    return none[["district_name", "commune_name", "commune_kind", "kdc_total"]].sort_values(
+        ["district_name", "commune_name"]).reset_index(drop=True)
+
+
+# --- information work and bright spots (05) ---------------------------------------------------
+
+def outreach_per_kdc(view: CycleView) -> pd.DataFrame:
+    """Per district: broadcast hours, banners and posters, sessions, attendees (Biểu 4), residential
+    areas, and each per residential area."""
+    o = view.tables["outreach"]
+    sums = _per_district(view, "outreach", o[["district_code", "broadcast_hours", "banners_posters",
+                                              "sessions", "attendees"]])
+    out = sums.merge(view.districts[["district_code", "kdc_total"]], on="district_code", how="left")
+    return _with_rates(out, ["hours_per_kdc", "banners_per_kdc", "sessions_per_kdc", "attendees_per_kdc"])
+
+
+def bright_spots_per_commune(view: CycleView) -> pd.DataFrame:
+    """Per district: bright spots (province/district and commune level), core groups and members
+    (Biểu 5), communes, bright spots and core groups per commune, members per group."""
+    keys = ["bright_spots_upper", "bright_spots_commune", "core_groups", "core_group_members"]
+    d = view.districts[["district_code", "district_name", *keys]]
+    communes = view.communes.groupby("district_code").size()
+    out = d.assign(bright_spots=d["bright_spots_upper"] + d["bright_spots_commune"],
+                   communes=d["district_code"].map(communes).astype("Float64"))
+    return _with_rates(out, ["bright_spots_per_commune", "core_groups_per_commune", "members_per_group"])
+
+
+def _with_rates(frame: pd.DataFrame, rates: Sequence[str]) -> pd.DataFrame:
+    out = frame.copy()
+    for name in rates:
+        r = RATES[name]
+        den = out[r.denominator].astype("Float64")
+        out[name] = out[r.numerator].astype("Float64") / den.where(den != 0)
+    return out
+
+
+# --- cycles (06) -------------------------------------------------------------------------------
+
+def cycle_comparison(view: CycleView) -> pd.DataFrame:
+    """Every key and ratio (rows, index key) in every processed cycle, oldest first: a column per
+    cycle id, each followed by ``Δ <id>``, the change since the comparable earlier cycle (stocks: the
+    cycle just before; flows: the previous cycle of the same kind; NA when there is none), and
+    ``cov <id>``, the districts with a value. ``flow`` marks the keys counted over the period."""
+    t = trend(view.processed_dir)
+    present = processed_cycles(view.processed_dir)
+    order = [k.name for k in indicators.SUMMARY_KEYS] + [r.name for r in indicators.RATIOS]
+    wide = t.pivot(index="key", columns="cycle", values="value").reindex(order)
+    out = pd.DataFrame({"label": [LABELS[k] for k in order], "flow": [_is_flow(k) for k in order]},
+                       index=pd.Index(order, name="key"))
+    for c in present:
+        before = {flow: previous(c, present, same_kind=flow) for flow in (False, True)}
+        prev_values = [wide.at[k, before[_is_flow(k)].id] if before[_is_flow(k)] else pd.NA for k in order]
+        out[c.id] = wide[c.id].astype("Float64")
+        out[f"Δ {c.id}"] = out[c.id] - pd.array(prev_values, dtype="Float64")
+        out[f"cov {c.id}"] = headline(open_cycle(c, view.processed_dir))["coverage"].reindex(order)
+    return out
+
+
+def comparison_table(view: CycleView) -> Styler:
+    """``cycle_comparison`` for reading: a column pair (figure, change) per cycle, changes signed, the
+    view's cycle in bold; a figure that not every district reported is marked "*"."""
+    c = cycle_comparison(view)
+    text = pd.DataFrame({("", "Chỉ số"): [f"{lab} (trong kỳ)" if flow else lab
+                                          for lab, flow in zip(c["label"], c["flow"])]})
+    for cycle in processed_cycles(view.processed_dir):
+        star = ["" if cov == view.expected else " *" for cov in c[f"cov {cycle.id}"]]
+        text[(cycle.label, "Số liệu")] = [format_value(k, v) + m for (k, v), m in zip(c[cycle.id].items(), star)]
+        text[(cycle.label, "Thay đổi")] = [format_change(k, v) for k, v in c[f"Δ {cycle.id}"].items()]
+    text.columns = pd.MultiIndex.from_tuples(text.columns)
+    styler = text.style.hide(axis="index").set_properties(subset=text.columns[1:], **{"text-align": "right"})
+    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center"}])
+    mine = [col for col in text.columns if col[0] == view.cycle.label]
+    return styler.set_properties(subset=mine, **{"font-weight": "bold"}).set_caption(
+        "Thay đổi: chỉ số tồn cuối kỳ so với kỳ liền trước; chỉ số phát sinh “trong kỳ” so với kỳ cùng loại "
+        "trước đó (6 tháng với 6 tháng, năm với năm). * Không đủ số liệu của tất cả các đơn vị.")
