@@ -286,8 +286,13 @@ def _tw_kdc_coverage(view: CycleView) -> str:
     known = share.notna()
     below = d.assign(_s=share)[known & (share < target - 1e-12)].sort_values("_s", kind="stable")
     n = len(d)
+    met = d[known & (share >= target - 1e-12)]
     if below.empty:
-        s = f"{int(known.sum())}/{n} đơn vị đạt chỉ tiêu {t}"
+        s = f"{len(met)}/{n} đơn vị đạt chỉ tiêu {t}"
+    elif len(below) > len(met):         # most below: name the few that met it
+        s = f"{len(met)}/{n} đơn vị đạt chỉ tiêu {t}"
+        s += f" ({_names_list(met['district_name'])})" if len(met) else ""
+        s += f", {len(below)}/{n} đơn vị dưới chỉ tiêu"
     else:
         s = f"{len(below)}/{n} đơn vị dưới chỉ tiêu {t}: {_names_list(below['district_name'])}"
     p = view.province
@@ -967,8 +972,8 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
     ``charts_dir``, into a temporary folder). ``made`` is the date on the title slide (default today).
     """
     from pptx import Presentation
-    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-    from pptx.util import Inches
+    from pptx.enum.text import MSO_ANCHOR
+    from pptx.util import Emu, Inches
 
     final = _target_file(path, deck_name(view))
     made = made or date.today()
@@ -977,7 +982,7 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
             charts_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="antt-charts-")))
         charts_dir = Path(charts_dir)
         prs = Presentation()
-        prs.slide_width, prs.slide_height = Inches(SLIDE_W_IN), Inches(SLIDE_H_IN)
+        prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)     # 13.333 × 7.5 in, 16:9
         prs.core_properties.title = f"{MOVEMENT} — {view.scope_name}, {view.cycle.label}"
         prs.core_properties.language = "vi-VN"
 

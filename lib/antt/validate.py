@@ -136,7 +136,7 @@ def _duplicates(ret: Return, read: TableRead) -> None:
 
 def _absent(ret: Return, read: TableRead, hierarchy: units.Hierarchy) -> None:
     table = forms.TABLES[read.table]
-    seen = {r["commune_code"] for r in read.records} | read.seen
+    seen = {r["commune_code"] for r in read.records + read.set_aside} | read.seen
     for unit in hierarchy.communes(ret.district.code):
         if table.only_xa and unit.kind != "Xã":
             continue

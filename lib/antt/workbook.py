@@ -1880,23 +1880,53 @@ class _XlError(Exception):
     """An Excel error value (#DIV/0!, #VALUE!, ...)."""
 
 
+# A formula is split into a template without cell references (parsed once, compiled to closures
+# and cached for the whole process: a column of "=IF(C8=0,0,E8/C8)", "=IF(C9=0,0,E9/C9)"... and
+# the same form in the next 700 workbooks share one template) and the references of that cell.
+_FORMULA_REF_RE = re.compile(r"(?<![\w.'\"!$])\$?([A-Za-z]{1,3})\$?([0-9]{1,7})(?![\w(!.])")
 _TOKEN_RE = re.compile(
     r"""
       (?P<ws>\s+)
+    | (?P<ph>\x00)
     | (?P<str>"(?:[^"]|"")*")
     | (?P<err>\#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A))
     | (?P<sheet>(?:'(?:[^']|'')*'|[^\W\d][\w.]*)!)
-    | (?P<area>\$?[A-Za-z]{1,3}\$?[0-9]+:\$?[A-Za-z]{1,3}\$?[0-9]+(?![\w(.]))
-    | (?P<ref>\$?[A-Za-z]{1,3}\$?[0-9]+(?![\w(.:!]))
     | (?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
     | (?P<name>[^\W\d][\w.]*)
     | (?P<op><>|<=|>=|[-+*/^&=<>%(),;:{}])
     """,
     re.X,
 )
-_CELL_RE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 _MAX_FORMULA_CHARS = 8192
 _EVAL_BUDGET = 2_000_000
+_TEMPLATE_CACHE: dict[str, object] = {}
+_TEMPLATE_CACHE_MAX = 20_000
+_COL_CACHE: dict[str, int] = {}
+
+
+def _col_of(letters: str) -> int:
+    idx = _COL_CACHE.get(letters)
+    if idx is None:
+        idx = _col_index(letters)
+        if len(_COL_CACHE) < 100_000:
+            _COL_CACHE[letters] = idx
+    return idx
+
+
+def _split_formula(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """"=SUM(C8:C10)+$D$2" -> ("SUM(\x00:\x00)+\x00", ((7, 2), (9, 2), (1, 3)))."""
+    body = text[1:]
+    if '"' in body:
+        parts = body.split('"')
+        found = []
+        for i in range(0, len(parts), 2):
+            found.extend(_FORMULA_REF_RE.findall(parts[i]))
+            parts[i] = _FORMULA_REF_RE.sub("\x00", parts[i])
+        template = '"'.join(parts)
+    else:
+        found = _FORMULA_REF_RE.findall(body)
+        template = _FORMULA_REF_RE.sub("\x00", body) if found else body
+    return template, tuple((int(row) - 1, _col_of(col.upper())) for col, row in found)
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -1915,9 +1945,12 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
+    """Recursive descent over a template; references are numbered placeholders."""
+
     def __init__(self, tokens):
         self.t = tokens
         self.i = 0
+        self.k = 0  # next reference number
 
     def peek(self):
         return self.t[self.i] if self.i < len(self.t) else (None, None)
@@ -1926,11 +1959,6 @@ class _Parser:
         tok = self.peek()
         self.i += 1
         return tok
-
-    def expect(self, value):
-        kind, v = self.take()
-        if v != value:
-            raise _Unsupported(f"cần '{value}'")
 
     def parse(self):
         node = self.comparison()
@@ -1987,20 +2015,19 @@ class _Parser:
 
     def primary(self):
         kind, v = self.take()
+        if kind == "ph":
+            k = self.k
+            self.k += 1
+            if self.peek()[1] == ":" and self.i + 1 < len(self.t) and self.t[self.i + 1][0] == "ph":
+                self.i += 2
+                self.k += 1
+                return ("area", k, k + 1)
+            return ("ref", k)
         if kind == "num":
             f = float(v)
             return ("lit", int(f) if f.is_integer() and "e" not in v.lower() and "." not in v else f)
         if kind == "str":
             return ("lit", v[1:-1].replace('""', '"'))
-        if kind == "ref":
-            m = _CELL_RE.fullmatch(v)
-            return ("ref", int(m.group(2)) - 1, _col_index(m.group(1)))
-        if kind == "area":
-            a, b = v.split(":")
-            ma, mb = _CELL_RE.fullmatch(a), _CELL_RE.fullmatch(b)
-            r0, c0 = int(ma.group(2)) - 1, _col_index(ma.group(1))
-            r1, c1 = int(mb.group(2)) - 1, _col_index(mb.group(1))
-            return ("area", min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1))
         if kind == "err":
             return ("err", v)
         if kind == "name":
@@ -2027,7 +2054,8 @@ class _Parser:
             raise _Unsupported(f"tên '{v}'")
         if kind == "op" and v == "(":
             node = self.comparison()
-            self.expect(")")
+            if self.take()[1] != ")":
+                raise _Unsupported("thiếu ')'")
             return node
         if kind == "sheet":
             raise _Unsupported("tham chiếu tới trang tính khác")
@@ -2035,6 +2063,89 @@ class _Parser:
 
 
 _FAILED = object()
+_MISSING = object()
+_PENDING = object()
+
+
+def _compile(node):
+    """AST -> closure f(ev, refs) returning a value, or a ("ref", r, c)/("area", ...) tuple."""
+    kind = node[0]
+    if kind == "lit":
+        value = node[1]
+        return lambda ev, refs: value
+    if kind == "ref":
+        k = node[1]
+        return lambda ev, refs: ("ref",) + refs[k]
+    if kind == "area":
+        k1, k2 = node[1], node[2]
+
+        def area(ev, refs):
+            (ra, ca), (rb, cb) = refs[k1], refs[k2]
+            return ("area", min(ra, rb), min(ca, cb), max(ra, rb), max(ca, cb))
+
+        return area
+    if kind == "err":
+        code = node[1]
+
+        def error(ev, refs):
+            raise _XlError(code)
+
+        return error
+    if kind == "missing":
+        return lambda ev, refs: _MISSING
+    if kind == "pos":
+        return _compile(node[1])
+    if kind == "neg":
+        f = _compile(node[1])
+        return lambda ev, refs: -ev.num(f(ev, refs))
+    if kind == "pct":
+        f = _compile(node[1])
+        return lambda ev, refs: ev.num(f(ev, refs)) / 100
+    if kind == "bin":
+        op, fa, fb = node[1], _compile(node[2]), _compile(node[3])
+        if op == "+":
+            return lambda ev, refs: ev.num(fa(ev, refs)) + ev.num(fb(ev, refs))
+        if op == "-":
+            return lambda ev, refs: ev.num(fa(ev, refs)) - ev.num(fb(ev, refs))
+        if op == "*":
+            return lambda ev, refs: ev.num(fa(ev, refs)) * ev.num(fb(ev, refs))
+        if op == "/":
+            return lambda ev, refs: ev.divide(ev.num(fa(ev, refs)), ev.num(fb(ev, refs)))
+        if op == "^":
+            return lambda ev, refs: ev.power(ev.num(fa(ev, refs)), ev.num(fb(ev, refs)))
+        if op == "&":
+            return lambda ev, refs: ev.text(fa(ev, refs)) + ev.text(fb(ev, refs))
+        return lambda ev, refs: ev.compare(op, ev.scalar(fa(ev, refs)), ev.scalar(fb(ev, refs)))
+    if kind == "func":
+        name, args = node[1], [_compile(a) for a in node[2]]
+        impl = _FUNCTIONS.get(name)
+        if impl is None:
+
+            def unsupported(ev, refs):
+                raise _Unsupported(f"hàm {name}")
+
+            return unsupported
+        return lambda ev, refs: impl(ev, refs, args)
+    raise _Unsupported(kind)
+
+
+def _template_function(template: str):
+    fn = _TEMPLATE_CACHE.get(template)
+    if fn is None:
+        try:
+            if len(template) > _MAX_FORMULA_CHARS or template == "?":
+                raise _Unsupported("công thức không đọc được")
+            fn = _compile(_Parser(_tokenize(template)).parse())
+        except (_Unsupported, ValueError) as exc:  # RecursionError propagates: may be our depth
+            message = str(exc)
+
+            def fn(ev, refs, _message=message):
+                raise _Unsupported(_message)
+
+        if len(_TEMPLATE_CACHE) >= _TEMPLATE_CACHE_MAX:
+            _TEMPLATE_CACHE.clear()
+        _TEMPLATE_CACHE[template] = fn
+    return fn
 
 
 class _Evaluator:
@@ -2046,7 +2157,6 @@ class _Evaluator:
         self.fail_kind: dict[tuple[int, int], type] = {}
         self.active: set[tuple[int, int]] = set()
         self.budget = _EVAL_BUDGET
-        self.parsed: dict[str, object] = {}
 
     # -- cells ------------------------------------------------------------------------------
     def value_at(self, r: int, c: int):
@@ -2063,8 +2173,8 @@ class _Evaluator:
         return None
 
     def eval_cell(self, key):
-        if key in self.done:
-            v = self.done[key]
+        v = self.done.get(key, _PENDING)
+        if v is not _PENDING:
             if v is _FAILED:
                 raise self.fail_kind[key]("")
             return v
@@ -2072,9 +2182,14 @@ class _Evaluator:
             raise _Unsupported("tham chiếu vòng")
         self.active.add(key)
         try:
-            node = self.parse(self.formulas[key])
-            v = self.scalar(self.eval(node))
-            if v is None:
+            text = self.formulas[key]
+            if not text.startswith("="):
+                raise _Unsupported("công thức không đọc được")
+            template, refs = _split_formula(text)
+            v = _template_function(template)(self, refs)
+            if v.__class__ is tuple:
+                v = self.scalar(v)
+            if v is None or v is _MISSING:
                 v = 0
         except (_Unsupported, _XlError) as exc:
             self.done[key] = _FAILED
@@ -2082,7 +2197,7 @@ class _Evaluator:
             raise
         except RecursionError:
             raise  # not remembered: retried later from the deepest cell up (see _apply_formulas)
-        except (ArithmeticError, ValueError, TypeError, InvalidOperation):
+        except (ArithmeticError, ValueError, TypeError, IndexError, InvalidOperation):
             self.done[key] = _FAILED
             self.fail_kind[key] = _Unsupported
             raise _Unsupported("lỗi tính") from None
@@ -2091,256 +2206,278 @@ class _Evaluator:
         self.done[key] = v
         return v
 
-    def parse(self, text: str):
-        node = self.parsed.get(text)
-        if node is None:
-            if len(text) > _MAX_FORMULA_CHARS or not text.startswith("=") or text == "=?":
-                raise _Unsupported("công thức không đọc được")
-            node = _Parser(_tokenize(text[1:])).parse()
-            self.parsed[text] = node
-        return node
-
-    def cells(self, node):
-        """Values of a ref/area node, clipped to the grid (cells beyond it are empty)."""
-        if node[0] == "ref":
-            yield self.value_at(node[1], node[2])
+    def cells(self, ref):
+        """Values of a ("ref", r, c) or ("area", r0, c0, r1, c1) tuple, clipped to the grid."""
+        if ref[0] == "ref":
+            yield self.value_at(ref[1], ref[2])
             return
-        _, r0, c0, r1, c1 = node
+        _, r0, c0, r1, c1 = ref
         rows = self.rows
         r1 = min(r1, len(rows) - 1)
-        width = len(rows[0]) if rows else 0
-        c1 = min(c1, width - 1)
+        c1 = min(c1, (len(rows[0]) if rows else 0) - 1)
+        if r1 < r0 or c1 < c0:
+            return
+        self.budget -= (r1 - r0 + 1) * (c1 - c0 + 1)
+        if self.budget < 0:
+            raise _Unsupported("quá nhiều ô cần tính")
+        formulas, errors = self.formulas, self.errors
         for r in range(r0, r1 + 1):
+            row = rows[r]
             for c in range(c0, c1 + 1):
-                self.budget -= 1
-                if self.budget < 0:
-                    raise _Unsupported("quá nhiều ô cần tính")
-                yield self.value_at(r, c)
+                key = (r, c)
+                if key in formulas:
+                    yield self.eval_cell(key)
+                elif key in errors:
+                    raise _XlError(errors[key])
+                else:
+                    yield row[c]
 
-    # -- expressions ------------------------------------------------------------------------
-    def eval(self, node):
-        kind = node[0]
-        if kind == "lit":
-            return node[1]
-        if kind in ("ref", "area"):
-            return node
-        if kind == "err":
-            raise _XlError(node[1])
-        if kind == "missing":
-            return None
-        if kind == "neg":
-            return -self.num(self.eval(node[1]))
-        if kind == "pos":
-            return self.eval(node[1])
-        if kind == "pct":
-            return self.num(self.eval(node[1])) / 100
-        if kind == "bin":
-            return self.binary(node[1], node[2], node[3])
-        if kind == "func":
-            return self.call(node[1], node[2])
-        raise _Unsupported(kind)
-
+    # -- values -----------------------------------------------------------------------------
     def scalar(self, v):
-        if isinstance(v, tuple):
+        if v.__class__ is tuple:
             if v[0] == "ref":
                 return self.value_at(v[1], v[2])
-            if v[0] == "area" and v[1] == v[3] and v[2] == v[4]:
+            if v[1] == v[3] and v[2] == v[4]:
                 return self.value_at(v[1], v[2])
             raise _Unsupported("vùng ô dùng như một giá trị")
         return v
 
     def num(self, v):
-        v = self.scalar(v)
-        if v is None:
-            return 0
-        if v.__class__ is bool:
-            return int(v)
-        if isinstance(v, (int, float)):
+        cls = v.__class__
+        if cls is int or cls is float:
             return v
-        if isinstance(v, str):
+        if cls is tuple:
+            v = self.scalar(v)
+            cls = v.__class__
+            if cls is int or cls is float:
+                return v
+        if v is None or v is _MISSING:
+            return 0
+        if cls is bool:
+            return int(v)
+        if cls is str:
             s = v.strip()
-            if re.fullmatch(r"-?[0-9]+", s):
+            if s and (s.isdigit() or (s[0] == "-" and s[1:].isdigit())):
                 return int(s)
             raise _XlError("#VALUE!")
         raise _Unsupported("kiểu giá trị")
 
     def text(self, v) -> str:
         v = self.scalar(v)
-        if v is None:
+        if v is None or v is _MISSING:
             return ""
         if v.__class__ is bool:
             return "TRUE" if v else "FALSE"
-        if isinstance(v, float):
+        if v.__class__ is float:
             return str(int(v)) if v.is_integer() else format(v, ".15g")
-        if isinstance(v, (int, str)):
+        if v.__class__ in (int, str):
             return str(v)
         raise _Unsupported("kiểu giá trị")
 
-    def binary(self, op, left, right):
-        a = self.eval(left)
-        b = self.eval(right)
-        if op == "&":
-            return self.text(a) + self.text(b)
-        if op in ("=", "<>", "<", ">", "<=", ">="):
-            return self.compare(op, self.scalar(a), self.scalar(b))
-        x, y = self.num(a), self.num(b)
-        if op == "+":
-            return x + y
-        if op == "-":
-            return x - y
-        if op == "*":
-            return x * y
-        if op == "/":
-            if y == 0:
-                raise _XlError("#DIV/0!")
-            return x / y
-        if op == "^":
-            try:
-                res = x**y
-            except (OverflowError, ZeroDivisionError):
-                raise _XlError("#NUM!") from None
-            if isinstance(res, complex):
-                raise _XlError("#NUM!")
-            return res
-        raise _Unsupported(op)
+    @staticmethod
+    def divide(x, y):
+        if y == 0:
+            raise _XlError("#DIV/0!")
+        return x / y
+
+    @staticmethod
+    def power(x, y):
+        try:
+            res = x**y
+        except (OverflowError, ZeroDivisionError):
+            raise _XlError("#NUM!") from None
+        if isinstance(res, complex):
+            raise _XlError("#NUM!")
+        return res
 
     @staticmethod
     def _rank(v):
         if v.__class__ is bool:
             return 2
-        if isinstance(v, str):
+        if v.__class__ is str:
             return 1
         return 0
 
     def compare(self, op, a, b):
+        if a is _MISSING:
+            a = None
+        if b is _MISSING:
+            b = None
         if a is None:
-            a = "" if isinstance(b, str) else (False if b.__class__ is bool else 0)
+            a = "" if b.__class__ is str else (False if b.__class__ is bool else 0)
         if b is None:
-            b = "" if isinstance(a, str) else (False if a.__class__ is bool else 0)
+            b = "" if a.__class__ is str else (False if a.__class__ is bool else 0)
         if not isinstance(a, (int, float, str)) or not isinstance(b, (int, float, str)):
             raise _Unsupported("so sánh kiểu giá trị")
         ra, rb = self._rank(a), self._rank(b)
         if ra != rb:
-            ka, kb = ra, rb
+            a, b = ra, rb
         elif ra == 1:
-            ka, kb = a.lower(), b.lower()
-        else:
-            ka, kb = a, b
-        return {
-            "=": ka == kb,
-            "<>": ka != kb,
-            "<": ka < kb,
-            ">": ka > kb,
-            "<=": ka <= kb,
-            ">=": ka >= kb,
-        }[op]
+            a, b = a.lower(), b.lower()
+        if op == "=":
+            return a == b
+        if op == "<>":
+            return a != b
+        if op == "<":
+            return a < b
+        if op == ">":
+            return a > b
+        if op == "<=":
+            return a <= b
+        return a >= b
 
     def truth(self, v) -> bool:
         v = self.scalar(v)
-        if v is None:
+        if v is None or v is _MISSING:
             return False
         if isinstance(v, (bool, int, float)):
             return bool(v)
-        if isinstance(v, str) and v.upper() in ("TRUE", "FALSE"):
+        if v.__class__ is str and v.upper() in ("TRUE", "FALSE"):
             return v.upper() == "TRUE"
         raise _XlError("#VALUE!")
 
-    def numbers(self, args, count_text=False):
-        """Numbers of the arguments the way SUM sees them; text/bools/blanks in ranges ignored."""
+    def numbers(self, refs, args, count_text: bool = False) -> list:
+        """Values the way SUM sees them: numbers in ranges (text, bools, blanks ignored), scalar
+        arguments coerced (text that is not a number is #VALUE!)."""
         out = []
-        for node in args:
-            if node[0] in ("ref", "area"):
-                for v in self.cells(node):
-                    if count_text:
-                        if v is not None:
-                            out.append(v)
-                    elif v.__class__ is not bool and isinstance(v, (int, float)):
-                        out.append(v)
+        for fn in args:
+            v = fn(self, refs)
+            if v is _MISSING:
+                continue
+            if v.__class__ is tuple:
+                if count_text:
+                    out.extend(x for x in self.cells(v) if x is not None)
+                else:
+                    out.extend(x for x in self.cells(v) if x.__class__ is int or x.__class__ is float)
+            elif count_text:
+                if v is not None:
+                    out.append(v)
             else:
-                v = self.eval(node)
-                if isinstance(v, tuple):
-                    for x in self.cells(v):
-                        if count_text:
-                            if x is not None:
-                                out.append(x)
-                        elif x.__class__ is not bool and isinstance(x, (int, float)):
-                            out.append(x)
-                elif count_text:
-                    if v is not None:
-                        out.append(v)
-                elif v is not None or node[0] != "missing":
-                    out.append(self.num(v))
+                out.append(self.num(v))
         return out
 
-    def call(self, name, args):
-        if name == "SUM":
-            return sum(self.numbers(args))
-        if name == "AVERAGE":
-            vals = self.numbers(args)
-            if not vals:
-                raise _XlError("#DIV/0!")
-            return sum(vals) / len(vals)
-        if name in ("MIN", "MAX"):
-            vals = self.numbers(args)
-            return (min if name == "MIN" else max)(vals) if vals else 0
-        if name == "COUNT":
-            n = 0
-            for node in args:
-                if node[0] in ("ref", "area"):
-                    n += sum(1 for v in self.cells(node) if v.__class__ is not bool and isinstance(v, (int, float)))
-                else:
-                    try:
-                        v = self.scalar(self.eval(node))
-                    except _XlError:
-                        continue
-                    if isinstance(v, (int, float)):
-                        n += 1
-            return n
-        if name == "COUNTA":
-            return len(self.numbers(args, count_text=True))
-        if name in ("ROUND", "ROUNDUP", "ROUNDDOWN"):
-            if len(args) != 2:
-                raise _Unsupported("số đối số")
-            x = self.num(self.eval(args[0]))
-            digits = int(self.num(self.eval(args[1])))
-            mode = {"ROUND": ROUND_HALF_UP, "ROUNDUP": ROUND_UP, "ROUNDDOWN": ROUND_DOWN}[name]
-            d = Decimal(format(x, ".15g")).quantize(Decimal(1).scaleb(-digits), rounding=mode)
-            return int(d) if digits <= 0 else float(d)
-        if name == "INT":
-            return math.floor(self.num(self.eval(args[0])))
-        if name == "ABS":
-            return abs(self.num(self.eval(args[0])))
-        if name == "IF":
-            if not 1 <= len(args) <= 3:
-                raise _Unsupported("số đối số")
-            if self.truth(self.eval(args[0])):
-                return self.eval(args[1]) if len(args) > 1 and args[1][0] != "missing" else 0
-            if len(args) < 3:
-                return False
-            return self.eval(args[2]) if args[2][0] != "missing" else 0
-        if name == "IFERROR":
-            if len(args) != 2:
-                raise _Unsupported("số đối số")
-            try:
-                return self.scalar(self.eval(args[0]))
-            except _XlError:
-                return self.eval(args[1])
-        if name in ("AND", "OR"):
-            vals = []
-            for node in args:
-                v = self.eval(node)
-                if isinstance(v, tuple):
-                    vals.extend(bool(x) for x in self.cells(v) if isinstance(x, (bool, int, float)))
-                else:
-                    vals.append(self.truth(v))
-            if not vals:
-                raise _XlError("#VALUE!")
-            return all(vals) if name == "AND" else any(vals)
-        if name == "NOT":
-            return not self.truth(self.eval(args[0]))
-        if name in ("TRUE", "FALSE") and not args:
-            return name == "TRUE"
-        raise _Unsupported(f"hàm {name}")
+
+def _f_sum(ev, refs, args):
+    return sum(ev.numbers(refs, args))
+
+
+def _f_average(ev, refs, args):
+    vals = ev.numbers(refs, args)
+    if not vals:
+        raise _XlError("#DIV/0!")
+    return sum(vals) / len(vals)
+
+
+def _f_min(ev, refs, args):
+    vals = ev.numbers(refs, args)
+    return min(vals) if vals else 0
+
+
+def _f_max(ev, refs, args):
+    vals = ev.numbers(refs, args)
+    return max(vals) if vals else 0
+
+
+def _f_count(ev, refs, args):
+    n = 0
+    for fn in args:
+        try:
+            v = fn(ev, refs)
+        except _XlError:
+            continue
+        if v.__class__ is tuple:
+            n += sum(1 for x in ev.cells(v) if x.__class__ is int or x.__class__ is float)
+        elif v.__class__ in (int, float):
+            n += 1
+    return n
+
+
+def _f_counta(ev, refs, args):
+    return len(ev.numbers(refs, args, count_text=True))
+
+
+def _rounder(mode):
+    def f(ev, refs, args):
+        if len(args) != 2:
+            raise _Unsupported("số đối số")
+        x = ev.num(args[0](ev, refs))
+        digits = int(ev.num(args[1](ev, refs)))
+        d = Decimal(format(x, ".15g")).quantize(Decimal(1).scaleb(-digits), rounding=mode)
+        return int(d) if digits <= 0 else float(d)
+
+    return f
+
+
+def _f_int(ev, refs, args):
+    return math.floor(ev.num(args[0](ev, refs)))
+
+
+def _f_abs(ev, refs, args):
+    return abs(ev.num(args[0](ev, refs)))
+
+
+def _f_if(ev, refs, args):
+    if not 1 <= len(args) <= 3:
+        raise _Unsupported("số đối số")
+    if ev.truth(args[0](ev, refs)):
+        v = args[1](ev, refs) if len(args) > 1 else True
+    elif len(args) < 3:
+        return False
+    else:
+        v = args[2](ev, refs)
+    return 0 if v is _MISSING else v
+
+
+def _f_iferror(ev, refs, args):
+    if len(args) != 2:
+        raise _Unsupported("số đối số")
+    try:
+        return ev.scalar(args[0](ev, refs))
+    except _XlError:
+        v = args[1](ev, refs)
+        return 0 if v is _MISSING else v
+
+
+def _logical(combine):
+    def f(ev, refs, args):
+        vals = []
+        for fn in args:
+            v = fn(ev, refs)
+            if v.__class__ is tuple:
+                vals.extend(bool(x) for x in ev.cells(v) if isinstance(x, (bool, int, float)))
+            else:
+                vals.append(ev.truth(v))
+        if not vals:
+            raise _XlError("#VALUE!")
+        return combine(vals)
+
+    return f
+
+
+def _f_not(ev, refs, args):
+    return not ev.truth(args[0](ev, refs))
+
+
+_FUNCTIONS = {
+    "SUM": _f_sum,
+    "AVERAGE": _f_average,
+    "MIN": _f_min,
+    "MAX": _f_max,
+    "COUNT": _f_count,
+    "COUNTA": _f_counta,
+    "ROUND": _rounder(ROUND_HALF_UP),
+    "ROUNDUP": _rounder(ROUND_UP),
+    "ROUNDDOWN": _rounder(ROUND_DOWN),
+    "INT": _f_int,
+    "ABS": _f_abs,
+    "IF": _f_if,
+    "IFERROR": _f_iferror,
+    "AND": _logical(all),
+    "OR": _logical(any),
+    "NOT": _f_not,
+    "TRUE": lambda ev, refs, args: True,
+    "FALSE": lambda ev, refs, args: False,
+}
 
 
 def _apply_formulas(sheet: Sheet, nocache: dict[tuple[int, int], str], errors: dict, limits: Limits) -> None:
