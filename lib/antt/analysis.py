@@ -139,7 +139,8 @@ def open_cycle(cycle: str | Cycle | None = None, processed_dir: Path | None = No
     present = processed_cycles(processed_dir)
     if not present:
         raise FileNotFoundError(f"no processed cycle under {processed_dir}: run `antt ingest` first")
-    chosen = present[-1] if cycle is None else (parse_cycle(cycle) if isinstance(cycle, str) else cycle)
+    # ``cycle = 2022`` typed in a notebook, or injected by papermill's CLI, is an int: read it as "2022".
+    chosen = present[-1] if cycle is None else (cycle if isinstance(cycle, Cycle) else parse_cycle(str(cycle)))
     if chosen not in present:
         raise FileNotFoundError(f"cycle {chosen.id} is not processed under {processed_dir} "
                                 f"(present: {', '.join(c.id for c in present)})")

@@ -28,25 +28,35 @@ def atomic_path(final: Path):
 
 @contextmanager
 def atomic_dir(final: Path):
-    """Yield a temporary folder beside ``final``; on success it takes the place of ``final``.
-
-    Between the two renames the previous folder waits as ``.<name>.old``; ``recover_dir`` puts it
-    back after a run killed exactly there.
-    """
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    recover_dir(final)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    """Yield a temporary folder beside ``final``; on success it takes the place of ``final``."""
+    tmp = stage_dir(final)
     try:
         yield tmp
-        old = final.with_name(f".{final.name}.old")
-        if final.exists():
-            os.replace(final, old)
-        os.replace(tmp, final)
-        shutil.rmtree(old, ignore_errors=True)
+        commit_dir(tmp, final)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def stage_dir(final: Path) -> Path:
+    """A new temporary folder beside ``final``, to be filled and then passed to ``commit_dir``."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+
+
+def commit_dir(tmp: Path, final: Path) -> None:
+    """Put the filled ``tmp`` in the place of ``final``. Between the two renames the previous
+    folder waits as ``.<name>.old``; ``recover_dir`` puts it back after a run killed exactly there."""
+    final = Path(final)
+    for p in Path(tmp).iterdir():
+        with open(p, "rb") as f:
+            os.fsync(f.fileno())
+    old = final.with_name(f".{final.name}.old")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def recover_dir(final: Path) -> None:

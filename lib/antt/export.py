@@ -31,11 +31,21 @@ from pathlib import Path
 import matplotlib
 import matplotlib.style
 import pandas as pd
+import xlsxwriter
+from PIL import Image
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.util import Emu, Inches, Pt
 
 from . import figures, forms, indicators
 from .analysis import KEY_LABELS, CycleView, comparison, trend
-from .charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS, OKABE_ITO, PALETTE, STYLE
+from .charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS, PALETTE, STYLE
 from .cycles import parse_cycle
 from .findings import SEVERITY_LABEL, SEVERITY_ORDER
 from .text import format_number, format_percent
@@ -530,8 +540,9 @@ _DARK, _SUBTLE, _ACCENT = PALETTE["text"], PALETTE["subtle"], "#1F4E79"
 
 
 def _lines(text: str, width_in: float, size: float, bold: bool) -> int:
-    """How many lines ``text`` takes at ``size`` pt in a box ``width_in`` wide, by a conservative width
-    estimate (Arial/Liberation Sans: ≈ 0.5 em a character, 0.53 bold; we count 0.53 and 0.58)."""
+    """How many lines ``text`` takes at ``size`` pt in a box ``width_in`` wide. Arial (Liberation Sans when
+    rendered by LibreOffice) averages about 0.50 em a character in Vietnamese text, 0.53 in bold; we
+    count 0.53 and 0.58 so that a text judged to fit does fit."""
     em = 0.58 if bold else 0.53
     per_line = max(1, int(width_in * 72 / (size * em)))
     return sum(len(textwrap.wrap(p, per_line)) or 1 for p in text.split("\n"))
@@ -551,7 +562,6 @@ def _fit_size(text: str, width_in: float, height_in: float, max_pt: float, min_p
 
 
 def _style_runs(paragraph, size: float, bold: bool = False, colour: str = _DARK, italic: bool = False):
-    from pptx.util import Pt
     for run in paragraph.runs:
         run.font.name = FONT
         run.font.size = Pt(size)
@@ -562,7 +572,6 @@ def _style_runs(paragraph, size: float, bold: bool = False, colour: str = _DARK,
 
 def _set_text(frame, text: str, size: float, *, bold: bool = False, colour: str = _DARK, italic: bool = False,
               align=None, anchor=None):
-    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
     frame.clear()
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE     # a safety net; the size is chosen to fit
@@ -578,7 +587,6 @@ def _set_text(frame, text: str, size: float, *, bold: bool = False, colour: str 
 
 def _textbox(slide, left, top, width, height, text, *, max_pt, min_pt, bold=False, colour=_DARK, italic=False,
              align=None, anchor=None, name=None):
-    from pptx.util import Inches
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     if name:
         box.name = name
@@ -589,8 +597,6 @@ def _textbox(slide, left, top, width, height, text, *, max_pt, min_pt, bold=Fals
 
 def _title(slide, text: str, *, top=0.3, height=0.95, max_pt=30, min_pt=18):
     """The slide's title placeholder (so the outline and screen readers see it), placed and sized to fit."""
-    from pptx.enum.text import MSO_ANCHOR
-    from pptx.util import Inches
     shape = slide.shapes.title
     width = SLIDE_W_IN - 2 * _MARGIN_IN
     shape.left, shape.top = Inches(_MARGIN_IN), Inches(top)
@@ -624,8 +630,6 @@ def _content_box() -> tuple[float, float, float, float]:
 def _table(slide, rows: list[list[str]], left, top, width, height, col_widths: Sequence[float], *,
            size: float = 12, align_right: Sequence[int] = (), bold_rows: Sequence[int] = (), name=None):
     """A native table; the first row is the header. ``col_widths`` are fractions of ``width``."""
-    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-    from pptx.util import Inches, Pt
     nrows, ncols = len(rows), len(rows[0])
     gf = slide.shapes.add_table(nrows, ncols, Inches(left), Inches(top), Inches(width), Inches(height))
     if name:
@@ -663,9 +667,6 @@ def _chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[str, S
            labels: bool = True, label_size: float = 11, overlap: int | None = None, gap: int | None = None,
            name: str | None = None, label_series: Sequence[int] | None = None):
     """A native, editable chart; ``None``/NaN values are left blank (never drawn as zero)."""
-    from pptx.chart.data import CategoryChartData
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-    from pptx.util import Inches, Pt
 
     data = CategoryChartData(number_format=number_format)
     data.categories = list(categories)
@@ -734,7 +735,6 @@ def _chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[str, S
         ca.reverse_order = True          # first category at the top, as read ...
         # ... and the value axis stays at the bottom: it crosses the category axis at its maximum
         # (set in the XML: python-pptx 1.0.2's ``crosses`` setter leaves "autoZero")
-        from pptx.oxml.ns import qn
         for el in chart._chartSpace.chart.plotArea.find(qn("c:valAx")).findall(qn("c:crosses")):
             el.set("val", "max")
     return chart
@@ -743,8 +743,6 @@ def _chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[str, S
 def _series_as_line(chart, index: int, colour: str, dash: bool = True):
     """Move series ``index`` of a clustered column chart into a line chart on the same axes (a combo chart),
     e.g. the target as a line across the bars. The series stays in the embedded workbook."""
-    from pptx.oxml.ns import qn
-    from pptx.oxml.xmlchemy import OxmlElement
 
     plot_area = chart._chartSpace.chart.plotArea
     bar = plot_area.find(qn("c:barChart"))
@@ -810,11 +808,15 @@ def _native_kdc_coverage(slide, view: CycleView):
     target = view.targets["kdc_meeting_share"]
     cats = [_category(n, _isnan(v)) for n, v in zip(d["district_name"], d["_v"])]
     t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
-    from pptx.enum.chart import XL_CHART_TYPE
     chart = _chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
                    [("Tỷ lệ khu dân cư đạt chuẩn", list(d["_v"])), (f"Chỉ tiêu {t}", [target] * len(d))],
                    number_format="0.0%", colours=[PALETTE["good"], PALETTE["reference"]], value_max=1.1,
                    major_unit=0.25, gap=60, name="chart_kdc_coverage")
+    # labels at the foot of the bars, in white: the target line runs near their tops
+    dl = chart.plots[0].data_labels
+    dl.position = XL_LABEL_POSITION.INSIDE_BASE
+    dl.font.color.rgb = _RGB("#FFFFFF")
+    dl.font.bold = True
     # bars below the target in vermillion, as in the picture
     for i, v in enumerate(d["_v"]):
         if not _isnan(v) and v < target - 1e-12:
@@ -826,7 +828,6 @@ def _native_kdc_coverage(slide, view: CycleView):
 
 
 def _native_kdc_registered_meeting(slide, view: CycleView):
-    from pptx.enum.chart import XL_CHART_TYPE
     d = _sorted_districts(view, pd.to_numeric(view.districts["kdc_total"], errors="coerce"))
     cats = [_category(n, _isnan(v)) for n, v in zip(d["district_name"], d["_v"])]
     return _chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
@@ -837,7 +838,6 @@ def _native_kdc_registered_meeting(slide, view: CycleView):
 
 
 def _native_ntm_by_district(slide, view: CycleView):
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
     share = _share_series(view.districts, "ntm_met", "ntm_communes")
     d = _sorted_districts(view, share)
     cats = [_category(n, _isnan(c)) for n, c in zip(d["district_name"], d["ntm_communes"])]
@@ -854,7 +854,6 @@ def _native_ntm_by_district(slide, view: CycleView):
 
 
 def _native_models_setting(slide, view: CycleView):
-    from pptx.enum.chart import XL_CHART_TYPE
     d = view.districts
     total = pd.to_numeric(d["models_residential"], errors="coerce").astype("float64").add(
         pd.to_numeric(d["models_institutional"], errors="coerce").astype("float64"), fill_value=0)
@@ -869,7 +868,6 @@ def _native_models_setting(slide, view: CycleView):
 
 
 def _native_cameras_per_kdc(slide, view: CycleView):
-    from pptx.enum.chart import XL_CHART_TYPE
     per = _share_series(view.districts, "cameras", "kdc_total")
     d = _sorted_districts(view, per)
     cats = [_category(n, _isnan(v)) for n, v in zip(d["district_name"], d["_v"])]
@@ -881,8 +879,6 @@ TREND_SHARES = ("kdc_meeting_share", "kdc_registered_share", "ntm_share")
 
 
 def _native_trend(slide, view: CycleView):
-    from pptx.enum.chart import XL_CHART_TYPE
-    from pptx.util import Pt
     t = _trend_upto(view)
     cycles = sorted(dict.fromkeys(t["cycle"]), key=parse_cycle)
     labels = [parse_cycle(c).label for c in cycles]
@@ -895,9 +891,6 @@ def _native_trend(slide, view: CycleView):
     colours = [PALETTE["primary"], PALETTE["accent"], PALETTE["good"], PALETTE["reference"]]
     chart = _chart(slide, XL_CHART_TYPE.LINE_MARKERS, labels, series, number_format="0.0%", colours=colours,
                    value_max=1.1, major_unit=0.25, name="chart_trend_shares", label_series=range(len(TREND_SHARES)))
-    from pptx.enum.chart import XL_MARKER_STYLE
-    from pptx.enum.dml import MSO_LINE_DASH_STYLE
-    from pptx.enum.chart import XL_LABEL_POSITION
     # registered >= meeting: registered labels above its line, meeting below, so they never collide
     chart.plots[0].series[0].data_labels.position = XL_LABEL_POSITION.BELOW
     goal = chart.plots[0].series[-1]
@@ -920,9 +913,7 @@ _PICTURE_HEADER = 0.14
 
 
 def _picture(slide, png: Path):
-    from pptx.util import Inches
     left, top, width, height = _content_box()
-    from PIL import Image
     with Image.open(png) as im:
         w, h = im.size
     aspect = w / (h * (1 - _PICTURE_HEADER))
@@ -971,9 +962,6 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
     Pictures come from ``charts_dir`` (``save_charts``); a missing PNG is drawn there first (with no
     ``charts_dir``, into a temporary folder). ``made`` is the date on the title slide (default today).
     """
-    from pptx import Presentation
-    from pptx.enum.text import MSO_ANCHOR
-    from pptx.util import Emu, Inches
 
     final = _target_file(path, deck_name(view))
     made = made or date.today()
@@ -1059,7 +1047,8 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
         fs = file_statuses(view)
         odd = fs[fs["status"] != "loaded"]
         if len(odd):
-            lines = [f"{r.file.split('/')[-1]} ({r.status_label}): {r.reason}" for r in odd.head(4).itertuples()]
+            lines = [textwrap.shorten(f"{r.file.split('/')[-1]} ({r.status_label}): {r.reason}", 170, placeholder=" …")
+                     for r in odd.head(4).itertuples()]
             if len(odd) > 4:
                 lines.append(f"… và {len(odd) - 4} tệp khác (xem kiem_tra_du_lieu.html).")
             _textbox(s, _MARGIN_IN, 5.95, SLIDE_W_IN - 2 * _MARGIN_IN, 1.0, "\n".join(lines), max_pt=12, min_pt=8,
@@ -1240,7 +1229,7 @@ def sheet_completeness(wb, fm: Formats, view: CycleView) -> None:
         if 2 <= j < 2 + len(tables):
             return fm.status.get(status_of.get(value), fm.text)
         return None
-    nxt = write_table(ws, fm, top, cols, rows, cell_formats=formats)
+    nxt = write_table(ws, fm, top, cols, rows, cell_formats=formats) + 1     # a blank row: outside the filter
     rates = reporting_rates(view).set_index("table")
     write_cell(ws, fm, nxt, 1, "Số đơn vị đã nhận", bold=True)
     write_cell(ws, fm, nxt + 1, 1, "Tỷ lệ nhận", bold=True)
@@ -1310,7 +1299,6 @@ WORKBOOK_SHEETS: tuple[SheetWriter, ...] = (sheet_key_figures, sheet_districts, 
 
 def write_workbook(view: CycleView, final: Path, sheets: Sequence[SheetWriter], title: str) -> Path:
     """An .xlsx of ``sheets`` (writers of this module) at ``final``, written atomically."""
-    import xlsxwriter
     with atomic_path(final) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "nan_inf_to_errors": False})

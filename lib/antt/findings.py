@@ -101,3 +101,15 @@ def finding(code: str, file: str | None = None, sheet: str | None = None, cell: 
 
 
 FINDING_COLUMNS = ["severity", "code", "file", "sheet", "cell", "row", "message"]
+
+
+def codes_table() -> str:
+    """The README's table of finding codes (``python -m antt.findings``)."""
+    rows = ["| code | mức độ | nội dung |", "|---|---|---|"]
+    for code, (severity, template) in CODES.items():
+        rows.append(f"| `{code}` | {SEVERITY_LABEL[severity]} ({severity}) | {template.replace('|', '/')} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(codes_table())

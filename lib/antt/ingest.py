@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import __version__, forms, indicators, validate
-from .atomic import atomic_dir, recover_dir
+from .atomic import commit_dir, recover_dir, stage_dir
 from .cycles import Cycle, cycles_in, parse_cycle, previous
-from .load import CycleData, cycle_files, findings_frame, load_cycles
+from .load import CycleData, check_scope, cycle_files, findings_frame, load_cycle, load_cycles
 
 FRAMES = (*forms.TABLES, "findings", "files", "completeness", "accounts", "districts")
 
@@ -59,21 +60,27 @@ def _values(districts: pd.DataFrame) -> dict[str, dict[str, float | None]]:
             for d, row in districts.astype(object).iterrows()}
 
 
-def with_history(data: CycleData, before: Snapshot | None, before_same_kind: Snapshot | None) -> CycleData:
-    """Add the findings that compare a cycle with the previous ones (implausible moves, layouts)."""
-    files = {d: f for f, d, s in data.files[["file", "district_code", "status"]].itertuples(index=False)
-             if s == "loaded" and d is not None}
+def history_findings(now: Snapshot, files: pd.DataFrame, before: Snapshot | None,
+                     before_same_kind: Snapshot | None) -> pd.DataFrame:
+    """The findings that compare a cycle with the previous ones (implausible moves, layouts)."""
+    by_district = {d: f for f, d, s in files[["file", "district_code", "status"]].itertuples(index=False)
+                   if s == "loaded" and d is not None}
     extra = []
     if before is not None or before_same_kind is not None:
         extra += validate.compare_with_previous(
-            _values(data.districts), before.values if before else {},
-            before_same_kind.values if before_same_kind else {},
-            (before.cycle.id if before else None, before_same_kind.cycle.id if before_same_kind else None), files,
-            {k.name: k.label for k in indicators.SUMMARY_KEYS})
+            now.values, before.values if before else {}, before_same_kind.values if before_same_kind else {},
+            (before.cycle.id if before else None, before_same_kind.cycle.id if before_same_kind else None),
+            by_district, {k.name: k.label for k in indicators.SUMMARY_KEYS})
     if before is not None:
-        extra += validate.layout_changes(data.signatures, before.signatures, files)
-    if extra:
-        data.findings = pd.concat([data.findings, findings_frame(extra)], ignore_index=True)
+        extra += validate.layout_changes(now.signatures, before.signatures, by_district)
+    return findings_frame(extra)
+
+
+def with_history(data: CycleData, before: Snapshot | None, before_same_kind: Snapshot | None) -> CycleData:
+    """``data`` with the findings of the comparison with the previous cycles added."""
+    extra = history_findings(Snapshot.of(data), data.files, before, before_same_kind)
+    if len(extra):
+        data.findings = pd.concat([data.findings, extra], ignore_index=True)
     return data
 
 
@@ -95,14 +102,58 @@ class Outcome:
     errors: int
 
 
-def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70") -> list[Outcome]:
+@dataclass
+class Staged:
+    """A cycle read, assembled and written to a staging folder, all but its findings and manifest."""
+
+    cycle: Cycle
+    scope: str
+    folder: Path
+    findings: pd.DataFrame
+    files: pd.DataFrame
+    snapshot: Snapshot
+
+
+def stage(data: CycleData, out_dir: Path) -> Staged:
+    """Write every frame of a cycle except the findings into a staging folder beside its final one."""
+    folder = stage_dir(Path(out_dir) / data.cycle.id)
+    frames = dict(data.tables)
+    frames["files"] = data.files
+    frames["completeness"] = completeness_frame(data.completeness)
+    frames["accounts"] = data.accounts
+    frames["districts"] = data.districts.reset_index()
+    for name, frame in frames.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    return Staged(data.cycle, data.scope, folder, data.findings, data.files, Snapshot.of(data))
+
+
+def _stage_cycle(args) -> Staged:
+    raw_dir, out_dir, cycle_id, scope = args
+    return stage(load_cycle(raw_dir, cycle_id, scope, workers=1), out_dir)
+
+
+def commit(staged: Staged, out_dir: Path, digest: str, findings: pd.DataFrame) -> Path:
+    """Findings and manifest into the staging folder, then it takes the place of the cycle's folder."""
+    findings.to_parquet(staged.folder / "findings.parquet", index=False)
+    manifest = {"cycle": staged.cycle.id, "scope": staged.scope, "input_hash": digest, "version": __version__,
+                "signatures": staged.snapshot.signatures}
+    (staged.folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    final = Path(out_dir) / staged.cycle.id
+    commit_dir(staged.folder, final)
+    return final
+
+
+def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
+           workers: int | None = None) -> list[Outcome]:
     """Every cycle under ``raw_dir`` into ``out_dir``, oldest first; unchanged cycles are skipped.
 
-    The files of every changed cycle are read in one process pool; an unchanged cycle that a
-    changed one is compared with is read back from ``out_dir``.
+    Many changed cycles: a process pool over cycles, each worker reading, assembling and staging
+    one cycle. One or a few large cycles: a pool over their files. The comparisons with earlier
+    cycles are added last, from snapshots (an unchanged earlier cycle's is read back from disk).
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    workers = workers or (os.cpu_count() or 1)
     present = cycles_in(raw_dir)
     hashes: dict[Cycle, str] = {}
     changed = []
@@ -113,47 +164,31 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70")
         manifest = out_dir / cycle.id / "manifest.json"
         if force or not manifest.is_file() or json.loads(manifest.read_text())["input_hash"] != digest:
             changed.append(cycle)
-    loaded = load_cycles(raw_dir, changed, scope) if changed else {}
-    snapshots: dict[Cycle, Snapshot] = {}
+    for c in changed:
+        check_scope(c, scope)
+    if len(changed) >= 2 * workers > 2:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            staged = {s.cycle: s for s in pool.map(_stage_cycle, [(raw_dir, out_dir, c.id, scope) for c in changed])}
+    else:
+        staged = {c: stage(d, out_dir) for c, d in load_cycles(raw_dir, changed, scope, workers).items()}
 
     def snapshot(c: Cycle | None) -> Snapshot | None:
         if c is None:
             return None
-        if c not in snapshots:
-            snapshots[c] = Snapshot.of(loaded[c]) if c in loaded else Snapshot.read(out_dir, c)
-        return snapshots[c]
+        return staged[c].snapshot if c in staged else Snapshot.read(out_dir, c)
 
     outcomes = []
     for cycle in present:
-        if cycle not in loaded:
+        if cycle not in staged:
             outcomes.append(Outcome(cycle.id, "skipped", len(cycle_files(raw_dir, cycle)), -1))
             continue
-        data = with_history(loaded[cycle], snapshot(previous(cycle, present)),
-                            snapshot(previous(cycle, present, same_kind=True)))
-        write_cycle(data, out_dir, hashes[cycle])
-        outcomes.append(Outcome(cycle.id, "written", len(data.files), int((data.findings["severity"] == "error").sum())))
+        s = staged[cycle]
+        findings = history_findings(s.snapshot, s.files, snapshot(previous(cycle, present)),
+                                    snapshot(previous(cycle, present, same_kind=True)))
+        all_findings = pd.concat([s.findings, findings], ignore_index=True) if len(findings) else s.findings
+        commit(s, out_dir, hashes[cycle], all_findings)
+        outcomes.append(Outcome(cycle.id, "written", len(s.files), int((all_findings["severity"] == "error").sum())))
     return outcomes
-
-
-def write_cycle(data: CycleData, out_dir: Path, digest: str) -> Path:
-    """All frames of a cycle into ``out_dir/<cycle>/``, atomically (temporary folder, then rename)."""
-    final = Path(out_dir) / data.cycle.id
-    with atomic_dir(final) as tmp:
-        frames = dict(data.tables)
-        frames["findings"] = data.findings
-        frames["files"] = data.files
-        frames["completeness"] = completeness_frame(data.completeness)
-        frames["accounts"] = data.accounts
-        frames["districts"] = data.districts.reset_index()
-        for name, frame in frames.items():
-            frame.to_parquet(tmp / f"{name}.parquet", index=False)
-        manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
-                    "signatures": data.signatures}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        for p in tmp.iterdir():
-            with open(p, "rb") as f:
-                os.fsync(f.fileno())
-    return final
 
 
 def completeness_frame(matrix: dict[str, dict[str, str]]) -> pd.DataFrame:

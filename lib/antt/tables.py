@@ -83,6 +83,8 @@ LABELS: dict[str, str] = {
     "total": "Tổng", "kdc_total_commune": "Tổng số khu dân cư",
 }
 _PLAIN = {"year", "ntm_year", "founded"}            # numbers written without grouping (years)
+_NAMES = {"district_name", "commune_name", "commune_kind", "severity", "report_date", "on_time"}
+_TEXT = _NAMES | {"model_type", "message", "where", "file", "table", "title", "code"}
 
 
 # --- formats -----------------------------------------------------------------------------------
@@ -139,9 +141,10 @@ def show(frame: pd.DataFrame, highlight: pd.Series | None = None, caption: str |
            for c in data.columns}
     styler = data.style.format(fmt).hide(axis="index")
     styler = styler.relabel_index([LABELS.get(str(c), str(c)) for c in data.columns], axis="columns")
-    numeric = [c for c in data.columns if c not in ("district_name", "commune_name", "commune_kind", "model_type",
-                                                    "message", "where", "file", "table", "severity", "code")]
-    styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    text = [c for c in data.columns if c in _TEXT]
+    styler = styler.set_properties(subset=[c for c in data.columns if c not in _TEXT], **{"text-align": "right"})
+    styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    styler = styler.set_properties(subset=[c for c in text if c in _NAMES], **{"white-space": "nowrap"})
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center; vertical-align: bottom"}])
     if highlight is not None:
         marks = pd.Series(highlight).fillna(False).astype(bool).reset_index(drop=True)

@@ -794,20 +794,70 @@ def _scan_xlsx_sheet(xml: bytes, limits: Limits, name: str) -> _SheetScan:
                 scan.errors[_ref_pos(ref)] = html.unescape(v.group(1).decode("utf-8", "replace"))
     fm = _FORMULA_TAG_RE.search(xml)
     if fm is not None:
-        cells = []
-        for m in _FORMULA_TAG_RE.finditer(xml, fm.start()):
-            pos = m.start()
-            start = _cell_start_before(xml, pos)
-            cell = _cell_from(xml, start) if start >= 0 else None
-            if cell is None or start + len(cell[0]) > pos:
-                continue
-            head, body = cell
-            ref = _REF_RE.search(head)
-            if ref is None:
-                continue
-            cells.append((_ref_pos(ref), _attrs(head), body))
-        _collect_formulas(scan, cells)
+        _collect_formulas(scan, _formula_cells(xml, fm.start()))
     return scan
+
+
+# a formula as Excel, LibreOffice, openpyxl and xlsxwriter write it: the <f> right after the cell's
+# start tag, then the <v>.  The search starts at "><f" (rare), the cell's start tag is found
+# backwards from there.
+_FCELL_RE = re.compile(
+    rb"><f(\s[^>]*?)?(?:/>|>([^<]*)</f>)(?:(<v)(?:\s[^>]*)?(?:/>|>([^<]*)</v>)|(<is[\s>]))?"
+)
+_CELL_HEAD_AT_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>]*)')
+_T_ATTR_RE = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
+
+
+def _formula_cells(xml: bytes, first: int) -> list:
+    """The formula cells of a sheet (fast path: one regular expression; when it does not account
+    for every <f>, each <f> is looked at on its own)."""
+    n_tags = len(_FORMULA_TAG_RE.findall(xml, first))
+    items = []
+    n_found = 0
+    for m in _FCELL_RE.finditer(xml, first - 1):
+        fattrs, ftext, v_tag, vtext, is_tag = m.groups()
+        if vtext and not fattrs:  # the usual Excel cell: a cached value, not a shared formula
+            n_found += 1
+            continue
+        start = xml.rfind(b"<c ", 0, m.start())
+        head = _CELL_HEAD_AT_RE.match(xml, start) if start >= 0 else None
+        if head is None or head.end() != m.start():
+            continue  # not counted: the slow path below takes over
+        n_found += 1
+        t = _T_ATTR_RE.search(head.group(3)) if head.group(3) else None
+        items.append((
+            (int(head.group(2)) - 1, _col_of(head.group(1).decode("ascii"))),
+            t.group(1).decode("ascii", "replace") if t else None,
+            _attrs(fattrs) if fattrs else None,
+            _text(ftext),
+            _text(vtext) if v_tag is not None else None,
+            is_tag is not None,
+        ))
+    if n_found == n_tags:
+        return items
+    items = []
+    for m in _FORMULA_TAG_RE.finditer(xml, first):
+        pos = m.start()
+        start = _cell_start_before(xml, pos)
+        cell = _cell_from(xml, start) if start >= 0 else None
+        if cell is None or start + len(cell[0]) > pos:
+            continue
+        head, body = cell
+        ref = _REF_RE.search(head)
+        fe = _F_RE.search(body)
+        if ref is None or fe is None:
+            continue
+        t = _T_ATTR_RE.search(head)
+        vm = _V_RE.search(body)
+        items.append((
+            _ref_pos(ref),
+            t.group(1).decode("ascii", "replace") if t else None,
+            _attrs(fe.group(1)) if fe.group(1) else None,
+            _text(fe.group(2)),
+            _text(vm.group(1)) if vm is not None else None,
+            b"<is" in body,
+        ))
+    return items
 
 
 _PLAIN_REF_RE = re.compile(rb'<c r="([A-Z]{1,4})([0-9]{1,8})"')
@@ -824,7 +874,7 @@ def _cell_start_before(xml: bytes, pos: int) -> int:
 
 
 def _ref_pos(m: re.Match) -> tuple[int, int]:
-    return int(m.group(2)) - 1, _col_index(m.group(1))
+    return int(m.group(2)) - 1, _col_of(m.group(1).decode("ascii").upper())
 
 
 _V_RE = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(.*?)</v>)", re.S)
@@ -843,26 +893,25 @@ def _cell_from(xml: bytes, start: int) -> tuple[bytes, bytes] | None:
     return xml[start:head_end], xml[head_end + 1 : end]
 
 
-def _collect_formulas(scan: _SheetScan, cells) -> None:
-    """cells: ((r, c), attrs of <c>, body bytes).  Fill scan.nocache with formulas lacking a value."""
+def _text(raw: bytes | None) -> str:
+    if not raw:
+        return ""
+    text = raw.decode("utf-8", "replace")
+    return html.unescape(text) if "&" in text else text
+
+
+def _collect_formulas(scan: _SheetScan, items) -> None:
+    """items: ((r, c), cell t attribute, <f> attributes, formula text, <v> text or None when there
+    is no <v>, has an <is>).  Fills scan.nocache with the formulas that have no cached value."""
     masters: dict[str, tuple[int, int, str]] = {}
     pending = []
-    for pos, attrs, body in cells:
-        fm = _F_RE.search(body)
-        if fm is None:
-            continue
-        fattrs = _attrs(fm.group(1) or b"")
-        text = fm.group(2)
-        text = html.unescape(text.decode("utf-8", "replace")) if text else ""
-        ftype = fattrs.get("t", "normal")
+    for pos, cell_t, fattrs, text, vtext, has_is in items:
+        ftype = fattrs.get("t", "normal") if fattrs else "normal"
         if ftype == "shared" and text and "si" in fattrs:
             masters[fattrs["si"]] = (pos[0], pos[1], text)
-        vm = _V_RE.search(body)
-        has_value = vm is not None and (bool(vm.group(1)) or attrs.get("t") == "str")
-        if attrs.get("t") == "inlineStr" and b"<is" in body:
-            has_value = True
+        has_value = (vtext is not None and (vtext != "" or cell_t == "str")) or has_is
         if not has_value:
-            pending.append((pos, ftype, fattrs.get("si"), text))
+            pending.append((pos, ftype, fattrs.get("si") if fattrs else None, text))
     for pos, ftype, si, text in pending:
         if not text and ftype == "shared" and si in masters:
             r0, c0, mtext = masters[si]
@@ -928,8 +977,8 @@ def _scan_xlsx_sheet_exact(xml: bytes, limits: Limits, name: str, want_styles: b
                     scan.errors[(r, col)] = v.text
                 if f is not None:
                     fa = {k.rsplit("}", 1)[-1]: val for k, val in f.attrib.items()}
-                    body = _rebuild_cell_body(f, v, fa)
-                    cells.append(((r, col), {"t": t}, body))
+                    vtext = (v.text or "") if v is not None else None
+                    cells.append(((r, col), t, fa, f.text or "", vtext, is_ is not None))
                 if want_styles and t in ("s", "inlineStr", "str"):
                     scan.styles[(r, col)] = (int(el.get("s", "0") or 0), t, v.text if v is not None else "")
                 el.clear()
@@ -944,15 +993,6 @@ def _scan_xlsx_sheet_exact(xml: bytes, limits: Limits, name: str, want_styles: b
     scan.max_row, scan.max_col = max_r, max_c
     _collect_formulas(scan, cells)
     return scan
-
-
-def _rebuild_cell_body(f, v, fattrs: dict) -> bytes:
-    """A minimal cell body for _collect_formulas from parsed elements."""
-    attrs = "".join(f' {k}="{html.escape(str(val))}"' for k, val in fattrs.items())
-    body = f"<f{attrs}>{html.escape(f.text or '', quote=False)}</f>"
-    if v is not None:
-        body += f"<v>{html.escape(v.text or '', quote=False)}</v>"
-    return body.encode("utf-8")
 
 
 # --- fonts (.xlsx) ---------------------------------------------------------------------------
@@ -1900,6 +1940,7 @@ _TOKEN_RE = re.compile(
 _MAX_FORMULA_CHARS = 8192
 _EVAL_BUDGET = 2_000_000
 _TEMPLATE_CACHE: dict[str, object] = {}
+_SPLIT_CACHE: dict[str, tuple[str, tuple]] = {}
 _TEMPLATE_CACHE_MAX = 20_000
 _COL_CACHE: dict[str, int] = {}
 
@@ -1914,7 +1955,17 @@ def _col_of(letters: str) -> int:
 
 
 def _split_formula(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """"=SUM(C8:C10)+$D$2" -> ("SUM(\x00:\x00)+\x00", ((7, 2), (9, 2), (1, 3)))."""
+    """"=SUM(C8:C10)+$D$2" -> ("SUM(\x00:\x00)+\x00", ((7, 2), (9, 2), (1, 3))), remembered
+    (returns written by one template repeat the same formula texts file after file)."""
+    hit = _SPLIT_CACHE.get(text)
+    if hit is None:
+        if len(_SPLIT_CACHE) >= _TEMPLATE_CACHE_MAX * 5:
+            _SPLIT_CACHE.clear()
+        hit = _SPLIT_CACHE[text] = _split_formula_uncached(text)
+    return hit
+
+
+def _split_formula_uncached(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     body = text[1:]
     if '"' in body:
         parts = body.split('"')
@@ -1926,7 +1977,22 @@ def _split_formula(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     else:
         found = _FORMULA_REF_RE.findall(body)
         template = _FORMULA_REF_RE.sub("\x00", body) if found else body
-    return template, tuple((int(row) - 1, _col_of(col.upper())) for col, row in found)
+    if len(_REF_POS) > 200_000:
+        _REF_POS.clear()
+    return template, tuple(map(_REF_POS.__getitem__, found))
+
+
+class _RefPositions(dict):
+    """("C", "8") -> (7, 2), remembered."""
+
+    def __missing__(self, key):
+        col, row = key
+        value = (int(row) - 1, _col_index(col.upper()))
+        self[key] = value
+        return value
+
+
+_REF_POS = _RefPositions()
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -2067,15 +2133,26 @@ _MISSING = object()
 _PENDING = object()
 
 
-def _compile(node):
-    """AST -> closure f(ev, refs) returning a value, or a ("ref", r, c)/("area", ...) tuple."""
+_REF_ARG_FUNCTIONS = frozenset({"SUM", "AVERAGE", "MIN", "MAX", "COUNT", "COUNTA", "AND", "OR"})
+
+
+def _compile(node, want_ref: bool = False):
+    """AST -> closure f(ev, refs) returning a value, or (want_ref: where a function takes ranges)
+    a ("ref", r, c)/("area", r0, c0, r1, c1) tuple."""
     kind = node[0]
     if kind == "lit":
         value = node[1]
         return lambda ev, refs: value
     if kind == "ref":
         k = node[1]
-        return lambda ev, refs: ("ref",) + refs[k]
+        if want_ref:
+            return lambda ev, refs: ("ref",) + refs[k]
+
+        def value_of(ev, refs):
+            r, c = refs[k]
+            return ev.value_at(r, c)
+
+        return value_of
     if kind == "area":
         k1, k2 = node[1], node[2]
 
@@ -2094,7 +2171,7 @@ def _compile(node):
     if kind == "missing":
         return lambda ev, refs: _MISSING
     if kind == "pos":
-        return _compile(node[1])
+        return _compile(node[1], want_ref)
     if kind == "neg":
         f = _compile(node[1])
         return lambda ev, refs: -ev.num(f(ev, refs))
@@ -2117,7 +2194,8 @@ def _compile(node):
             return lambda ev, refs: ev.text(fa(ev, refs)) + ev.text(fb(ev, refs))
         return lambda ev, refs: ev.compare(op, ev.scalar(fa(ev, refs)), ev.scalar(fb(ev, refs)))
     if kind == "func":
-        name, args = node[1], [_compile(a) for a in node[2]]
+        name = node[1]
+        args = [_compile(a, name in _REF_ARG_FUNCTIONS) for a in node[2]]
         impl = _FUNCTIONS.get(name)
         if impl is None:
 
@@ -2402,10 +2480,20 @@ def _rounder(mode):
             raise _Unsupported("số đối số")
         x = ev.num(args[0](ev, refs))
         digits = int(ev.num(args[1](ev, refs)))
+        if mode is ROUND_HALF_UP and 0 <= digits <= 9 and abs(x) < 1e9:
+            # Excel rounds the 15-significant-digit value half away from zero
+            scale = _POW10[digits]
+            y = float(format(abs(x) * scale, ".15g"))
+            r = math.floor(y + 0.5)
+            r = -r if x < 0 else r
+            return r if digits == 0 else r / scale
         d = Decimal(format(x, ".15g")).quantize(Decimal(1).scaleb(-digits), rounding=mode)
         return int(d) if digits <= 0 else float(d)
 
     return f
+
+
+_POW10 = [10**i for i in range(10)]
 
 
 def _f_int(ev, refs, args):

@@ -280,8 +280,8 @@ def test_layout_b_one_row_per_area_is_aggregated(tmp_path):
 
 
 def test_every_row_is_accounted_for(tmp_path):
-    rows = [KDC_ROWS[0], ["(1)", "(2)", "(3)", "(4)", "(5)"]] + KDC_ROWS[1:] + [["", "Tổng cộng", 72, 72, 69],
-                                                                               ["NGƯỜI LẬP BIỂU"]]
+    rows = [KDC_ROWS[0], ["(1)", "(2)", "(3)", "(4)", "(5)"]] + copy.deepcopy(KDC_ROWS[1:]) + [
+        ["", "Tổng cộng", 72, 72, 69], ["NGƯỜI LẬP BIỂU"]]
     rows[3][1] = "Phường Không Có"
     data = load(tmp_path, standard_sheets({**STANDARD, "kdc": rows}))
     acc = data.accounts.set_index("table").loc["kdc"]
