@@ -72,11 +72,18 @@ class CycleView:
 
     @cached_property
     def province(self) -> dict:
-        """Province totals of the keys (districts with a value), the ratios, and coverage."""
-        tot, cov = indicators.totals(self.districts.set_index("district_code")[list(indicators.KEYS)])
+        """Province totals of the keys (districts with a value), the ratios, and coverage.
+
+        A ratio sums its numerator and its denominator over the same districts, those with both
+        values: a district whose cameras are missing does not add its residential areas to the
+        denominator of cameras per residential area."""
+        d = self.districts
+        tot, cov = indicators.totals(d.set_index("district_code")[list(indicators.KEYS)])
         out = dict(tot)
         for r in indicators.RATIOS:
-            out[r.name] = indicators.ratio(tot, r)
+            both = d[r.numerator].notna() & d[r.denominator].notna()
+            pair = {k: float(d.loc[both, k].sum()) if both.any() else None for k in (r.numerator, r.denominator)}
+            out[r.name] = indicators.ratio(pair, r)
         return out | {"coverage": cov}
 
     @property

@@ -9,21 +9,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 @contextmanager
 def atomic_path(final: Path):
-    """Yield a temporary path in the folder of ``final``; on success it replaces ``final``."""
+    """Yield a temporary path beside ``final`` (keeping its suffix, so writers that look at it still
+    work); when the block succeeds it replaces ``final`` with the usual permissions, else it is removed."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".tmp{final.suffix}", dir=final.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".tmp{final.suffix}", dir=final.parent)
     os.close(fd)
+    tmp = Path(name)
     try:
-        yield Path(tmp)
+        yield tmp
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, final)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -49,9 +55,10 @@ def commit_dir(tmp: Path, final: Path) -> None:
     """Put the filled ``tmp`` in the place of ``final``. Between the two renames the previous
     folder waits as ``.<name>.old``; ``recover_dir`` puts it back after a run killed exactly there."""
     final = Path(final)
-    for p in Path(tmp).iterdir():
-        with open(p, "rb") as f:
-            os.fsync(f.fileno())
+    for p in Path(tmp).rglob("*"):
+        if p.is_file():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
     old = final.with_name(f".{final.name}.old")
     if final.exists():
         os.replace(final, old)

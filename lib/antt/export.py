@@ -37,13 +37,14 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from . import figures, forms, indicators
+from .atomic import atomic_path
 from .analysis import KEY_LABELS, CycleView, comparison, trend
 from .charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS, PALETTE, STYLE
 from .cycles import parse_cycle
@@ -69,36 +70,6 @@ def deck_name(view: CycleView) -> str:
 
 def workbook_name(view: CycleView) -> str:
     return f"tong_hop_{view.cycle.id}.xlsx"
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _umask()
-
-
-@contextlib.contextmanager
-def atomic_path(final: Path | str) -> Iterator[Path]:
-    """A temporary path beside ``final`` to write to; renamed onto ``final`` when the block succeeds.
-
-    The temporary name keeps the suffix (``.bao_cao.x1y2.tmp.pptx``) so writers that look at it still
-    work; on an exception it is removed and ``final`` is left as it was.
-    """
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".tmp{final.suffix}", dir=final.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _target_file(path: Path | str, default_name: str) -> Path:
@@ -227,10 +198,12 @@ def timeliness(view: CycleView) -> pd.DataFrame:
     """Per expected district: its loaded report's date against the deadline.
 
     Columns: district_code, district_name, file, report_date, deadline, days_late (0 when on time),
-    status ("Đúng hạn", "Nộp muộn N ngày", "Không ghi ngày báo cáo", "Chưa có báo cáo").
+    status ("Đúng hạn", "Nộp muộn N ngày", "Không ghi ngày báo cáo", "Chưa có báo cáo",
+    "Chỉ có tệp bị từ chối").
     """
     deadline = view.cycle.deadline
     files = view.files[view.files["status"] == "loaded"]
+    rejected = set(view.files.loc[view.files["status"] == "rejected", "district_code"].dropna())
     rows = []
     for code, name in zip(view.completeness["district_code"], view.completeness["district_name"]):
         mine = files[files["district_code"] == code]
@@ -238,7 +211,7 @@ def timeliness(view: CycleView) -> pd.DataFrame:
         when = max(dates) if dates else None
         late = (when - deadline).days if when else None
         if mine.empty:
-            status = "Chưa có báo cáo"
+            status = "Chỉ có tệp bị từ chối" if code in rejected else "Chưa có báo cáo"
         elif when is None:
             status = "Không ghi ngày báo cáo"
         elif late > 0:
@@ -568,6 +541,7 @@ def _style_runs(paragraph, size: float, bold: bool = False, colour: str = _DARK,
         run.font.bold = bold
         run.font.italic = italic
         run.font.color.rgb = _RGB(colour)
+        run.font.language_id = MSO_LANGUAGE_ID.VIETNAMESE
 
 
 def _set_text(frame, text: str, size: float, *, bold: bool = False, colour: str = _DARK, italic: bool = False,
@@ -662,12 +636,21 @@ def _table(slide, rows: list[list[str]], left, top, width, height, col_widths: S
     return gf
 
 
+def _labels(dl, number_format: str, size: float, position) -> None:
+    """Data labels showing the value in ``number_format`` at ``position``."""
+    dl.number_format = number_format
+    dl.number_format_is_linked = False
+    dl.show_value = True
+    dl.font.size = Pt(size)
+    dl.font.color.rgb = _RGB(_DARK)
+    dl.position = position
+
+
 def _chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[str, Sequence]], *, number_format: str,
            colours: Sequence[str], box=None, value_max: float | None = None, major_unit: float | None = None,
            labels: bool = True, label_size: float = 11, overlap: int | None = None, gap: int | None = None,
-           name: str | None = None, label_series: Sequence[int] | None = None):
+           name: str | None = None):
     """A native, editable chart; ``None``/NaN values are left blank (never drawn as zero)."""
-
     data = CategoryChartData(number_format=number_format)
     data.categories = list(categories)
     for sname, values in series:
@@ -706,16 +689,9 @@ def _chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[str, S
             s.format.fill.solid()
             s.format.fill.fore_color.rgb = _RGB(colour)
     if labels:
-        if label_series is None:
-            plot.has_data_labels = True
-        targets = [plot.data_labels] if label_series is None else [plot.series[i].data_labels for i in label_series]
-        for dl in targets:
-            dl.number_format = number_format
-            dl.number_format_is_linked = False
-            dl.show_value = True
-            dl.font.size = Pt(label_size)
-            dl.font.color.rgb = _RGB(_DARK)
-            dl.position = XL_LABEL_POSITION.ABOVE if line else XL_LABEL_POSITION.OUTSIDE_END
+        plot.has_data_labels = True
+        _labels(plot.data_labels, number_format, label_size,
+                XL_LABEL_POSITION.ABOVE if line else XL_LABEL_POSITION.OUTSIDE_END)
     va = chart.value_axis
     va.minimum_scale = 0
     if value_max is not None:
@@ -743,7 +719,6 @@ def _chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[str, S
 def _series_as_line(chart, index: int, colour: str, dash: bool = True):
     """Move series ``index`` of a clustered column chart into a line chart on the same axes (a combo chart),
     e.g. the target as a line across the bars. The series stays in the embedded workbook."""
-
     plot_area = chart._chartSpace.chart.plotArea
     bar = plot_area.find(qn("c:barChart"))
     ser = bar.findall(qn("c:ser"))[index]
@@ -845,11 +820,10 @@ def _native_ntm_by_district(slide, view: CycleView):
                    [("Tổng số xã", list(d["ntm_communes"])), ("Xã đạt chuẩn nông thôn mới", list(d["ntm_met"]))],
                    number_format="#,##0", colours=[PALETTE["muted"], PALETTE["good"]], overlap=100, gap=40,
                    name="chart_ntm_by_district")
-    met = chart.plots[0].series[1]
-    met.data_labels.position = XL_LABEL_POSITION.INSIDE_END
-    met.data_labels.number_format = "#,##0"
-    met.data_labels.number_format_is_linked = False
-    met.data_labels.show_value = True
+    met = chart.plots[0].series[1].data_labels
+    _labels(met, "#,##0", 11, XL_LABEL_POSITION.INSIDE_END)
+    met.font.color.rgb = _RGB("#FFFFFF")
+    met.font.bold = True
     return chart
 
 
@@ -879,6 +853,8 @@ TREND_SHARES = ("kdc_meeting_share", "kdc_registered_share", "ntm_share")
 
 
 def _native_trend(slide, view: CycleView):
+    """The shares across the cycles up to this one, one line each (the target is in the footer: a line
+    at 95 % would run through the labels of values close to it)."""
     t = _trend_upto(view)
     cycles = sorted(dict.fromkeys(t["cycle"]), key=parse_cycle)
     labels = [parse_cycle(c).label for c in cycles]
@@ -886,17 +862,11 @@ def _native_trend(slide, view: CycleView):
     for key in TREND_SHARES:
         values = t[t["key"] == key].drop_duplicates("cycle", keep="last").set_index("cycle")["value"].reindex(cycles)
         series.append((KEY_LABELS[key], list(values)))
-    target = view.targets["kdc_meeting_share"]
-    series.append((f"Chỉ tiêu khu dân cư đạt chuẩn {format_percent(target, 0)}", [target] * len(cycles)))
-    colours = [PALETTE["primary"], PALETTE["accent"], PALETTE["good"], PALETTE["reference"]]
+    colours = [PALETTE["primary"], PALETTE["accent"], PALETTE["good"]]
     chart = _chart(slide, XL_CHART_TYPE.LINE_MARKERS, labels, series, number_format="0.0%", colours=colours,
-                   value_max=1.1, major_unit=0.25, name="chart_trend_shares", label_series=range(len(TREND_SHARES)))
+                   value_max=1.1, major_unit=0.25, name="chart_trend_shares")
     # registered >= meeting: registered labels above its line, meeting below, so they never collide
-    chart.plots[0].series[0].data_labels.position = XL_LABEL_POSITION.BELOW
-    goal = chart.plots[0].series[-1]
-    goal.marker.style = XL_MARKER_STYLE.NONE
-    goal.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-    goal.format.line.width = Pt(2)
+    _labels(chart.plots[0].series[0].data_labels, "0.0%", 11, XL_LABEL_POSITION.BELOW)
     return chart
 
 
@@ -962,7 +932,6 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
     Pictures come from ``charts_dir`` (``save_charts``); a missing PNG is drawn there first (with no
     ``charts_dir``, into a temporary folder). ``made`` is the date on the title slide (default today).
     """
-
     final = _target_file(path, deck_name(view))
     made = made or date.today()
     with contextlib.ExitStack() as stack:
@@ -1066,7 +1035,6 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
 @dataclass(frozen=True)
 class Col:
     """A column of a sheet table: heading, kind (text, int, dec1, pct, date, status, severity) and width."""
-
     heading: str
     kind: str = "text"
     width: float = 14
@@ -1074,7 +1042,6 @@ class Col:
 
 class Formats:
     """The cell formats of one xlsxwriter workbook (created once, reused)."""
-
     def __init__(self, wb):
         self.wb = wb
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
@@ -1317,4 +1284,4 @@ def export_workbook(view: CycleView, path: Path | str) -> Path:
     """``tong_hop_<cycle>.xlsx``: "Chỉ số chính", "Theo đơn vị", "Đầy đủ", "Phát hiện".
     ``path``: an .xlsx file or a folder."""
     return write_workbook(view, _target_file(path, workbook_name(view)), WORKBOOK_SHEETS,
-                          f"Tổng hợp {MOVEMENT.lower()}")
+                          f"Tổng hợp — {MOVEMENT}")

@@ -68,7 +68,7 @@ tr.late td.status { color: var(--bad); font-weight: 700; }
 .sev-error { color: var(--bad); background: #FDE7E9; }
 .sev-warning { color: var(--warn); background: #FFF4CE; }
 .sev-info { color: var(--subtle); font-weight: 400; }
-.files td:nth-child(3) { white-space: nowrap; }
+.files td:nth-child(3), .files td:nth-child(4), .files td:nth-child(5) { white-space: nowrap; }
 .where { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12.5px; overflow-wrap: anywhere; }
 code { font-size: 12.5px; color: var(--subtle); }
 details { margin: 6px 0 0; }

@@ -61,6 +61,7 @@ from functools import cache
 from pathlib import Path
 
 from . import forms, units
+from .atomic import atomic_path
 from .cycles import Cycle, parse_cycle
 from .findings import CODES
 
@@ -1861,10 +1862,8 @@ WRITERS = {"xlsxwriter": _write_xlsxwriter, "openpyxl": _write_openpyxl, "xlwt":
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 # ==================================================================================================

@@ -32,6 +32,7 @@ from .ingest import processed_cycles
 from .text import format_number, format_percent
 
 PROVINCE_ROW = "Toàn tỉnh"
+TOTAL_ROW = "Tổng cộng"
 NO_DISTRICT = "Chưa xác định đơn vị"
 NTM_CRITERIA = 19                      # criteria of the national new-rural standard (19.2: security)
 BELOW = "background-color: #FBE3D6"    # rows below the target (light vermillion)
@@ -83,8 +84,9 @@ LABELS: dict[str, str] = {
     "total": "Tổng", "kdc_total_commune": "Tổng số khu dân cư",
 }
 _PLAIN = {"year", "ntm_year", "founded"}            # numbers written without grouping (years)
-_NAMES = {"district_name", "commune_name", "commune_kind", "severity", "report_date", "on_time"}
-_TEXT = _NAMES | {"model_type", "message", "where", "file", "table", "title", "code"}
+_LONG = {"message", "where", "file", "model_type"}   # text that may wrap
+_TEXT = _LONG | {"district_name", "commune_name", "commune_kind", "severity", "report_date", "on_time", "table",
+                 "title", "code"}
 
 
 # --- formats -----------------------------------------------------------------------------------
@@ -124,6 +126,11 @@ class Text(str):
         return str(self)
 
 
+def takeaway(name: str, view: CycleView) -> Text:
+    """The deck's one-sentence takeaway of chart ``name`` (``export.takeaway``), as Markdown."""
+    return Text(f"**Nhận xét:** {export.takeaway(name, view)}")
+
+
 def heading(view: CycleView) -> Text:
     """The cycle the notebook shows, its period and source, as Markdown."""
     return Text(f"**{view.scope_name} — kỳ {view.cycle.label}** ({view.cycle.period_text}). "
@@ -144,23 +151,32 @@ def show(frame: pd.DataFrame, highlight: pd.Series | None = None, caption: str |
     text = [c for c in data.columns if c in _TEXT]
     styler = styler.set_properties(subset=[c for c in data.columns if c not in _TEXT], **{"text-align": "right"})
     styler = styler.set_properties(subset=text, **{"text-align": "left"})
-    styler = styler.set_properties(subset=[c for c in text if c in _NAMES], **{"white-space": "nowrap"})
+    styler = styler.set_properties(subset=[c for c in data.columns if c not in _LONG], **{"white-space": "nowrap"})
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center; vertical-align: bottom"}])
     if highlight is not None:
         marks = pd.Series(highlight).fillna(False).astype(bool).reset_index(drop=True)
         styler = styler.apply(lambda row: [BELOW if marks.iloc[row.name] else ""] * len(row), axis=1)
-    if "district_name" in data.columns:
-        styler = styler.apply(lambda row: [TOTAL if row["district_name"] == PROVINCE_ROW else ""] * len(row), axis=1)
+    if len(data.columns):
+        styler = styler.apply(lambda row: [TOTAL if row.iloc[0] in (PROVINCE_ROW, TOTAL_ROW) else ""] * len(row), axis=1)
     return styler.set_caption(caption) if caption else styler
 
 
+def _plain(text: pd.DataFrame) -> Styler:
+    """A frame of already formatted text: first column left, the others right, no wrapping, no index."""
+    styler = text.style.hide(axis="index").set_properties(**{"white-space": "nowrap", "text-align": "right"})
+    styler = styler.set_properties(subset=text.columns[:1], **{"text-align": "left"})
+    return styler.set_table_styles([{"selector": "th", "props": "text-align: center"}])
+
+
 def province_row(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """One row "Toàn tỉnh": each column summed over the districts with a value, rates recomputed
-    from the summed numerator and denominator."""
+    """One row "Toàn tỉnh": each column summed over the districts with a value, a rate recomputed
+    from its numerator and denominator summed over the districts that have both."""
     row = {"district_name": PROVINCE_ROW}
     for c in columns:
         if c in RATES:
-            num, den = _total(frame[RATES[c].numerator]), _total(frame[RATES[c].denominator])
+            num, den = (pd.to_numeric(frame[k], errors="coerce") for k in (RATES[c].numerator, RATES[c].denominator))
+            both = num.notna() & den.notna()
+            num, den = _total(num[both]), _total(den[both])
             row[c] = num / den if num is not None and den else None
         else:
             row[c] = _total(frame[c])
@@ -271,8 +287,7 @@ def change_table(view: CycleView, columns: Sequence[str],
         text[f"{c}_previous"] = d[f"{c}_previous"].map(lambda x, c=c: format_value(c, x))
         text[f"{c}_change"] = d[f"{c}_change"].map(lambda x, c=c: format_change(c, x))
     text.columns = pd.MultiIndex.from_tuples(labels)
-    styler = text.style.hide(axis="index").set_properties(subset=text.columns[1:], **{"text-align": "right"})
-    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center"}])
+    styler = _plain(text)
     last = len(text) - 1
     return styler.apply(lambda row: [TOTAL if row.name == last else ""] * len(row), axis=1)
 
@@ -351,9 +366,7 @@ def headline_table(view: CycleView) -> Styler:
         "Chỉ tiêu": [format_value(k, t) if pd.notna(t) else "" for k, t in h["target"].items()],
     }).reset_index(drop=True)
     below = (h["value"] < h["target"]).fillna(False).astype(bool).reset_index(drop=True)
-    styler = text.style.hide(axis="index").set_properties(subset=["Số liệu", "Số đơn vị có số liệu", "Chỉ tiêu"],
-                                                          **{"text-align": "right"})
-    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center"}])
+    styler = _plain(text).set_properties(subset=["Đơn vị tính"], **{"text-align": "left"})
     return styler.apply(lambda row: [BELOW if below.iloc[row.name] else ""] * len(row), axis=1)
 
 
@@ -371,7 +384,8 @@ def completeness_table(view: CycleView) -> Styler:
     text.columns = ["Đơn vị", *(forms.TABLES[t].title for t in forms.TABLES)]
     styles = pd.DataFrame("", index=text.index, columns=text.columns)
     styles.iloc[:, 1:] = status.map(lambda s: STATUS_STYLE.get(s, "")).to_numpy()
-    return text.style.hide(axis="index").apply(lambda _: styles, axis=None)
+    styler = _plain(text).set_properties(subset=text.columns[1:], **{"text-align": "center"})
+    return styler.apply(lambda _: styles, axis=None)
 
 
 def reporting_rates(view: CycleView) -> pd.DataFrame:
@@ -568,7 +582,7 @@ def models_by_setting(view: CycleView) -> pd.DataFrame:
     counts["models_total"] = counts.sum(axis=1)
     counts["cameras"] = m.groupby("model_type")["cameras"].sum(min_count=1).reindex(counts.index)
     counts = counts.rename_axis(None, axis=1).reset_index(names="model_type")
-    total = pd.DataFrame([{"model_type": "Tổng cộng", **{c: _total(counts[c]) for c in counts.columns[1:]}}])
+    total = pd.DataFrame([{"model_type": TOTAL_ROW, **{c: _total(counts[c]) for c in counts.columns[1:]}}])
     return pd.concat([counts, total], ignore_index=True)
 
 
@@ -645,8 +659,7 @@ def comparison_table(view: CycleView) -> Styler:
         text[(cycle.label, "Số liệu")] = [format_value(k, v) + m for (k, v), m in zip(c[cycle.id].items(), star)]
         text[(cycle.label, "Thay đổi")] = [format_change(k, v) for k, v in c[f"Δ {cycle.id}"].items()]
     text.columns = pd.MultiIndex.from_tuples(text.columns)
-    styler = text.style.hide(axis="index").set_properties(subset=text.columns[1:], **{"text-align": "right"})
-    styler = styler.set_table_styles([{"selector": "th", "props": "text-align: center"}])
+    styler = _plain(text)
     mine = [col for col in text.columns if col[0] == view.cycle.label]
     return styler.set_properties(subset=mine, **{"font-weight": "bold"}).set_caption(
         "Thay đổi: chỉ số tồn cuối kỳ so với kỳ liền trước; chỉ số phát sinh “trong kỳ” so với kỳ cùng loại "

@@ -38,7 +38,6 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +48,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import config, forms, units
+from .atomic import atomic_path
 from .cycles import Cycle, parse_cycle
 
 FORM_TITLE = "BIỂU THỐNG KÊ KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"
@@ -151,13 +151,8 @@ def _refuse_raw(out: Path) -> None:
 
 def _save(wb: Workbook, path: Path) -> Path:
     """Save to a temporary name in the same folder, then rename over ``path``."""
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -1,0 +1,232 @@
+"""The analysis notebooks on the committed sample returns: each runs for two cycles, shows the published
+figures, and stops with its own assertion when a processed cycle is corrupted.
+
+Notebooks read ``config.PROCESSED_DIR``, anchored at ``ANTT_ROOT``; the kernel papermill starts inherits
+this process's environment, so each run points ``ANTT_ROOT`` at a temporary project tree (``data/processed``
+ingested from ``data/raw``, ``data/reference`` copied) and never touches the repository's data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from antt import config, tables
+from antt.analysis import open_cycle
+from antt.ingest import ingest
+
+NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+
+# Published for Bình Phước, 6 tháng đầu năm 2023 (typed from the article, not from the code).
+PUBLISHED_2023_H1 = {
+    "kdc_total": 843, "kdc_meeting": 843, "ntm_communes": 86, "ntm_met": 68,
+    "models_residential": 327, "models_institutional": 48, "communes_with_models": 111,
+    "broadcast_hours": 89, "banners_posters": 2165,
+    "bright_spots_upper": 59, "bright_spots_commune": 190, "core_groups": 615,
+}
+# "More than 2,100 cameras", "more than 4,000 members".
+AT_LEAST_2023_H1 = {"cameras": 2100, "core_group_members": 4000}
+
+
+def make_root(base: Path) -> Path:
+    """A project tree: data/processed from the committed data/raw, data/reference copied."""
+    shutil.copytree(config.REFERENCE_DIR, base / "data" / "reference")
+    ingest(config.RAW_DIR, base / "data" / "processed")
+    return base
+
+
+@pytest.fixture(scope="session")
+def sample_root(tmp_path_factory) -> Path:
+    if not any(config.RAW_DIR.glob("20*/*")):
+        pytest.skip("no sample returns under data/raw")
+    return make_root(tmp_path_factory.mktemp("root"))
+
+
+@pytest.fixture(scope="session")
+def processed(sample_root) -> Path:
+    return sample_root / "data" / "processed"
+
+
+def execute(notebook: Path, cycle: str, root: Path, out_dir: Path, monkeypatch) -> nbformat.NotebookNode:
+    """Run ``notebook`` for ``cycle`` with papermill in a kernel whose ANTT_ROOT is ``root``."""
+    monkeypatch.setenv("ANTT_ROOT", str(root))
+    out = out_dir / f"{cycle}-{notebook.name}"
+    return papermill.execute_notebook(str(notebook), str(out), parameters={"cycle": cycle}, kernel_name="python3",
+                                      progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
+
+
+def outputs(nb: nbformat.NotebookNode, source: str) -> str:
+    """Everything the cells whose source contains ``source`` displayed (HTML, Markdown, text)."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and source in cell.source:
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                found.append(data.get("text/html") or data.get("text/markdown") or data.get("text/plain", ""))
+    return "\n".join(found)
+
+
+# --- the notebooks as committed --------------------------------------------------------------------
+
+def test_the_seven_notebooks_are_committed_without_outputs_with_a_parameters_cell_first():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07"]
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        first = nb.cells[0]
+        assert first.cell_type == "code" and first.metadata.get("tags") == ["parameters"], path.name
+        assert "cycle = None" in first.source, path.name
+        assert "open_cycle(cycle)" in nb.cells[2].source, path.name
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path.name
+        assert not any(re.search(r"^\s*(def|class|for|while)\b", c.source, re.MULTILINE) for c in code), path.name
+        assert not any("data/raw" in c.source or "read_excel" in c.source for c in code), path.name
+        assert any(c.source.lstrip().startswith("assert") or "\nassert" in c.source for c in code), path.name
+
+
+@pytest.mark.parametrize("cycle", ["2023-H1", "2022"])
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_for_a_cycle(notebook, cycle, sample_root, tmp_path, monkeypatch):
+    nb = execute(notebook, cycle, sample_root, tmp_path, monkeypatch)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+    assert nb.cells[1].metadata.get("tags") == ["injected-parameters"]
+    assert f'cycle = "{cycle}"' in nb.cells[1].source
+    charts = [o for c in nb.cells if "figures.draw(" in c.get("source", "") for o in c.get("outputs", [])]
+    assert all("image/png" in o.get("data", {}) for o in charts), "a chart did not display as a picture"
+
+
+def test_the_summary_notebook_shows_the_published_figures(sample_root, tmp_path, monkeypatch):
+    nb = execute(config.NOTEBOOKS_DIR / "07_tong_hop.ipynb", "2023-H1", sample_root, tmp_path, monkeypatch)
+    shown = outputs(nb, "tables.headline_table(view)")
+    for figure in ["843", "68", "86", "327", "48", "111", "2.126", "89", "2.165", "59", "190", "615", "4.052",
+                   "100,0 %", "79,1 %", "11/11"]:
+        assert f">{figure}<" in shown, figure
+    assert "6 tháng đầu năm 2023" in outputs(nb, "tables.heading(view)")
+
+
+# --- the notebooks' assertions catch wrong data ------------------------------------------------------
+
+def corrupt_duplicate_row(cycle_dir: Path) -> None:
+    kdc = pd.read_parquet(cycle_dir / "kdc.parquet")
+    pd.concat([kdc, kdc.iloc[[0]]], ignore_index=True).to_parquet(cycle_dir / "kdc.parquet", index=False)
+
+
+def corrupt_district_value(cycle_dir: Path) -> None:
+    d = pd.read_parquet(cycle_dir / "districts.parquet")
+    d.loc[0, "kdc_meeting"] -= 5
+    d.to_parquet(cycle_dir / "districts.parquet", index=False)
+
+
+def corrupt_share_over_100(cycle_dir: Path) -> None:
+    """A commune with more residential areas meeting the standard than it has, its district agreeing."""
+    kdc, d = pd.read_parquet(cycle_dir / "kdc.parquet"), pd.read_parquet(cycle_dir / "districts.parquet")
+    kdc.loc[0, "kdc_meeting"] = kdc.loc[0, "kdc_total"] + 3
+    d.loc[d["district_code"] == kdc.loc[0, "district_code"], "kdc_meeting"] += 3
+    kdc.to_parquet(cycle_dir / "kdc.parquet", index=False)
+    d.to_parquet(cycle_dir / "districts.parquet", index=False)
+
+
+@pytest.mark.parametrize("corrupt, message", [
+    (corrupt_duplicate_row, "Biểu 1: mỗi xã, phường, thị trấn chỉ có một dòng"),
+    (corrupt_district_value, "số của đơn vị khác tổng các xã của đơn vị"),
+    (corrupt_share_over_100, "tỷ lệ KDC đạt chuẩn của đơn vị nằm trong 0–100 %"),
+], ids=["commune_twice", "district_disagrees_with_communes", "share_above_100"])
+def test_residential_areas_notebook_stops_on_corrupted_data(corrupt, message, sample_root, tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    shutil.copytree(sample_root / "data", root / "data")
+    corrupt(root / "data" / "processed" / "2023-H1")
+    with pytest.raises(PapermillExecutionError) as failure:
+        execute(config.NOTEBOOKS_DIR / "02_khu_dan_cu.ipynb", "2023-H1", root, tmp_path, monkeypatch)
+    assert failure.value.ename == "AssertionError"
+    assert message in failure.value.evalue
+
+
+# --- tables on the sample (figures checked by hand from the returns and the article) -------------------
+
+def test_headline_2023_h1_equals_the_published_figures(processed):
+    h = tables.headline(open_cycle("2023-H1", processed))
+    for key, value in PUBLISHED_2023_H1.items():
+        assert h.at[key, "value"] == value, key
+    for key, low in AT_LEAST_2023_H1.items():
+        assert h.at[key, "value"] > low, key
+    assert h.at["kdc_meeting_share", "value"] == 1.0 and h.at["kdc_meeting_share", "target"] == 0.95
+    assert h.at["ntm_share", "value"] == pytest.approx(68 / 86)
+    assert set(h["coverage"]) == {11} and set(h["expected"]) == {11}
+
+
+def test_province_rows_equal_the_province_totals(processed):
+    view = open_cycle("2023-H1", processed)
+    shown = tables.district_table(view, ["kdc_total", "kdc_meeting", "kdc_meeting_share", "cameras_per_kdc"],
+                                  target="kdc_meeting_share").data
+    total = shown.iloc[-1]
+    assert total["district_name"] == "Toàn tỉnh" and len(shown) == 12
+    assert total["kdc_total"] == 843 and total["kdc_meeting_share"] == 1.0
+    assert total["cameras_per_kdc"] == pytest.approx(view.province["cameras"] / 843)
+
+
+def test_districts_below_target_2022_h1(processed):
+    below = tables.below_target(open_cycle("2022-H1", processed))
+    # Every district but Chơn Thành (84/88 = 95,5 %) is below 95 %; Bù Đăng 92/106 needs 101: 9 more.
+    assert len(below) == 10 and "Chơn Thành" not in set(below["district_name"])
+    assert below.iloc[0]["district_name"] == "Bù Đăng" and below.iloc[0]["needed"] == 9
+
+
+def test_new_rural_2023_h1(processed):
+    view = open_cycle("2023-H1", processed)
+    near = tables.ntm_near(view)
+    assert len(near) == 5 and set(near["criteria_short"]) == {1, 2}          # 2 xã at 18, 3 at 17
+    by_year = tables.recognitions_by_year(view)
+    assert by_year["recognised"].sum() == 68 and by_year["year"].tolist() == list(range(2012, 2024))
+    p = tables.ntm_projection(view, years=3)
+    # 2020–2022: 8 + 8 + 5 = 21 xã, 7 a year; 18 left: 2,6 years after June 2023, so 2026.
+    assert (p.first_year, p.last_year, p.recognised, p.remaining) == (2020, 2022, 21, 18)
+    assert math.isclose(p.years_needed, 18 / 7) and p.year == 2026
+    assert "năm 2026" in p.text and "7,0 xã" in p.text
+    security = tables.security_criterion(view)
+    assert security["ntm_communes"].sum() == 86 and security["security_met"].sum() == 73
+
+
+def test_models_and_communes_without_a_residential_model(processed):
+    assert len(tables.communes_without_residential_model(open_cycle("2023-H1", processed))) == 0
+    # 2022-H1: 109 of the 111 communes have a model in a residential area.
+    assert len(tables.communes_without_residential_model(open_cycle("2022-H1", processed))) == 2
+    by_setting = tables.models_by_setting(open_cycle("2023-H1", processed))
+    assert by_setting.iloc[-1][["residential", "institutional", "models_total"]].tolist() == [327, 48, 375]
+
+
+def test_outreach_and_bright_spots_2023_h1(processed):
+    view = open_cycle("2023-H1", processed)
+    o = tables.outreach_per_kdc(view)
+    assert o["broadcast_hours"].sum() == 89 and o["banners_posters"].sum() == 2165
+    spots = tables.bright_spots_per_commune(view)
+    assert spots["communes"].sum() == 111 and spots["bright_spots"].sum() == 59 + 190
+    total = tables.province_row(spots, ["members_per_group", "core_groups_per_commune"]).iloc[0]
+    assert total["members_per_group"] == pytest.approx(4052 / 615)
+    assert total["core_groups_per_commune"] == pytest.approx(615 / 111)
+
+
+def test_cycle_comparison_changes(processed):
+    c = tables.cycle_comparison(open_cycle("2023-H1", processed))
+    assert c.at["kdc_meeting", "2023-H1"] == 843 and c.at["kdc_meeting", "Δ 2023-H1"] == 843 - 811
+    # A flow compares with the previous cycle of the same kind: 2023-H1 with 2022-H1, and 2022 with none.
+    assert c.at["broadcast_hours", "Δ 2023-H1"] == 89 - 84 and pd.isna(c.at["broadcast_hours", "Δ 2022"])
+
+
+def test_data_check_tables_2022_h1(processed):
+    view = open_cycle("2022-H1", processed)
+    rates = tables.reporting_rates(view).set_index("table")
+    assert rates.at["bright_spots", "received"] == 10 and rates.at["bright_spots", "missing"] == 1
+    summary = tables.findings_summary(view).set_index("district_name")
+    assert summary.loc["Toàn tỉnh"].tolist() == [0, 3, 3]
+    listed = tables.findings_list(view)
+    assert len(listed) == 3 and "2022-H1/DONG PHU - BC SO KET 6 THANG 2022.xlsx › BIEU 4 › C14" in set(listed["where"])
+    for table in ("kdc", "ntm", "models", "outreach", "bright_spots"):
+        assert tables.row_sum_mismatches(view, table).empty, table
