@@ -77,8 +77,8 @@ def _contribution(key: Key, row: dict):
     raise ValueError(key.how)
 
 
-def by_district(rows: dict[str, list[dict]], completeness: dict[str, dict[str, str]]) -> pd.DataFrame:
-    """One row per expected district (index district_code), one column per summary key (Float64, NA = null).
+def district_values(rows: dict[str, list[dict]], completeness: dict[str, dict[str, str]]) -> dict[str, dict]:
+    """Per expected district, the value of each summary key (None = null).
 
     ``rows`` holds the tidy rows of each table (dicts with district_code and the canonical fields).
     """
@@ -101,9 +101,7 @@ def by_district(rows: dict[str, list[dict]], completeness: dict[str, dict[str, s
                     acc[d] = None if v is None else acc[d] + v
         for c in codes:
             values[c][key.name] = acc.get(c)
-    frame = pd.DataFrame.from_dict(values, orient="index", columns=list(KEYS)).astype("Float64")
-    frame.index.name = "district_code"
-    return frame
+    return values
 
 
 def totals(district_values: pd.DataFrame) -> tuple[dict, dict]:

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
-from . import __version__, forms, indicators, validate
+from . import __version__, indicators, validate
 from .atomic import commit_dir, recover_dir, stage_dir
 from .cycles import Cycle, cycles_in, parse_cycle, previous
-from .load import CycleData, check_scope, cycle_files, findings_frame, load_cycle, load_cycles
+from .findings import Finding
+from .load import FRAME_DTYPES, CycleData, check_scope, cycle_files, load_cycle, load_cycles
 
-FRAMES = (*forms.TABLES, "findings", "files", "completeness", "accounts", "districts")
+FRAMES = tuple(FRAME_DTYPES)
 
 
 def input_hash(raw_dir: Path, cycle: Cycle, scope: str, before: str = "") -> str:
@@ -46,7 +48,7 @@ class Snapshot:
 
     @classmethod
     def of(cls, data: CycleData) -> Snapshot:
-        return cls(data.cycle, _values(data.districts), data.signatures)
+        return cls(data.cycle, data.district_values, data.signatures)
 
     @classmethod
     def read(cls, out_dir: Path, cycle: Cycle) -> Snapshot:
@@ -60,11 +62,10 @@ def _values(districts: pd.DataFrame) -> dict[str, dict[str, float | None]]:
             for d, row in districts.astype(object).iterrows()}
 
 
-def history_findings(now: Snapshot, files: pd.DataFrame, before: Snapshot | None,
-                     before_same_kind: Snapshot | None) -> pd.DataFrame:
+def history_findings(now: Snapshot, files: list[dict], before: Snapshot | None,
+                     before_same_kind: Snapshot | None) -> list[Finding]:
     """The findings that compare a cycle with the previous ones (implausible moves, layouts)."""
-    by_district = {d: f for f, d, s in files[["file", "district_code", "status"]].itertuples(index=False)
-                   if s == "loaded" and d is not None}
+    by_district = {f["district_code"]: f["file"] for f in files if f["status"] == "loaded" and f["district_code"]}
     extra = []
     if before is not None or before_same_kind is not None:
         extra += validate.compare_with_previous(
@@ -73,14 +74,14 @@ def history_findings(now: Snapshot, files: pd.DataFrame, before: Snapshot | None
             by_district, {k.name: k.label for k in indicators.SUMMARY_KEYS})
     if before is not None:
         extra += validate.layout_changes(now.signatures, before.signatures, by_district)
-    return findings_frame(extra)
+    return extra
 
 
 def with_history(data: CycleData, before: Snapshot | None, before_same_kind: Snapshot | None) -> CycleData:
     """``data`` with the findings of the comparison with the previous cycles added."""
-    extra = history_findings(Snapshot.of(data), data.files, before, before_same_kind)
-    if len(extra):
-        data.findings = pd.concat([data.findings, extra], ignore_index=True)
+    extra = history_findings(Snapshot.of(data), data.rows["files"], before, before_same_kind)
+    if extra:
+        data.add_findings(extra)
     return data
 
 
@@ -106,25 +107,20 @@ class Outcome:
 class Staged:
     """A cycle read, assembled and written to a staging folder, all but its findings and manifest."""
 
-    cycle: Cycle
-    scope: str
     folder: Path
-    findings: pd.DataFrame
-    files: pd.DataFrame
-    snapshot: Snapshot
+    data: CycleData
 
 
 def stage(data: CycleData, out_dir: Path) -> Staged:
     """Write every frame of a cycle except the findings into a staging folder beside its final one."""
     folder = stage_dir(Path(out_dir) / data.cycle.id)
-    frames = dict(data.tables)
-    frames["files"] = data.files
-    frames["completeness"] = completeness_frame(data.completeness)
-    frames["accounts"] = data.accounts
-    frames["districts"] = data.districts.reset_index()
-    for name, frame in frames.items():
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
-    return Staged(data.cycle, data.scope, folder, data.findings, data.files, Snapshot.of(data))
+    for name in FRAMES:
+        if name != "findings":
+            pq.write_table(data.arrow(name), folder / f"{name}.parquet")
+    # Only what the commit needs travels back from a worker process.
+    kept = {k: data.rows[k] for k in ("findings", "files")}
+    return Staged(folder, CycleData(data.cycle, data.scope, kept, data.completeness, data.district_values,
+                                    data.signatures))
 
 
 def _stage_cycle(args) -> Staged:
@@ -132,13 +128,14 @@ def _stage_cycle(args) -> Staged:
     return stage(load_cycle(raw_dir, cycle_id, scope, workers=1), out_dir)
 
 
-def commit(staged: Staged, out_dir: Path, digest: str, findings: pd.DataFrame) -> Path:
+def commit(staged: Staged, out_dir: Path, digest: str) -> Path:
     """Findings and manifest into the staging folder, then it takes the place of the cycle's folder."""
-    findings.to_parquet(staged.folder / "findings.parquet", index=False)
-    manifest = {"cycle": staged.cycle.id, "scope": staged.scope, "input_hash": digest, "version": __version__,
-                "signatures": staged.snapshot.signatures}
+    data = staged.data
+    pq.write_table(data.arrow("findings"), staged.folder / "findings.parquet")
+    manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
+                "signatures": data.signatures}
     (staged.folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-    final = Path(out_dir) / staged.cycle.id
+    final = Path(out_dir) / data.cycle.id
     commit_dir(staged.folder, final)
     return final
 
@@ -168,32 +165,26 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
         check_scope(c, scope)
     if len(changed) >= 2 * workers > 2:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            staged = {s.cycle: s for s in pool.map(_stage_cycle, [(raw_dir, out_dir, c.id, scope) for c in changed])}
+            staged = {s.data.cycle: s for s in pool.map(_stage_cycle, [(raw_dir, out_dir, c.id, scope) for c in changed])}
     else:
         staged = {c: stage(d, out_dir) for c, d in load_cycles(raw_dir, changed, scope, workers).items()}
 
     def snapshot(c: Cycle | None) -> Snapshot | None:
         if c is None:
             return None
-        return staged[c].snapshot if c in staged else Snapshot.read(out_dir, c)
+        return Snapshot.of(staged[c].data) if c in staged else Snapshot.read(out_dir, c)
 
     outcomes = []
     for cycle in present:
         if cycle not in staged:
             outcomes.append(Outcome(cycle.id, "skipped", len(cycle_files(raw_dir, cycle)), -1))
             continue
-        s = staged[cycle]
-        findings = history_findings(s.snapshot, s.files, snapshot(previous(cycle, present)),
-                                    snapshot(previous(cycle, present, same_kind=True)))
-        all_findings = pd.concat([s.findings, findings], ignore_index=True) if len(findings) else s.findings
-        commit(s, out_dir, hashes[cycle], all_findings)
-        outcomes.append(Outcome(cycle.id, "written", len(s.files), int((all_findings["severity"] == "error").sum())))
+        data = with_history(staged[cycle].data, snapshot(previous(cycle, present)),
+                            snapshot(previous(cycle, present, same_kind=True)))
+        commit(staged[cycle], out_dir, hashes[cycle])
+        outcomes.append(Outcome(cycle.id, "written", len(data.rows["files"]),
+                                sum(f["severity"] == "error" for f in data.rows["findings"])))
     return outcomes
-
-
-def completeness_frame(matrix: dict[str, dict[str, str]]) -> pd.DataFrame:
-    return pd.DataFrame([{"district_code": d, **row} for d, row in sorted(matrix.items())],
-                        columns=["district_code", *forms.TABLES]).astype("string")
 
 
 # ---------------------------------------------------------------------------------------------

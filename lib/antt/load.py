@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import forms, indicators, units, validate
 from .cycles import Cycle, parse_cycle
@@ -26,17 +28,85 @@ FIELD_DTYPES = {"count": "Int64", "number": "Float64", "mark": "boolean", "year"
                 "text": "string", "setting": "string", "model_type": "string"}
 
 
+def _field_kinds(tid: str) -> dict[str, str]:
+    table = forms.TABLES[tid]
+    kinds = {f.name: f.kind for lay in table.layouts for f in lay.fields if f.name in table.value_fields}
+    return kinds | ({f: "count" for f in table.value_fields} if tid == "kdc" else {})
+
+
+def _frame_dtypes() -> dict[str, dict[str, str]]:
+    """Column -> pandas dtype of every processed frame (the order is the order of the columns)."""
+    out = {tid: {"cycle": "string", "district_code": "string", "commune_code": "string",
+                 **{f: FIELD_DTYPES[k] for f, k in _field_kinds(tid).items()},
+                 "source_file": "string", "sheet": "string", "row": "Int64"} for tid in forms.TABLES}
+    out["findings"] = {c: ("Int64" if c == "row" else "string") for c in FINDING_COLUMNS}
+    out["files"] = {"file": "string", "status": "string", "district_code": "string", "tables": "object",
+                    "sha256": "string", "report_date": "object", "format": "string"}
+    out["completeness"] = {"district_code": "string", **{t: "string" for t in forms.TABLES}}
+    out["accounts"] = {"file": "string", "table": "string", "sheet": "string", **{c: "int64" for c in ROW_CLASSES}}
+    out["districts"] = {"district_code": "string", **{k: "Float64" for k in indicators.KEYS}}
+    return out
+
+
+FRAME_DTYPES = _frame_dtypes()
+_OBJECT_TYPES = {("files", "tables"): pa.list_(pa.string()), ("files", "report_date"): pa.date32()}
+
+
+@cache
+def arrow_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a processed frame, carrying pandas' dtypes so they come back on reading."""
+    empty = pd.DataFrame({c: pd.array([], dtype=t) for c, t in FRAME_DTYPES[name].items()})
+    schema = pa.Schema.from_pandas(empty, preserve_index=False)
+    for (frame, column), typ in _OBJECT_TYPES.items():
+        if frame == name:
+            schema = schema.set(schema.get_field_index(column), pa.field(column, typ))
+    return schema
+
+
+def table_columns(tid: str) -> list[str]:
+    return list(FRAME_DTYPES[tid])
+
+
 @dataclass
 class CycleData:
+    """A cycle read and assembled: plain rows per processed frame, as Arrow tables or pandas frames."""
+
     cycle: Cycle
     scope: str
-    tables: dict[str, pd.DataFrame]
-    findings: pd.DataFrame
-    files: pd.DataFrame                         # file, status, district_code, tables, sha256, report_date, format
+    rows: dict[str, list[dict]]                 # frame name (see FRAME_DTYPES) -> rows
     completeness: dict[str, dict[str, str]]     # district code -> table id -> status
-    accounts: pd.DataFrame                      # file, table, sheet, class counts
-    districts: pd.DataFrame                     # district code -> the 15 summary keys (NA = null)
+    district_values: dict[str, dict[str, float | None]]     # district code -> the 15 keys (None = null)
     signatures: dict[str, dict[str, str]] = field(default_factory=dict)   # district -> table -> layout
+
+    def arrow(self, name: str) -> pa.Table:
+        return pa.Table.from_pylist(self.rows[name], schema=arrow_schema(name))
+
+    def frame(self, name: str) -> pd.DataFrame:
+        return self.arrow(name).to_pandas()
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {tid: self.frame(tid) for tid in forms.TABLES}
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return self.frame("findings")
+
+    @property
+    def files(self) -> pd.DataFrame:
+        return self.frame("files")
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        return self.frame("accounts")
+
+    @property
+    def districts(self) -> pd.DataFrame:
+        """The 15 keys by district (index district_code; NA = null)."""
+        return self.frame("districts").set_index("district_code")
+
+    def add_findings(self, items: list[Finding]) -> None:
+        self.rows["findings"] = finding_rows([*map(_as_finding, self.rows["findings"]), *items])
 
     @property
     def districts_expected(self) -> list[str]:
@@ -98,61 +168,46 @@ def load_cycle(raw_dir: Path, cycle: Cycle | str, scope: str = "70", workers: in
 
 
 def assemble(cycle: Cycle, scope: str, returns: list[Return]) -> CycleData:
-    """Resubmissions settled, completeness, tidy frames and district values of one cycle's returns."""
+    """Resubmissions settled, completeness, tidy rows and district values of one cycle's returns."""
     hierarchy = units.hierarchy_on(cycle.end)
     superseded = validate.supersede(returns)
     counted = [r for r in returns if r.status == "loaded" and r.file not in superseded]
     expected = hierarchy.districts_expected(scope)
     rejected = {r.district.code for r in returns if r.status == "rejected" and r.district is not None}
     matrix = validate.completeness(counted, expected, rejected - {r.district.code for r in counted})
-
-    files = pd.DataFrame({
-        "file": [r.file for r in returns],
-        "status": ["superseded" if r.file in superseded else r.status for r in returns],
-        "district_code": [r.district.code if r.district else None for r in returns],
-        "tables": [sorted(r.tables, key=list(forms.TABLES).index) for r in returns],
-        "sha256": [r.sha256 for r in returns],
-        "report_date": [r.report_date for r in returns],
-        "format": [r.format for r in returns],
-    }).astype({"file": "string", "status": "string", "district_code": "string", "sha256": "string",
-               "format": "string"})
-    findings = findings_frame([f for r in returns for f in r.findings])
-    accounts = pd.DataFrame([{"file": r.file, "table": tid, "sheet": t.sheet,
-                              **{c: int(t.account.get(c, 0)) for c in ROW_CLASSES}}
-                             for r in returns for tid, t in r.tables.items()],
-                            columns=["file", "table", "sheet", *ROW_CLASSES])
-    rows = {tid: _rows(tid, [r for r in counted if tid in r.tables and not r.tables[tid].empty], cycle)
-            for tid in forms.TABLES}
-    tables = {tid: _frame(tid, rows[tid]) for tid in forms.TABLES}
+    order = list(forms.TABLES)
+    rows: dict[str, list[dict]] = {
+        tid: _rows(tid, [r for r in counted if tid in r.tables and not r.tables[tid].empty], cycle)
+        for tid in forms.TABLES}
+    rows["findings"] = finding_rows([f for r in returns for f in r.findings])
+    rows["files"] = [{"file": r.file, "status": "superseded" if r.file in superseded else r.status,
+                      "district_code": r.district.code if r.district else None,
+                      "tables": sorted(r.tables, key=order.index), "sha256": r.sha256,
+                      "report_date": r.report_date, "format": r.format} for r in returns]
+    rows["completeness"] = [{"district_code": d, **row} for d, row in sorted(matrix.items())]
+    rows["accounts"] = [{"file": r.file, "table": tid, "sheet": t.sheet, **{c: t.account.get(c, 0) for c in ROW_CLASSES}}
+                        for r in returns for tid, t in r.tables.items()]
+    values = indicators.district_values(rows, matrix)
+    rows["districts"] = [{"district_code": d, **v} for d, v in values.items()]
     signatures = {r.district.code: {tid: t.signature for tid, t in r.tables.items()} for r in counted}
-    return CycleData(cycle, scope, tables, findings, files, matrix, accounts,
-                     indicators.by_district(rows, matrix), signatures)
+    return CycleData(cycle, scope, rows, matrix, values, signatures)
+
+
+def finding_rows(items: list[Finding]) -> list[dict]:
+    """Findings as rows, ordered by file, severity, sheet and row."""
+    return sorted((f.as_dict() for f in items),
+                  key=lambda f: (f["file"] or "", SEVERITY_ORDER[f["severity"]], f["sheet"] or "", f["row"] or 0))
+
+
+def _as_finding(row: dict) -> Finding:
+    return Finding(**row)
 
 
 def findings_frame(items: list[Finding]) -> pd.DataFrame:
-    rows = sorted((f.as_dict() for f in items),
-                  key=lambda f: (f["file"] or "", SEVERITY_ORDER[f["severity"]], f["sheet"] or "", f["row"] or 0))
-    frame = pd.DataFrame(rows, columns=FINDING_COLUMNS)
-    return frame.astype({"row": "Int64", **{c: "string" for c in FINDING_COLUMNS if c != "row"}})
-
-
-def table_columns(tid: str) -> list[str]:
-    return ["cycle", "district_code", "commune_code", *forms.TABLES[tid].value_fields, "source_file", "sheet", "row"]
-
-
-def _field_kinds(tid: str) -> dict[str, str]:
-    table = forms.TABLES[tid]
-    kinds = {f.name: f.kind for lay in table.layouts for f in lay.fields if f.name in table.value_fields}
-    return kinds | ({f: "count" for f in table.value_fields} if tid == "kdc" else {})
+    return pa.Table.from_pylist(finding_rows(items), schema=arrow_schema("findings")).to_pandas()
 
 
 def _rows(tid: str, returns: list[Return], cycle: Cycle) -> list[dict]:
     fields = ("commune_code", *forms.TABLES[tid].value_fields, "sheet", "row")
     return [{"cycle": cycle.id, "district_code": ret.district.code, "source_file": ret.file,
              **{k: rec.get(k) for k in fields}} for ret in returns for rec in ret.tables[tid].records]
-
-
-def _frame(tid: str, rows: list[dict]) -> pd.DataFrame:
-    dtypes = {"cycle": "string", "district_code": "string", "commune_code": "string", "source_file": "string",
-              "sheet": "string", "row": "Int64"} | {f: FIELD_DTYPES.get(k, "string") for f, k in _field_kinds(tid).items()}
-    return pd.DataFrame({c: pd.array([r[c] for r in rows], dtype=dtypes[c]) for c in table_columns(tid)})

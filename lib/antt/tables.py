@@ -10,7 +10,8 @@ Notebooks stay thin: each table is one call here. Two kinds of function:
   ("Toàn tỉnh") last and in bold, rows below the target tinted. ``styler.data`` is the frame shown.
 
 Province rows sum the districts that have a value (as ``CycleView.province`` does) and recompute
-every rate from those sums, never average the districts' rates.
+every rate from its numerator and denominator summed over the districts that have both, never
+average the districts' rates.
 """
 
 from __future__ import annotations
@@ -81,7 +82,6 @@ LABELS: dict[str, str] = {
     "tables_received": "Số biểu đã nhận (/5)", "file": "Tệp báo cáo", "report_date": "Ngày báo cáo",
     "on_time": "Thời hạn", "superseded": "Tệp bị thay thế", "files_rejected": "Tệp bị loại",
     "severity": "Mức độ", "where": "Vị trí (tệp › biểu › ô)", "code": "Mã", "message": "Nội dung",
-    "total": "Tổng", "kdc_total_commune": "Tổng số khu dân cư",
 }
 _PLAIN = {"year", "ntm_year", "founded"}            # numbers written without grouping (years)
 _LONG = {"message", "where", "file", "model_type"}   # text that may wrap
@@ -139,14 +139,11 @@ def heading(view: CycleView) -> Text:
 
 # --- display -----------------------------------------------------------------------------------
 
-def show(frame: pd.DataFrame, highlight: pd.Series | None = None, caption: str | None = None,
-         changes: Sequence[str] = ()) -> Styler:
+def show(frame: pd.DataFrame, highlight: pd.Series | None = None, caption: str | None = None) -> Styler:
     """A frame with canonical columns as a Styler: Vietnamese headings and numbers, no index,
-    ``highlight`` (a boolean per row) tinted, a row named "Toàn tỉnh" in bold; ``changes`` columns signed."""
+    ``highlight`` (a boolean per row) tinted, a first cell "Toàn tỉnh" or "Tổng cộng" in bold."""
     data = frame.reset_index(drop=True)
-    fmt = {c: (lambda x, c=c: format_change(c, x)) if c in changes else (lambda x, c=c: format_value(c, x))
-           for c in data.columns}
-    styler = data.style.format(fmt).hide(axis="index")
+    styler = data.style.format({c: (lambda x, c=c: format_value(c, x)) for c in data.columns}).hide(axis="index")
     styler = styler.relabel_index([LABELS.get(str(c), str(c)) for c in data.columns], axis="columns")
     text = [c for c in data.columns if c in _TEXT]
     styler = styler.set_properties(subset=[c for c in data.columns if c not in _TEXT], **{"text-align": "right"})
