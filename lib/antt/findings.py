@@ -47,7 +47,6 @@ CODES: dict[str, tuple[str, str]] = {
     "mark_unreadable": (ERROR, "{field}: không hiểu \u201c{found}\u201d; cần \u201cx\u201d/\u201cĐạt\u201d hoặc để trống/\u201cKhông\u201d."),
     "formula_unevaluated": (WARNING, "Ô có công thức {found} nhưng không có giá trị lưu sẵn và không tính được; giá trị để trống (thiếu)."),
     "legacy_text_decoded": (INFO, "Chữ gõ bằng bảng mã {found} (ví dụ \u201c{detail}\u201d) đã được chuyển sang Unicode."),
-    "text_ambiguous": (WARNING, "Không chắc chắn bảng mã của \u201c{found}\u201d; cần kiểm tra."),
     # communes
     "commune_unknown": (ERROR, "Không tìm thấy \u201c{found}\u201d trong danh sách xã, phường, thị trấn của {district}; gần nhất: {candidates}. Dòng không được tính."),
     "commune_other_district": (ERROR, "\u201c{found}\u201d là đơn vị của {other}, không thuộc {district}. Dòng không được tính."),

@@ -125,6 +125,9 @@ def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70"
             ret.add("table_duplicate", sheet.name, table=table.label, expected=ret.tables[table.id].sheet)
             continue
         ret.tables[table.id] = _read_rows(ret, sheet, start, end, table, layout, columns, hierarchy, cycle)
+        for f in layout.fields:
+            if f.name in table.value_fields and f.name not in columns:
+                ret.add("column_missing", sheet.name, table=table.label, expected=f.heading)
     if not ret.tables:
         return ret.reject("file_no_table")
     return ret

@@ -286,3 +286,12 @@ def test_every_row_is_accounted_for(tmp_path):
     data = load(tmp_path, standard_sheets({**STANDARD, "kdc": rows}))
     acc = data.accounts.set_index("table").loc["kdc"]
     assert (acc["data"], acc["set_aside"], acc["numbering"], acc["total"], acc["footer"]) == (7, 1, 1, 1, 1)
+
+
+def test_a_missing_optional_column_is_reported_and_its_key_is_null(tmp_path):
+    models = [r[:7] for r in MODEL_ROWS]                       # no "Số camera" column
+    data = load(tmp_path, standard_sheets({**STANDARD, "models": models}))
+    f = data.findings[data.findings.code == "column_missing"]
+    assert len(f) == 1 and "Số camera" in f.iloc[0].message and f.iloc[0].severity == "warning"
+    t = totals(data)
+    assert t["cameras"] is None and t["models_residential"] == 3     # missing, not zero; the rest loads
