@@ -169,14 +169,24 @@ def trend(processed_dir: Path | None = None, scope_districts: list[str] | None =
 
 
 def comparison(view: CycleView) -> pd.DataFrame:
-    """Each headline key now and in the comparable earlier cycle, with the change (province level)."""
+    """Each headline key now and in the comparable earlier cycle (province level), and the change.
+
+    The change is summed over the districts that have a value in both cycles (``common`` of them),
+    so that a district missing from one cycle does not pass for a rise or a fall.
+    """
     present = processed_cycles(view.processed_dir)
     before, before_kind = previous(view.cycle, present), previous(view.cycle, present, same_kind=True)
+    now_d = view.districts.set_index("district_code")
+    old_views = {c: CycleView(c, view.processed_dir) for c in {before, before_kind} if c is not None}
     rows = []
     for key in indicators.KEYS:
         ref = before_kind if key in FLOW_KEYS else before
-        old = CycleView(ref, view.processed_dir).province[key] if ref else None
-        now = view.province[key]
-        rows.append({"key": key, "label": KEY_LABELS[key], "value": now, "previous_cycle": ref.id if ref else None,
-                     "previous": old, "change": None if now is None or old is None else now - old})
+        row = {"key": key, "label": KEY_LABELS[key], "value": view.province[key],
+               "previous_cycle": ref.id if ref else None, "previous": None, "change": None, "common": 0}
+        if ref is not None:
+            old_d = old_views[ref].districts.set_index("district_code")[key]
+            both = now_d[key].notna() & old_d.reindex(now_d.index).notna()
+            row |= {"previous": old_views[ref].province[key], "common": int(both.sum()),
+                    "change": float((now_d[key][both] - old_d.reindex(now_d.index)[both]).sum()) if both.any() else None}
+        rows.append(row)
     return pd.DataFrame(rows).astype({"value": "Float64", "previous": "Float64", "change": "Float64"})

@@ -48,7 +48,9 @@ def stage_dir(final: Path) -> Path:
     """A new temporary folder beside ``final``, to be filled and then passed to ``commit_dir``."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    os.chmod(tmp, 0o777 & ~_UMASK)
+    return tmp
 
 
 def commit_dir(tmp: Path, final: Path) -> None:

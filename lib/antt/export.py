@@ -905,6 +905,8 @@ def _key_figure_rows(view: CycleView) -> list[list[str]]:
             ch = float(c["change"])
             what = "không đổi" if ch == 0 else f"{'+' if ch > 0 else ''}{format_number(ch)}"
             change = f"{what} ({parse_cycle(c['previous_cycle']).label})"
+            if c["common"] < n:
+                change += f", trên {c['common']}/{n} đơn vị có số liệu cả hai kỳ"
         rows.append([k.label, format_number(p[k.name]), k.unit, f"{cov[k.name]}/{n}", change])
     r = indicators.RATIO["kdc_meeting_share"]
     t = _trend_upto(view)
