@@ -7,7 +7,7 @@ the end, so an interrupted run leaves the previous report whole.
 from __future__ import annotations
 
 import os
-import warnings
+import tempfile
 from pathlib import Path
 
 from tqdm import tqdm
@@ -21,17 +21,33 @@ def notebooks() -> list[Path]:
     return sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
-def run_notebook(source: Path, out_dir: Path, cycle: str) -> Path:
+def _kernel_manager(socket_dir: str):
+    """Kernels talk over IPC sockets in ``socket_dir`` (local, no TCP port, no unencrypted-TCP warning)."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IpcKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return os.path.join(socket_dir, "kernel")
+
+    return IpcKernelManager
+
+
+def run_notebook(source: Path, out_dir: Path, cycle: str, socket_dir: str) -> Path:
     """Execute one notebook for ``cycle`` with papermill into ``out_dir`` (.ipynb and .html)."""
     import nbformat
     import papermill
     from nbconvert import HTMLExporter
 
     target = out_dir / source.name
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        papermill.execute_notebook(str(source), str(target), parameters={"cycle": cycle}, kernel_name="python3",
-                                   progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
+    papermill.execute_notebook(str(source), str(target), parameters={"cycle": cycle}, kernel_name="python3",
+                               progress_bar=False, cwd=str(config.NOTEBOOKS_DIR),
+                               kernel_manager_class=_kernel_manager(socket_dir))
     html, _ = HTMLExporter().from_notebook_node(nbformat.read(target, as_version=4))
     target.with_suffix(".html").write_text(html, encoding="utf-8")
     return target
@@ -43,7 +59,6 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
     from .export import export_deck, export_workbook, save_charts
     from .quality import write_quality_report
 
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     scope = scope or config.PROVINCE_CODE
     books = notebooks()
     steps = ["ingest", "quality", *[b.stem for b in books], "charts", "deck", "workbook"]
@@ -62,10 +77,11 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
         write_quality_report(view, out)
         bar.update()
         (out / "notebooks").mkdir()
-        for book in books:
-            step(book.stem)
-            run_notebook(book, out / "notebooks", view.cycle.id)
-            bar.update()
+        with tempfile.TemporaryDirectory(prefix="antt-kernels-") as sockets:
+            for book in books:
+                step(book.stem)
+                run_notebook(book, out / "notebooks", view.cycle.id, sockets)
+                bar.update()
         step("charts")
         save_charts(view, out / "charts")
         bar.update()

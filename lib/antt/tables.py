@@ -27,7 +27,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from . import export, forms, indicators
-from .analysis import KEY_LABELS, CycleView, open_cycle, trend
+from .analysis import KEY_LABELS, CycleView, comparison, open_cycle
 from .cycles import FLOW_KEYS, previous
 from .ingest import processed_cycles
 from .text import format_number, format_percent
@@ -241,8 +241,10 @@ def previous_view(view: CycleView, flow: bool = False) -> CycleView | None:
 def district_change(view: CycleView, columns: Sequence[str],
                     of: Callable[[CycleView], pd.DataFrame] | None = None) -> pd.DataFrame:
     """Per district and for the province: each column now, in the comparable earlier cycle
-    (``<col>_previous``) and the change (``<col>_change``). ``of`` builds the frame of a cycle
-    (default ``view.districts``). ``frame.attrs["previous"]`` names the earlier cycle of each column."""
+    (``<col>_previous``) and the change (``<col>_change``; for the province, of a count: the sum of
+    the changes of the districts with a value in both cycles, as ``analysis.comparison``). ``of``
+    builds the frame of a cycle (default ``view.districts``). ``frame.attrs["previous"]`` names the
+    earlier cycle of each column."""
     build = of or (lambda v: v.districts)
     now = build(view)
     out = pd.concat([now[["district_name", *columns]], province_row(now, columns)], ignore_index=True)
@@ -259,6 +261,8 @@ def district_change(view: CycleView, columns: Sequence[str],
             before = out["district_name"].map(b.set_index("district_name")[c]).astype("Float64")
         out[f"{c}_previous"] = before
         out[f"{c}_change"] = out[c] - before
+        if c not in RATES:      # the province changes by what its districts with a value in both cycles changed
+            out.loc[len(out) - 1, f"{c}_change"] = out[f"{c}_change"].iloc[:-1].sum(min_count=1)
     out = out[["district_name", *(f"{c}{s}" for c in columns for s in ("", "_previous", "_change"))]]
     out.attrs["previous"] = attrs
     return out
@@ -626,22 +630,29 @@ def _with_rates(frame: pd.DataFrame, rates: Sequence[str]) -> pd.DataFrame:
 # --- cycles (06) -------------------------------------------------------------------------------
 
 def cycle_comparison(view: CycleView) -> pd.DataFrame:
-    """Every key and ratio (rows, index key) in every processed cycle, oldest first: a column per
-    cycle id, each followed by ``Δ <id>``, the change since the comparable earlier cycle (stocks: the
-    cycle just before; flows: the previous cycle of the same kind; NA when there is none), and
-    ``cov <id>``, the districts with a value. ``flow`` marks the keys counted over the period."""
-    t = trend(view.processed_dir)
+    """Every key and ratio (rows, index key) in every processed cycle, oldest first. Per cycle id:
+    ``<id>`` the province value, ``cov <id>`` the districts with a value, ``prev <id>`` the value in
+    the comparable earlier cycle (stocks: the cycle just before; flows: the previous one of the same
+    kind), ``Δ <id>`` the change (of a key: summed over the ``common <id>`` districts with a value in
+    both cycles, as ``analysis.comparison``; of a ratio: the difference of the province ratios)."""
     present = processed_cycles(view.processed_dir)
-    order = [k.name for k in indicators.SUMMARY_KEYS] + [r.name for r in indicators.RATIOS]
-    wide = t.pivot(index="key", columns="cycle", values="value").reindex(order)
+    views = {c: open_cycle(c, view.processed_dir) for c in present}
+    ratios = [r.name for r in indicators.RATIOS]
+    order = [*indicators.KEYS, *ratios]
     out = pd.DataFrame({"label": [LABELS[k] for k in order], "flow": [_is_flow(k) for k in order]},
                        index=pd.Index(order, name="key"))
-    for c in present:
-        before = {flow: previous(c, present, same_kind=flow) for flow in (False, True)}
-        prev_values = [wide.at[k, before[_is_flow(k)].id] if before[_is_flow(k)] else pd.NA for k in order]
-        out[c.id] = wide[c.id].astype("Float64")
-        out[f"Δ {c.id}"] = out[c.id] - pd.array(prev_values, dtype="Float64")
-        out[f"cov {c.id}"] = headline(open_cycle(c, view.processed_dir))["coverage"].reindex(order)
+    for c, v in views.items():
+        keys = comparison(v).set_index("key")
+        before = previous(c, present)
+        old = province_values(views[before]) if before else pd.Series(pd.NA, index=ratios, dtype="Float64")
+        now_r, old_r = v.districts.set_index("district_code")[ratios], (
+            views[before].districts.set_index("district_code")[ratios] if before else None)
+        out[c.id] = province_values(v).reindex(order)
+        out[f"cov {c.id}"] = headline(v)["coverage"].reindex(order)
+        out[f"prev {c.id}"] = pd.concat([keys["previous"], old[ratios]]).reindex(order).astype("Float64")
+        out[f"Δ {c.id}"] = pd.concat([keys["change"], out.loc[ratios, c.id] - old[ratios]]).reindex(order)
+        common = (now_r.notna() & old_r.reindex(now_r.index).notna()).sum() if before else pd.Series(0, index=ratios)
+        out[f"common {c.id}"] = pd.concat([keys["common"], common]).reindex(order).astype(int)
     return out
 
 
@@ -652,12 +663,14 @@ def comparison_table(view: CycleView) -> Styler:
     text = pd.DataFrame({("", "Chỉ số"): [f"{lab} (trong kỳ)" if flow else lab
                                           for lab, flow in zip(c["label"], c["flow"])]})
     for cycle in processed_cycles(view.processed_dir):
-        star = ["" if cov == view.expected else " *" for cov in c[f"cov {cycle.id}"]]
+        star = ["" if n == view.expected else " *" for n in c[f"cov {cycle.id}"]]
         text[(cycle.label, "Số liệu")] = [format_value(k, v) + m for (k, v), m in zip(c[cycle.id].items(), star)]
-        text[(cycle.label, "Thay đổi")] = [format_change(k, v) for k, v in c[f"Δ {cycle.id}"].items()]
+        star = ["" if n == view.expected or pd.isna(v) else " *" for n, v in zip(c[f"common {cycle.id}"], c[f"Δ {cycle.id}"])]
+        text[(cycle.label, "Thay đổi")] = [format_change(k, v) + m for (k, v), m in zip(c[f"Δ {cycle.id}"].items(), star)]
     text.columns = pd.MultiIndex.from_tuples(text.columns)
     styler = _plain(text)
     mine = [col for col in text.columns if col[0] == view.cycle.label]
     return styler.set_properties(subset=mine, **{"font-weight": "bold"}).set_caption(
         "Thay đổi: chỉ số tồn cuối kỳ so với kỳ liền trước; chỉ số phát sinh “trong kỳ” so với kỳ cùng loại "
-        "trước đó (6 tháng với 6 tháng, năm với năm). * Không đủ số liệu của tất cả các đơn vị.")
+        "trước đó (6 tháng với 6 tháng, năm với năm), cộng trên các đơn vị có số liệu ở cả hai kỳ. "
+        "* Không đủ số liệu của tất cả các đơn vị.")
