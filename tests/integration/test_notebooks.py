@@ -214,10 +214,15 @@ def test_outreach_and_bright_spots_2023_h1(processed):
 
 
 def test_cycle_comparison_changes(processed):
-    c = tables.cycle_comparison(open_cycle("2023-H1", processed))
+    view = open_cycle("2023-H1", processed)
+    c = tables.cycle_comparison(view)
     assert c.at["kdc_meeting", "2023-H1"] == 843 and c.at["kdc_meeting", "Δ 2023-H1"] == 843 - 811
     # A flow compares with the previous cycle of the same kind: 2023-H1 with 2022-H1, and 2022 with none.
     assert c.at["broadcast_hours", "Δ 2023-H1"] == 89 - 84 and pd.isna(c.at["broadcast_hours", "Δ 2022"])
+    # Bù Đăng wrote "chưa có số liệu" for its members in 2022: the change leaves Bù Đăng out of both cycles.
+    bu_dang = view.districts.set_index("district_name").at["Bù Đăng", "core_group_members"]
+    assert c.at["core_group_members", "common 2023-H1"] == 10
+    assert c.at["core_group_members", "Δ 2023-H1"] == 4052 - bu_dang - c.at["core_group_members", "prev 2023-H1"]
 
 
 def test_data_check_tables_2022_h1(processed):
