@@ -43,7 +43,7 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from . import figures, forms, indicators
+from . import figures, forms, indicators, validate
 from .atomic import atomic_path
 from .analysis import KEY_LABELS, CycleView, comparison, trend
 from .charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS, PALETTE, STYLE
@@ -123,15 +123,13 @@ def save_charts(view: CycleView, out_dir: Path | str, dpi: int = CHART_DPI) -> l
 # --- frames shared by the deck, the workbooks and the quality report ----------------------------
 
 def reporting_rates(view: CycleView) -> pd.DataFrame:
-    """Per table: table, title, received, expected, rate (received / expected, never above 1)."""
+    """Per table: table, title, received, expected, rate (``validate.reporting_rates``: never above 1)."""
     c = view.completeness
-    expected = len(c)
-    rows = []
-    for tid, t in forms.TABLES.items():
-        received = int((c[tid] == "received").sum()) if tid in c.columns else 0
-        rows.append({"table": tid, "title": t.title, "received": received, "expected": expected,
-                     "rate": min(1.0, received / expected) if expected else None})
-    return pd.DataFrame(rows)
+    matrix = {row["district_code"]: row for row in c.to_dict("records")}
+    rates = validate.reporting_rates(matrix)
+    return pd.DataFrame([{"table": tid, "title": t.title, "received": int((c[tid] == "received").sum()),
+                          "expected": len(c), "rate": rates[tid] if len(c) else None}
+                         for tid, t in forms.TABLES.items()])
 
 
 def _file_reasons(view: CycleView) -> dict[str, str]:

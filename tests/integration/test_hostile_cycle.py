@@ -317,6 +317,36 @@ def test_accounts_of_the_variants_equal_the_originals(loaded):
         pd.testing.assert_frame_equal(a, b, obj=name)
 
 
+class FakePanic(BaseException):
+    """Stands in for pyo3_runtime.PanicException, which derives from BaseException, not Exception."""
+
+
+def test_a_reader_panic_on_one_file_becomes_its_finding(roots, loaded, monkeypatch):
+    import antt.workbook as wbmod
+
+    clean, _ = loaded
+    victim = roots["mixed"] / CYCLE / "Bu Gia Map - thong ke phong trao 6 thang 2023.xlsx"
+    poison = victim.read_bytes()
+    real = wbmod._open_calamine
+
+    def open_calamine(data: bytes):
+        if data == poison:
+            raise FakePanic("called `Option::unwrap()` on a `None` value")
+        return real(data)
+
+    monkeypatch.setattr(wbmod, "_open_calamine", open_calamine)
+    data = load_cycle(roots["mixed"], CYCLE, workers=1)
+    name = rel(victim.name)
+    assert data.files.set_index("file").loc[name, "status"] == "rejected"
+    errors = data.findings[(data.findings["file"] == name) & (data.findings["severity"] == "error")]
+    assert errors["code"].tolist() == ["file_unreadable"] and "FakePanic" in errors.iloc[0]["message"]
+    # the other districts keep their numbers; Bù Gia Mập (691) has none now
+    pd.testing.assert_frame_equal(data.districts.drop(index="691"), clean.districts.drop(index="691"))
+    assert data.districts.loc["691"].isna().all()
+    # an unreadable file says nothing of its district: the district counts as not received
+    assert data.completeness["691"] == dict.fromkeys(clean.completeness["691"], "missing")
+
+
 # ---------------------------------------------------------------------------------------------
 # through the command: no traceback, and the process stays under 1.5 GB
 # ---------------------------------------------------------------------------------------------
