@@ -34,7 +34,9 @@ def atomic_path(final: Path):
 
 @contextmanager
 def atomic_dir(final: Path):
-    """Yield a temporary folder beside ``final``; on success it takes the place of ``final``."""
+    """Yield a temporary folder beside ``final``; on success it takes the place of ``final``.
+    What a killed earlier run left behind is put right first (``recover_dir``)."""
+    recover_dir(final)
     tmp = stage_dir(final)
     try:
         yield tmp

@@ -53,11 +53,9 @@ def summary_object(data) -> dict:
     by_d = data.districts
     tot, cov = totals(by_d)
     reporting = data.districts_reporting
-    files = [{"file": r.file, "status": r.status, "district_code": r.district_code, "tables": list(r.tables)}
-             for r in data.files.itertuples(index=False)]
-    findings = [{k: (None if v is None or (not isinstance(v, str) and v != v) else (int(v) if k == "row" else v))
-                 for k, v in f.items()} for f in data.findings.astype(object).where(data.findings.notna(), None)
-                .to_dict("records")]
+    files = [{"file": r["file"], "status": r["status"], "district_code": r["district_code"], "tables": list(r["tables"])}
+             for r in data.rows["files"]]
+    findings = data.rows["findings"]
     out = {
         "cycle": data.cycle.id,
         "province_code": data.scope,

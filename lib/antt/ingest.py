@@ -32,7 +32,7 @@ def input_hash(raw_dir: Path, cycle: Cycle, scope: str, before: str = "") -> str
     """Content hash of a cycle's inputs (file names and bytes), the scope, the code version, ``before``."""
     h = hashlib.sha256(f"{__version__}|{scope}|{before}".encode())
     for p in cycle_files(raw_dir, cycle):
-        h.update(p.name.encode())
+        h.update(p.name.encode("utf-8", "surrogateescape"))
         with open(p, "rb") as f:
             h.update(hashlib.file_digest(f, "sha256").digest())
     return h.hexdigest()

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import forms, text, units
 from .cycles import Cycle, cycle_for_period, parse_cycle
 from .findings import Finding, finding
-from .workbook import LEGACY_FONT_PREFIXES, Sheet, WorkbookError, cell_ref, read_workbook
+from .workbook import LEGACY_FONT_PREFIXES, Limits, Sheet, WorkbookError, cell_ref, read_workbook
 
 HEADER_SCAN_ROWS = 30        # the header starts within the first 25 rows and has up to 3 rows
 MAX_HEADER_ROWS = 3
@@ -54,6 +54,7 @@ class TableRead:
     account: Counter = field(default_factory=Counter)
     empty: bool = False                          # no value cell filled in any data row
     seen: set[str] = field(default_factory=set)  # communes named in rows set aside with a finding
+    unparsed: list[tuple[str, int]] = field(default_factory=list)   # (commune, row) of rows set aside unread
     set_aside: list[dict] = field(default_factory=list)   # records set aside by a rule (see validate)
 
     @property
@@ -94,14 +95,21 @@ def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70"
     hierarchy = hierarchy or units.hierarchy_on(cycle.end)
     path = Path(path)
     try:
-        rel = path.relative_to(raw_dir).as_posix()
+        rel = display_name(path.relative_to(raw_dir).as_posix())
     except ValueError:
-        rel = path.name
-    data = path.read_bytes()
-    ret = Return(file=rel, sha256=hashlib.sha256(data).hexdigest())
-    del data
+        rel = display_name(path.name)
+    ret = Return(file=rel, sha256="")
+    limits = Limits()
     try:
-        wb = read_workbook(path)
+        size = path.stat().st_size
+    except OSError as e:
+        return ret.reject("file_unreadable", detail=type(e).__name__)
+    if size > limits.max_file_bytes:        # refused before a byte of it is read
+        return ret.reject("file_too_large", detail=f"{size / 2**20:.0f} MB, giới hạn {limits.max_file_bytes / 2**20:.0f} MB")
+    with open(path, "rb") as f:
+        ret.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+    try:
+        wb = read_workbook(path, limits)
     except WorkbookError as e:
         return ret.reject(e.code, detail=e.detail)
     ret.format = wb.format
@@ -131,6 +139,11 @@ def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70"
     if not ret.tables:
         return ret.reject("file_no_table")
     return ret
+
+
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (a name from a legacy code page) shown as �."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def stated_cycle(path: Path) -> Cycle | None:
@@ -411,8 +424,10 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
             continue
         labels = [_label(row[c]) if c < len(row) else "" for c in label_cols]
         lead = next((text.fold(v) for v in row if isinstance(v, str) and v.strip()), "")
-        if footer or lead.startswith(_FOOTER_STARTS) or (lead and _REPORT_DATE.search(lead) and not
-                                                         any(_cell(row, c) is not None for c in value_cols)):
+        has_values = any(_cell(row, c) is not None for c in value_cols)
+        if footer and has_values and _names_commune(row, columns, hierarchy, district):
+            footer = False                   # a note in the middle of the table: the rows go on
+        if footer or lead.startswith(_FOOTER_STARTS) or (lead and _REPORT_DATE.search(lead) and not has_values):
             footer = True
             read.account["footer"] += 1
             continue
@@ -436,7 +451,6 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
             read.totals.append(_total_row(row, r, columns, fields, None))
             read.account["total"] += 1
             continue
-        has_values = any(_cell(row, c) is not None for c in value_cols)
         m = hierarchy.match_commune(str(commune_text), district.code) if commune_text is not None else None
         if m is None or m.unit is None:
             # Not a commune: a group heading ("I. Các phường", "XÃ", the district), or a finding.
@@ -468,6 +482,7 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
         rec = _record(ret, sheet, row, r, columns, fields, m.unit, table)
         if rec is None:
             read.seen.add(m.unit.code)
+            read.unparsed.append((m.unit.code, r + 1))
             read.account["set_aside"] += 1
             continue
         filled = filled or rec.pop("_filled")
@@ -477,6 +492,11 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
     if layout.name == "B":
         read.records = _aggregate_areas(read.records)
     return read
+
+
+def _names_commune(row: list, columns: dict[str, int], hierarchy: units.Hierarchy, district: units.Unit) -> bool:
+    v = _cell(row, columns["commune"])
+    return v is not None and hierarchy.match_commune(str(v), district.code).unit is not None
 
 
 def _not_applicable(row: list, value_cols: list[int]) -> bool:

@@ -27,7 +27,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from . import export, forms, indicators
-from .analysis import KEY_LABELS, CycleView, comparison, open_cycle, trend
+from .analysis import KEY_LABELS, CycleView, comparison, open_cycle
 from .cycles import FLOW_KEYS, previous
 from .ingest import processed_cycles
 from .text import format_number, format_percent
@@ -630,26 +630,29 @@ def _with_rates(frame: pd.DataFrame, rates: Sequence[str]) -> pd.DataFrame:
 # --- cycles (06) -------------------------------------------------------------------------------
 
 def cycle_comparison(view: CycleView) -> pd.DataFrame:
-    """Every key and ratio (rows, index key) in every processed cycle, oldest first: a column per
-    cycle id, each followed by ``Δ <id>``, the change since the comparable earlier cycle
-    (``analysis.comparison``: stocks against the cycle just before, flows against the previous cycle
-    of the same kind, counts summed over districts with a value in both; NA when there is none), and
-    ``cov <id>``, the districts with a value. ``flow`` marks the keys counted over the period."""
-    t = trend(view.processed_dir)
+    """Every key and ratio (rows, index key) in every processed cycle, oldest first. Per cycle id:
+    ``<id>`` the province value, ``cov <id>`` the districts with a value, ``prev <id>`` the value in
+    the comparable earlier cycle (stocks: the cycle just before; flows: the previous one of the same
+    kind), ``Δ <id>`` the change (of a key: summed over the ``common <id>`` districts with a value in
+    both cycles, as ``analysis.comparison``; of a ratio: the difference of the province ratios)."""
     present = processed_cycles(view.processed_dir)
-    order = [k.name for k in indicators.SUMMARY_KEYS] + [r.name for r in indicators.RATIOS]
-    wide = t.pivot(index="key", columns="cycle", values="value").reindex(order)
+    views = {c: open_cycle(c, view.processed_dir) for c in present}
+    ratios = [r.name for r in indicators.RATIOS]
+    order = [*indicators.KEYS, *ratios]
     out = pd.DataFrame({"label": [LABELS[k] for k in order], "flow": [_is_flow(k) for k in order]},
                        index=pd.Index(order, name="key"))
-    for c in present:
-        other = open_cycle(c, view.processed_dir)
-        before = {flow: previous(c, present, same_kind=flow) for flow in (False, True)}
-        ratio_prev = [wide.at[k, before[_is_flow(k)].id] if before[_is_flow(k)] else pd.NA for k in order]
-        out[c.id] = wide[c.id].astype("Float64")
-        change = comparison(other).set_index("key")["change"]
-        out[f"Δ {c.id}"] = (out[c.id] - pd.array(ratio_prev, dtype="Float64")).astype("Float64")
-        out.loc[change.index, f"Δ {c.id}"] = change
-        out[f"cov {c.id}"] = headline(other)["coverage"].reindex(order)
+    for c, v in views.items():
+        keys = comparison(v).set_index("key")
+        before = previous(c, present)
+        old = province_values(views[before]) if before else pd.Series(pd.NA, index=ratios, dtype="Float64")
+        now_r, old_r = v.districts.set_index("district_code")[ratios], (
+            views[before].districts.set_index("district_code")[ratios] if before else None)
+        out[c.id] = province_values(v).reindex(order)
+        out[f"cov {c.id}"] = headline(v)["coverage"].reindex(order)
+        out[f"prev {c.id}"] = pd.concat([keys["previous"], old[ratios]]).reindex(order).astype("Float64")
+        out[f"Δ {c.id}"] = pd.concat([keys["change"], out.loc[ratios, c.id] - old[ratios]]).reindex(order)
+        common = (now_r.notna() & old_r.reindex(now_r.index).notna()).sum() if before else pd.Series(0, index=ratios)
+        out[f"common {c.id}"] = pd.concat([keys["common"], common]).reindex(order).astype(int)
     return out
 
 

@@ -72,11 +72,12 @@ def validate_return(ret: Return, cycle: Cycle, hierarchy: units.Hierarchy) -> No
     if ret.status != "loaded":
         return
     for tid, read in ret.tables.items():
+        if forms.TABLES[tid].per_commune and not read.empty:
+            _duplicates(ret, read)           # first: both rows of a commune listed twice go, whatever else
         _row_rules(ret, read, cycle)
         if read.empty:
             continue
         if forms.TABLES[tid].per_commune:
-            _duplicates(ret, read)
             _absent(ret, read, hierarchy)
         _totals(ret, read)
         if tid == "kdc":
@@ -116,22 +117,27 @@ def _show(v) -> str:
 
 
 def _duplicates(ret: Return, read: TableRead) -> None:
-    """A commune listed twice in one table: every one of its rows is set aside."""
+    """A commune listed twice in one table: every one of its rows is set aside (also a row already
+    set aside for an unreadable value counts as a listing)."""
     rows = defaultdict(list)
     for rec in read.records:
-        rows[rec["commune_code"]].append(rec)
-    dup = {code: recs for code, recs in rows.items() if len(recs) > 1}
+        rows[rec["commune_code"]].append(rec["row"])
+    for code, row in read.unparsed:
+        rows[code].append(row)
+    dup = {code: sorted(rs) for code, rs in rows.items() if len(rs) > 1}
     if not dup:
         return
-    for code, recs in dup.items():
-        first = recs[0]
-        ret.add("commune_duplicate", read.sheet, first["_cells"].get("commune"), first["row"],
-                table=forms.TABLES[read.table].label, found=first["commune"], count=len(recs),
-                rows=", ".join(str(r["row"]) for r in recs))
-        read.account["data"] -= len(recs)
-        read.account["set_aside"] += len(recs)
-        read.set_aside += recs
-    read.records = [r for r in read.records if r["commune_code"] not in dup]
+    for code, rs in dup.items():
+        first = next((r for r in read.records if r["commune_code"] == code), None)
+        ret.add("commune_duplicate", read.sheet, first["_cells"].get("commune") if first else None, rs[0],
+                table=forms.TABLES[read.table].label, found=first["commune"] if first else code, count=len(rs),
+                rows=", ".join(map(str, rs)))
+    kept = [r for r in read.records if r["commune_code"] not in dup]
+    moved = len(read.records) - len(kept)
+    read.account["data"] -= moved
+    read.account["set_aside"] += moved
+    read.set_aside += [r for r in read.records if r["commune_code"] in dup]
+    read.records = kept
 
 
 def _absent(ret: Return, read: TableRead, hierarchy: units.Hierarchy) -> None:

@@ -42,12 +42,14 @@ Safety, before calamine sees the bytes
         .ods: a streaming parse of content.xml counting number-rows/columns-repeated.
         .xls: the CFB chains and sizes calamine follows (sector ids, loops, declared lengths) are
           validated, then the BIFF records are walked from each BOUNDSHEET offset like calamine
-          does, with the DIMENSIONS and SST counts calamine preallocates from.
+          does, with the DIMENSIONS and SST counts calamine preallocates from and the MERGEDCELLS
+          counts it slices by (a count beyond its record panics calamine).
       A value past ``max_rows``/``max_cols`` -> file_too_large; so is a workbook whose sheets
       together exceed ``max_rows * max_cols`` cells (calamine loads .xls/.ods sheets all at once)
       or a sheet with more than 100,000 merged ranges.  A cell longer than ``max_cell_chars`` ->
       file_too_large.  MemoryError -> file_too_large; any other exception, pyo3's PanicException
-      (a BaseException) included, -> file_unreadable.  KeyboardInterrupt/SystemExit propagate.
+      (a BaseException) included, -> file_unreadable; what a panic prints on stderr is hidden (file
+      descriptor 2 points at /dev/null while a file is read).  KeyboardInterrupt/SystemExit propagate.
 
 Sheets
     * worksheets only, in workbook order; chart, macro and dialog sheets are left out.  Hidden and
@@ -105,10 +107,14 @@ import html
 import io
 import itertools
 import math
+import os
 import re
 import struct
+import sys
+import threading
 import zlib
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -222,7 +228,8 @@ def read_workbook(path: Path, limits: Limits = Limits()) -> Workbook:
     """Read a workbook file into sheets of cells.  Raises WorkbookError only."""
     path = Path(path)
     try:
-        return _read(path, limits)
+        with _quiet_stderr():
+            return _read(path, limits)
     except WorkbookError:
         raise
     except MemoryError:
@@ -233,6 +240,43 @@ def read_workbook(path: Path, limits: Limits = Limits()) -> Workbook:
         raise WorkbookError(
             "file_unreadable", f"không đọc được tệp ({type(exc).__name__}: {_short(exc)})"
         ) from None
+
+
+_QUIET_LOCK = threading.Lock()
+_quiet = {"depth": 0, "saved": None}
+
+
+@contextmanager
+def _quiet_stderr():
+    """File descriptor 2 goes to /dev/null while a file is read: a calamine panic (caught above as
+    file_unreadable) prints "thread '<unnamed>' panicked at ..." there, and a whole stack
+    backtrace when RUST_BACKTRACE is set.  Nested and concurrent reads share one redirection
+    (the last one out puts the descriptor back)."""
+    with _QUIET_LOCK:
+        if _quiet["depth"] == 0:
+            try:
+                sys.stderr.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+            try:
+                saved = os.dup(2)
+            except OSError:  # no descriptor 2: nothing to protect
+                saved = None
+            if saved is not None:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 2)
+                os.close(null)
+            _quiet["saved"] = saved
+        _quiet["depth"] += 1
+    try:
+        yield
+    finally:
+        with _QUIET_LOCK:
+            _quiet["depth"] -= 1
+            if _quiet["depth"] == 0 and _quiet["saved"] is not None:
+                os.dup2(_quiet["saved"], 2)
+                os.close(_quiet["saved"])
+                _quiet["saved"] = None
 
 
 def _short(exc: BaseException) -> str:
@@ -1563,6 +1607,8 @@ class _Cfb:
                 fat.extend(struct.unpack_from("<%dI" % (ss // 4), self._sector(fid)))
         self.fat = fat
         dirs_raw = self._chain(dir_start, fat, n, self._sector, ss)
+        if len(dirs_raw) % 128:  # a sector cut short by the end of the file: calamine panics on it
+            raise WorkbookError("file_unreadable", "tệp OLE2 bị cắt cụt (thư mục không trọn)")
         self.entries: list[tuple[str, int, int]] = []
         for i in range(0, len(dirs_raw) - 127, 128):
             e = dirs_raw[i : i + 128]
@@ -1815,7 +1861,8 @@ def _biff_font_name(rec: bytes, biff8: bool, codepage: str) -> str:
 
 
 _SIMPLE_CELLS = frozenset({_NUMBER, _RK, _LABEL, _LABELSST, _BOOLERR})
-_SCANNED = frozenset({_NUMBER, _RK, _LABEL, _LABELSST, _BOOLERR, _FORMULA, _MULRK, _STRING, _DIMENSIONS, _EOF})
+_SCANNED = frozenset({_NUMBER, _RK, _LABEL, _LABELSST, _BOOLERR, _FORMULA, _MULRK, _STRING, _DIMENSIONS, _EOF,
+                      _MERGECELLS})
 
 
 def _scan_biff_sheet(stream: bytes, pos: int, name: str, limits: Limits, biff8: bool = True) -> _XlsSheetScan:
@@ -1838,6 +1885,11 @@ def _scan_biff_sheet(stream: bytes, pos: int, name: str, limits: Limits, biff8: 
             continue
         if typ == _EOF:
             break
+        if typ == _MERGECELLS:
+            # calamine slices 2 + 8 * count bytes without checking: a count beyond the record panics
+            if ln < 2 or 2 + 8 * unpack("<H", stream, body)[0] > ln:
+                raise WorkbookError("file_unreadable", f"bản ghi vùng gộp ô của trang tính '{name}' bị hỏng")
+            continue
         if typ in simple:
             if ln < 6:
                 continue

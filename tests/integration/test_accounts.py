@@ -124,9 +124,9 @@ def test_every_row_class_is_counted(tmp_path):
     assert accounts["kdc"] == {"numbering": 1, "group": 2, "data": 7, "set_aside": 3, "total": 1, "footer": 4}
 
 
-@pytest.mark.xfail(strict=True, reason="validate.validate_return runs the row rules before _duplicates, which only "
-                   "looks at the rows still kept: a commune listed twice, one row with an impossible value, keeps "
-                   "its other row counted and gets no commune_duplicate finding (contract: both rows set aside)")
+# Was a bug (found by this suite, fixed since): validate.validate_return runs the row rules before
+#  _duplicates, which only looks at the rows still kept: a commune listed twice, one row with an impossible
+#  value, keeps its other row counted and gets no commune_duplicate finding (contract: both rows set aside)
 def test_a_commune_listed_twice_is_set_aside_even_when_one_row_breaks_a_rule(tmp_path):
     header, *data = B.KDC_ROWS
     kdc = [header, *data, [9, "Phường Tân Phú", 3, 4, 2]]             # registered 4 > total 3
@@ -138,10 +138,10 @@ def test_a_commune_listed_twice_is_set_aside_even_when_one_row_breaks_a_rule(tmp
     assert dict(kdc_read.account) == {"data": 7, "set_aside": 2}
 
 
-@pytest.mark.xfail(strict=True, reason="returns._read_rows: after the first footer-like line ('Ghi chú', a place "
-                   "and date, 'Người lập biểu') every later row is counted as footer without a finding, data rows "
-                   "included: communes listed under a note are dropped silently (only commune_absent warnings, "
-                   "which do not name the rows)")
+# Was a bug (found by this suite, fixed since): returns._read_rows: after the first footer-like line ('Ghi
+#  chú', a place and date, 'Người lập biểu') every later row is counted as footer without a finding, data rows
+#  included: communes listed under a note are dropped silently (only commune_absent warnings, which do not
+#  name the rows)
 def test_data_rows_after_a_note_are_not_silently_footer(tmp_path):
     header, *data = B.KDC_ROWS
     kdc = [header, *data[:4], ["Ghi chú: các phường dưới đây báo cáo bổ sung"], *data[4:]]

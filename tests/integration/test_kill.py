@@ -74,7 +74,7 @@ def antt(root: Path, *argv: str, timeout: float = 300) -> subprocess.CompletedPr
 def start(root: Path, *argv: str, code: str | None = None) -> subprocess.Popen:
     cmd = [sys.executable, "-c", code, *argv] if code else [sys.executable, "-m", "antt.cli", *argv]
     return subprocess.Popen(cmd, env=env_for(root), cwd=root, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def kill9(proc: subprocess.Popen) -> int:
@@ -85,7 +85,6 @@ def kill9(proc: subprocess.Popen) -> int:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    proc.stderr.close()
     return proc.returncode
 
 
@@ -210,7 +209,7 @@ def test_ingest_killed_at_several_points(root):
         and (out / "2022-H1" / "manifest.json").stat().st_mtime_ns != manifest_mtime,
         "second cycle staging gone": lambda: not (out / "2022-H1").exists() or not staging(out, "2022")
         and (out / "2022" / "manifest.json").stat().st_mtime_ns > manifest_mtime,
-    } | {f"{f:.0%} of a whole run": f for f in (0.5, 0.7, 0.8, 0.9, 0.95)}
+    } | {f"{f:.0%} of a whole run": f for f in (0.5, 0.75, 0.9)}
     print(f"\n  a whole ingest --force run: {whole:.2f} s")
     for label, pred in points.items():
         proc = start(root, "ingest", "--force")
@@ -232,7 +231,6 @@ def test_ingest_killed_at_several_points(root):
     # exactly between the two renames of a commit: the previous folder waits as .<cycle>.old
     proc = start(root, ".2022.old", "ingest", "--force", code=BETWEEN_RENAMES)
     assert proc.wait(timeout=60) == -signal.SIGKILL
-    proc.stderr.close()
     print(f"  ingest --force killed between the renames of 2022: {sorted(p.name for p in out.iterdir())}")
     assert not (out / "2022").exists() and (out / ".2022.old").is_dir()
     from antt.ingest import processed_cycles, read_frame  # a reader puts the previous folder back
@@ -293,10 +291,10 @@ def test_report_killed_leaves_the_previous_report_whole(root, record):
     record.update(hashes=hashes, stale_seen=stale_seen)
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline.run_report (atomic.atomic_dir) never calls recover_dir: staging "
-                   "folders of killed report runs (reports/.<cycle>.tmp-*) stay forever, and a kill between the "
-                   "two renames of commit_dir leaves reports/<cycle>/ missing (only .<cycle>.old) until a later "
-                   "run completes")
+# Was a bug (found by this suite, fixed since): pipeline.run_report (atomic.atomic_dir) never calls
+#  recover_dir: staging folders of killed report runs (reports/.<cycle>.tmp-*) stay forever, and a kill
+#  between the two renames of commit_dir leaves reports/<cycle>/ missing (only .<cycle>.old) until a later run
+#  completes
 def test_a_later_report_run_recovers_and_cleans_up(root, record):
     """Checked while a later run is staging (a complete run costs ~55 s): by then the previous
     report must be back in place and the temporaries of killed runs gone."""
