@@ -237,8 +237,9 @@ def read_workbook(path: Path, limits: Limits = Limits()) -> Workbook:
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - pyo3 PanicException derives from BaseException
+        what = "bộ đọc gặp lỗi nội bộ với cấu trúc của tệp" if "Panic" in type(exc).__name__ else "lỗi khi đọc"
         raise WorkbookError(
-            "file_unreadable", f"không đọc được tệp ({type(exc).__name__}: {_short(exc)})"
+            "file_unreadable", f"{what}; chi tiết kỹ thuật: {type(exc).__name__}: {_short(exc)}"
         ) from None
 
 

@@ -343,8 +343,9 @@ def test_a_reader_panic_on_one_file_becomes_its_finding(roots, loaded, monkeypat
     # the other districts keep their numbers; Bù Gia Mập (691) has none now
     pd.testing.assert_frame_equal(data.districts.drop(index="691"), clean.districts.drop(index="691"))
     assert data.districts.loc["691"].isna().all()
-    # an unreadable file says nothing of its district: the district counts as not received
-    assert data.completeness["691"] == dict.fromkeys(clean.completeness["691"], "missing")
+    # the file name names the district, so its return shows as rejected (not merely missing)
+    assert data.completeness["691"] == dict.fromkeys(clean.completeness["691"], "rejected")
+    assert data.files.set_index("file").loc[name, "district_code"] == "691"
 
 
 # ---------------------------------------------------------------------------------------------
