@@ -157,3 +157,32 @@ def test_template_command_writes_returns_the_summary_recognises(tmp_path):
     assert sorted(f["status"] for f in s["files"]) == ["loaded"] * 11
     assert [f for f in s["findings"] if f["severity"] == "error"] == []
     assert run("template", "--cycle", "2026")[0] == 2       # no district-level units after the 2025 reform
+
+
+def test_a_faulty_return_among_the_real_cycle_sets_aside_exactly_its_bad_rows(tmp_path):
+    """Đồng Xoài's sample return replaced by a hand-made one with meeting > total (Tân Bình, E12) and an
+    unknown commune (B10): located errors for exactly those cells; everything else loads unchanged."""
+    import shutil
+
+    from antt import config
+    from tests.returns_builder import DONG_XOAI_TOTALS
+
+    clean = load_cycle(config.RAW_DIR, "2023-H1")
+    folder = tmp_path / "raw" / "2023-H1"
+    shutil.copytree(config.RAW_DIR / "2023-H1", folder)
+    for p in folder.glob("*.ods"):                  # the sample's Đồng Xoài return
+        p.unlink()
+    kdc = copy.deepcopy(KDC_ROWS)
+    kdc[1][1] = "Phường Tân Phứ Mới"
+    kdc[3][4] = 12
+    write_xlsx(folder / "DongXoai_sai.xlsx", standard_sheets({**STANDARD, "kdc": kdc}))
+    data = load_cycle(tmp_path / "raw", "2023-H1")
+    errors = data.findings[data.findings.severity == "error"]
+    assert sorted(zip(errors.file, errors.sheet, errors.cell, errors.code)) == [
+        ("2023-H1/DongXoai_sai.xlsx", "Biểu 1", "B10", "commune_unknown"),
+        ("2023-H1/DongXoai_sai.xlsx", "Biểu 1", "E12", "kdc_meeting_gt_total")]
+    mine = data.districts.loc[DONG_XOAI]
+    assert (mine.kdc_total, mine.kdc_registered, mine.kdc_meeting) == (72 - 12 - 9, 72 - 12 - 9, 69 - 11 - 9)
+    assert all(mine[k] == v for k, v in DONG_XOAI_TOTALS.items() if not k.startswith("kdc"))
+    others = data.districts.drop(index=DONG_XOAI)
+    assert others.equals(clean.districts.drop(index=DONG_XOAI))
