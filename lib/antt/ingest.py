@@ -207,8 +207,3 @@ def read_frame(out_dir: Path, cycle: Cycle | str, name: str) -> pd.DataFrame:
         raise ValueError(f"unknown frame {name!r}; one of {', '.join(FRAMES)}")
     cid = cycle.id if isinstance(cycle, Cycle) else cycle
     return pd.read_parquet(Path(out_dir) / cid / f"{name}.parquet")
-
-
-def read_summary_keys(out_dir: Path, cycle: Cycle | str) -> pd.DataFrame:
-    """The district values of the 15 keys for a processed cycle (index district_code)."""
-    return read_frame(out_dir, cycle, "districts").set_index("district_code")[[k.name for k in indicators.SUMMARY_KEYS]]

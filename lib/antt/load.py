@@ -63,10 +63,6 @@ def arrow_schema(name: str) -> pa.Schema:
     return schema
 
 
-def table_columns(tid: str) -> list[str]:
-    return list(FRAME_DTYPES[tid])
-
-
 @dataclass
 class CycleData:
     """A cycle read and assembled: plain rows per processed frame, as Arrow tables or pandas frames."""
@@ -201,10 +197,6 @@ def finding_rows(items: list[Finding]) -> list[dict]:
 
 def _as_finding(row: dict) -> Finding:
     return Finding(**row)
-
-
-def findings_frame(items: list[Finding]) -> pd.DataFrame:
-    return pa.Table.from_pylist(finding_rows(items), schema=arrow_schema("findings")).to_pandas()
 
 
 def _rows(tid: str, returns: list[Return], cycle: Cycle) -> list[dict]:

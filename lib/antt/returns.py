@@ -481,7 +481,7 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
                     found=m.unit.name, kind=m.unit.kind.lower() if m.unit.kind != "Xã" else "ghi “không áp dụng”")
             read.account["set_aside"] += 1
             continue
-        rec = _record(ret, sheet, row, r, columns, fields, m.unit, table)
+        rec = _record(ret, sheet, row, r, columns, fields, m.unit)
         if rec is None:
             read.seen.add(m.unit.code)
             read.unparsed.append((m.unit.code, r + 1))
@@ -524,7 +524,7 @@ def _total_row(row, r, columns, fields, commune_code) -> dict:
 
 
 def _record(ret: Return, sheet: Sheet, row: list, r: int, columns: dict[str, int], fields: dict[str, forms.Field],
-            unit: units.Unit, table: forms.Table) -> dict | None:
+            unit: units.Unit) -> dict | None:
     """Parse one data row; None when a value cannot be trusted (the finding says which cell)."""
     rec: dict = {"commune_code": unit.code, "commune": unit.name, "sheet": sheet.name, "row": r + 1,
                  "_cells": {}, "_kind": unit.kind}
@@ -545,14 +545,14 @@ def _record(ret: Return, sheet: Sheet, row: list, r: int, columns: dict[str, int
             continue
         if v is not None and not (isinstance(v, str) and text.fold(v) in ("", "-")):
             filled = True
-        value, good = _parse_value(ret, sheet.name, cell, r + 1, f, v, table)
+        value, good = _parse_value(ret, sheet.name, cell, r + 1, f, v)
         rec[fname] = value
         ok = ok and good
     rec["_filled"] = filled
     return rec if ok else None
 
 
-def _parse_value(ret: Return, sheet: str, cell: str, row: int, f: forms.Field, v, table: forms.Table):
+def _parse_value(ret: Return, sheet: str, cell: str, row: int, f: forms.Field, v):
     """(value, trusted) for one cell; findings for what is missing or unreadable."""
     label = f.heading
     if type(v) is int and v >= 0 and f.kind in ("count", "number"):
@@ -575,19 +575,15 @@ def _parse_value(ret: Return, sheet: str, cell: str, row: int, f: forms.Field, v
     if f.kind == "mark":
         p = text.parse_mark(v)
         if p.status == "invalid":
-            if table.only_xa and text.fold(str(v)) in ("khong ap dung", "kad"):
-                return "n/a", True
             ret.add("mark_unreadable", sheet, cell, row, field=label, found=str(v).strip())
             return None, False
         return bool(p.value), True
     if f.kind == "year":
         p = text.parse_year(v)
-        if p.status == "invalid":
-            if table.only_xa and text.fold(str(v)) in ("khong ap dung", "kad", ""):
-                return None, True
+        if p.status == "invalid" and not (isinstance(v, str) and text.fold(v) == ""):    # "-": no year
             ret.add("value_unreadable", sheet, cell, row, field=label, found=str(v).strip())
             return None, False
-        return p.value, True
+        return (p.value if p.status == "ok" else None), True
     if f.kind == "ratio":
         p = text.parse_percent(v)
         return (p.value if p.status == "ok" else None), True

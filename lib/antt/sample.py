@@ -68,7 +68,6 @@ from .findings import CODES
 MANIFEST_NAME = "sample_manifest.json"
 MANIFEST_VERSION = 1
 ANCHOR_PROVINCE = "70"
-REF_CYCLE = "2023-H1"
 T_REF = 2023.45                    # time index of the reference cycle (see ``_t``)
 POOL_MIN_JOBS = 60                 # below this one process is faster than a pool
 SUMMARY_KEYS = ("kdc_total", "kdc_registered", "kdc_meeting", "ntm_communes", "ntm_met",

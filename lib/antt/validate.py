@@ -222,9 +222,6 @@ def timeliness(ret: Return, cycle: Cycle) -> None:
         ret.add("report_late", found=f"{ret.report_date:%d/%m/%Y}", expected=f"{cycle.deadline:%d/%m/%Y}")
 
 
-COMPLETENESS = ("received", "empty", "missing", "rejected")
-
-
 def completeness(returns: list[Return], districts: list[units.Unit],
                  rejected_districts: set[str]) -> dict[str, dict[str, str]]:
     """District code -> {table id: received | empty | missing | rejected}; rows for every expected district."""

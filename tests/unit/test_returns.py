@@ -295,3 +295,13 @@ def test_a_missing_optional_column_is_reported_and_its_key_is_null(tmp_path):
     assert len(f) == 1 and "Số camera" in f.iloc[0].message and f.iloc[0].severity == "warning"
     t = totals(data)
     assert t["cameras"] is None and t["models_residential"] == 3     # missing, not zero; the rest loads
+
+
+def test_a_dash_in_a_year_cell_is_no_year(tmp_path):
+    models = copy.deepcopy(MODEL_ROWS)
+    models[1][5] = "-"
+    ntm = copy.deepcopy(NTM_ROWS)
+    ntm[2][4] = "-"
+    data = load(tmp_path, standard_sheets({**STANDARD, "models": models, "ntm": ntm}))
+    assert codes(data, "error") == [] and totals(data)["models_residential"] == 3
+    assert data.tables["models"].founded.isna().sum() == 1
