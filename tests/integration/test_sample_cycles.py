@@ -105,3 +105,12 @@ def test_every_sample_finding_is_a_deliberate_fault(cycle):
     assert sorted((f["code"], f["file"]) for f in found if f["severity"] == "info"
                   and f["code"] not in {p["code"] for p in record["faults"]}) == \
         sorted((f["code"], f["file"]) for f in record["expected_info"])
+
+
+def test_the_committed_sample_is_what_the_generator_writes(tmp_path):
+    """data/raw holds exactly `antt sample`'s output: byte for byte, the record included."""
+    assert run("sample", "--out", str(tmp_path))[0] == 0
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    committed = sorted(p.relative_to(config.RAW_DIR) for p in config.RAW_DIR.rglob("*") if p.is_file())
+    assert written == committed
+    assert all((tmp_path / p).read_bytes() == (config.RAW_DIR / p).read_bytes() for p in written)
