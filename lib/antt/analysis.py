@@ -113,6 +113,12 @@ class CycleView:
                          source=self.source)
 
     @cached_property
+    def trend(self) -> pd.DataFrame:
+        """``trend()`` of the processed cycles up to and including this one (read once per view)."""
+        t = trend(self.processed_dir)
+        return t[t["cycle"].map(lambda c: parse_cycle(c) <= self.cycle).astype(bool)]
+
+    @cached_property
     def communes(self) -> pd.DataFrame:
         """One row per commune of the expected districts with coordinates and its KDC and NTM values."""
         rows = [{"commune_code": u.code, "commune_name": u.name, "commune_kind": u.kind, "district_code": u.parent,

@@ -63,8 +63,7 @@ def summary_object(data) -> dict:
         "districts_reporting": len(reporting),
         "missing_districts": sorted(set(data.districts_expected) - set(reporting)),
         "totals": {k: _number(v) for k, v in tot.items()},
-        "by_district": {d: {k: _number(None if v is None or v != v else v) for k, v in row.items()}
-                        for d, row in by_d.astype(object).where(by_d.notna(), None).iterrows()},
+        "by_district": {d: {k: _number(v) for k, v in row.items()} for d, row in sorted(data.district_values.items())},
         "coverage": cov,
         "files": files,
         "findings": findings,

@@ -45,7 +45,7 @@ from pptx.util import Emu, Inches, Pt
 
 from . import figures, forms, indicators, validate
 from .atomic import atomic_path
-from .analysis import KEY_LABELS, CycleView, comparison, trend
+from .analysis import KEY_LABELS, CycleView, comparison
 from .charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS, PALETTE, STYLE
 from .cycles import parse_cycle
 from .findings import SEVERITY_LABEL, SEVERITY_ORDER
@@ -401,11 +401,6 @@ def _tw_bright_spots(view: CycleView) -> str:
             + _coverage_note(view, "bright_spots_upper", "core_groups") + ".")
 
 
-def _trend_upto(view: CycleView) -> pd.DataFrame:
-    t = trend(view.processed_dir)
-    return t[t["cycle"].map(lambda c: parse_cycle(c) <= view.cycle).astype(bool)]
-
-
 def _change_phrase(label: str, old, new, fmt) -> str:
     if old is None or new is None:
         return ""
@@ -415,7 +410,7 @@ def _change_phrase(label: str, old, new, fmt) -> str:
 
 
 def _tw_trend(view: CycleView) -> str:
-    t = _trend_upto(view)
+    t = view.trend
     cycles = list(dict.fromkeys(t["cycle"]))
     cycles.sort(key=parse_cycle)
     if len(cycles) < 2:
@@ -436,7 +431,7 @@ def _tw_trend(view: CycleView) -> str:
 
 
 def _tw_trend_shares(view: CycleView) -> str:
-    t = _trend_upto(view)
+    t = view.trend
     cycles = sorted(dict.fromkeys(t["cycle"]), key=parse_cycle)
     if len(cycles) < 2:
         return f"Chỉ có số liệu của kỳ {view.cycle.label}; chưa so sánh được qua các kỳ."
@@ -853,7 +848,7 @@ TREND_SHARES = ("kdc_meeting_share", "kdc_registered_share", "ntm_share")
 def _native_trend(slide, view: CycleView):
     """The shares across the cycles up to this one, one line each (the target is in the footer: a line
     at 95 % would run through the labels of values close to it)."""
-    t = _trend_upto(view)
+    t = view.trend
     cycles = sorted(dict.fromkeys(t["cycle"]), key=parse_cycle)
     labels = [parse_cycle(c).label for c in cycles]
     series = []
@@ -907,7 +902,7 @@ def _key_figure_rows(view: CycleView) -> list[list[str]]:
                 change += f", trên {c['common']}/{n} đơn vị có số liệu cả hai kỳ"
         rows.append([k.label, format_number(p[k.name]), k.unit, f"{cov[k.name]}/{n}", change])
     r = indicators.RATIO["kdc_meeting_share"]
-    t = _trend_upto(view)
+    t = view.trend
     prev_cycles = sorted({c for c in t["cycle"] if parse_cycle(c) < view.cycle}, key=parse_cycle)
     change = ""
     if prev_cycles and p[r.name] is not None:

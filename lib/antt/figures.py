@@ -13,8 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import charts
-from .analysis import CycleView, trend
-from .cycles import parse_cycle
+from .analysis import CycleView
 
 TREND_KEYS = ("kdc_meeting_share", "ntm_met", "models_residential", "cameras", "core_groups", "bright_spots_commune")
 
@@ -49,9 +48,7 @@ def _map(view: CycleView, title: str) -> Figure:
 
 
 def _trend(view: CycleView, title: str) -> Figure:
-    t = trend(view.processed_dir)
-    t = t[t["cycle"].map(lambda c: parse_cycle(c) <= view.cycle).astype(bool)]    # up to this cycle
-    return charts.plot_trend(t, list(TREND_KEYS), meta=view.meta(title),
+    return charts.plot_trend(view.trend, list(TREND_KEYS), meta=view.meta(title),
                              targets={"kdc_meeting_share": view.targets["kdc_meeting_share"]})
 
 

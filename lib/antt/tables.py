@@ -28,7 +28,7 @@ from pandas.io.formats.style import Styler
 
 from . import export, forms, indicators
 from .analysis import KEY_LABELS, CycleView, comparison, open_cycle
-from .cycles import FLOW_KEYS, previous
+from .cycles import FLOW_KEYS, parse_cycle, previous
 from .ingest import processed_cycles
 from .text import format_number, format_percent
 
@@ -279,7 +279,7 @@ def change_table(view: CycleView, columns: Sequence[str],
     labels = [("", "Đơn vị")]
     for c in columns:
         before = d.attrs["previous"][c]
-        before_label = f"kỳ {open_cycle(before, view.processed_dir).cycle.label}" if before else "kỳ trước (không có)"
+        before_label = f"kỳ {parse_cycle(before).label}" if before else "kỳ trước (không có)"
         labels += [(LABELS.get(c, c), f"kỳ {view.cycle.label}"), (LABELS.get(c, c), before_label),
                    (LABELS.get(c, c), "Thay đổi")]
     text = pd.DataFrame({"district_name": d["district_name"]})
