@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def atomic_dir(final: Path):
     tmp = stage_dir(final)
     try:
         yield tmp
+        sync(p for p in tmp.rglob("*") if p.is_file())
         commit_dir(tmp, final)
     finally:
         if tmp.exists():
@@ -55,14 +57,17 @@ def stage_dir(final: Path) -> Path:
     return tmp
 
 
+def sync(paths: Iterable[Path]) -> None:
+    """Flush files to the disk, so that a rename after this never publishes a file still in memory."""
+    for p in paths:
+        with open(p, "rb") as f:
+            os.fsync(f.fileno())
+
+
 def commit_dir(tmp: Path, final: Path) -> None:
-    """Put the filled ``tmp`` in the place of ``final``. Between the two renames the previous
-    folder waits as ``.<name>.old``; ``recover_dir`` puts it back after a run killed exactly there."""
+    """Put the filled ``tmp`` (its files ``sync``ed) in the place of ``final``. Between the two renames
+    the previous folder waits as ``.<name>.old``; ``recover_dir`` puts it back after a run killed there."""
     final = Path(final)
-    for p in Path(tmp).rglob("*"):
-        if p.is_file():
-            with open(p, "rb") as f:
-                os.fsync(f.fileno())
     old = final.with_name(f".{final.name}.old")
     if final.exists():
         os.replace(final, old)

@@ -12,20 +12,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow.parquet as pq
 
 from . import __version__, indicators, validate
-from .atomic import commit_dir, recover_dir, stage_dir
+from .atomic import commit_dir, recover_dir, stage_dir, sync
 from .cycles import Cycle, cycles_in, parse_cycle, previous
 from .findings import Finding
 from .load import FRAME_DTYPES, CycleData, check_scope, cycle_files, load_cycle, load_cycles
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 FRAMES = tuple(FRAME_DTYPES)
+# A cycle's frames hold hundreds to a few thousand rows: dictionaries, statistics and compression
+# cost a third of the time of writing such a file and save nothing worth having.
+PARQUET_OPTIONS = {"use_dictionary": False, "write_statistics": False, "compression": "none"}
 
 
 def input_hash(raw_dir: Path, cycle: Cycle, scope: str, before: str = "") -> str:
@@ -53,13 +60,8 @@ class Snapshot:
     @classmethod
     def read(cls, out_dir: Path, cycle: Cycle) -> Snapshot:
         manifest = json.loads((Path(out_dir) / cycle.id / "manifest.json").read_text(encoding="utf-8"))
-        return cls(cycle, _values(read_frame(out_dir, cycle, "districts").set_index("district_code")),
-                   manifest["signatures"])
-
-
-def _values(districts: pd.DataFrame) -> dict[str, dict[str, float | None]]:
-    return {d: {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
-            for d, row in districts.astype(object).iterrows()}
+        rows = pq.read_table(Path(out_dir) / cycle.id / "districts.parquet").to_pylist()
+        return cls(cycle, {r.pop("district_code"): r for r in rows}, manifest["signatures"])
 
 
 def history_findings(now: Snapshot, files: list[dict], before: Snapshot | None,
@@ -114,9 +116,10 @@ class Staged:
 def stage(data: CycleData, out_dir: Path) -> Staged:
     """Write every frame of a cycle except the findings into a staging folder beside its final one."""
     folder = stage_dir(Path(out_dir) / data.cycle.id)
-    for name in FRAMES:
-        if name != "findings":
-            pq.write_table(data.arrow(name), folder / f"{name}.parquet")
+    written = [folder / f"{name}.parquet" for name in FRAMES if name != "findings"]
+    for path in written:
+        pq.write_table(data.arrow(path.stem), path, **PARQUET_OPTIONS)
+    sync(written)
     # Only what the commit needs travels back from a worker process.
     kept = {k: data.rows[k] for k in ("findings", "files")}
     return Staged(folder, CycleData(data.cycle, data.scope, kept, data.completeness, data.district_values,
@@ -131,10 +134,12 @@ def _stage_cycle(args) -> Staged:
 def commit(staged: Staged, out_dir: Path, digest: str) -> Path:
     """Findings and manifest into the staging folder, then it takes the place of the cycle's folder."""
     data = staged.data
-    pq.write_table(data.arrow("findings"), staged.folder / "findings.parquet")
-    manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
-                "signatures": data.signatures}
-    (staged.folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    findings, manifest = staged.folder / "findings.parquet", staged.folder / "manifest.json"
+    pq.write_table(data.arrow("findings"), findings, **PARQUET_OPTIONS)
+    manifest.write_text(json.dumps({"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest,
+                                    "version": __version__, "signatures": data.signatures},
+                                   ensure_ascii=False, indent=1), encoding="utf-8")
+    sync([findings, manifest])
     final = Path(out_dir) / data.cycle.id
     commit_dir(staged.folder, final)
     return final
@@ -144,9 +149,8 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
            workers: int | None = None) -> list[Outcome]:
     """Every cycle under ``raw_dir`` into ``out_dir``, oldest first; unchanged cycles are skipped.
 
-    Many changed cycles: a process pool over cycles, each worker reading, assembling and staging
-    one cycle. One or a few large cycles: a pool over their files. The comparisons with earlier
-    cycles are added last, from snapshots (an unchanged earlier cycle's is read back from disk).
+    Each changed cycle is staged (see ``_staged``), then gets the comparisons with the earlier
+    cycles (from their snapshots; an unchanged one's is read back from disk) and is committed.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -163,28 +167,37 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
             changed.append(cycle)
     for c in changed:
         check_scope(c, scope)
-    if len(changed) >= 2 * workers > 2:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            staged = {s.data.cycle: s for s in pool.map(_stage_cycle, [(raw_dir, out_dir, c.id, scope) for c in changed])}
-    else:
-        staged = {c: stage(d, out_dir) for c, d in load_cycles(raw_dir, changed, scope, workers).items()}
+    snapshots: dict[Cycle, Snapshot] = {}
 
     def snapshot(c: Cycle | None) -> Snapshot | None:
         if c is None:
             return None
-        return Snapshot.of(staged[c].data) if c in staged else Snapshot.read(out_dir, c)
+        if c not in snapshots:                  # an unchanged cycle: read back from disk
+            snapshots[c] = Snapshot.read(out_dir, c)
+        return snapshots[c]
 
-    outcomes = []
-    for cycle in present:
-        if cycle not in staged:
-            outcomes.append(Outcome(cycle.id, "skipped", len(cycle_files(raw_dir, cycle)), -1))
-            continue
-        data = with_history(staged[cycle].data, snapshot(previous(cycle, present)),
+    written: dict[Cycle, Outcome] = {}
+    # Oldest first, each committed as soon as it is staged: the cycles it is compared with are done.
+    for staged in _staged(raw_dir, out_dir, changed, scope, workers):
+        cycle = staged.data.cycle
+        snapshots[cycle] = Snapshot.of(staged.data)
+        data = with_history(staged.data, snapshot(previous(cycle, present)),
                             snapshot(previous(cycle, present, same_kind=True)))
-        commit(staged[cycle], out_dir, hashes[cycle])
-        outcomes.append(Outcome(cycle.id, "written", len(data.rows["files"]),
-                                sum(f["severity"] == "error" for f in data.rows["findings"])))
-    return outcomes
+        commit(staged, out_dir, hashes[cycle])
+        written[cycle] = Outcome(cycle.id, "written", len(data.rows["files"]),
+                                 sum(f["severity"] == "error" for f in data.rows["findings"]))
+    return [written.get(c) or Outcome(c.id, "skipped", len(cycle_files(raw_dir, c)), -1) for c in present]
+
+
+def _staged(raw_dir: Path, out_dir: Path, cycles: list[Cycle], scope: str, workers: int) -> Iterator[Staged]:
+    """The cycles staged, in order. Many cycles: a process pool over cycles, each worker reading,
+    assembling and staging one (results stream back in order). A few: a pool over their files."""
+    if len(cycles) >= 2 * workers > 2:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(_stage_cycle, [(raw_dir, out_dir, c.id, scope) for c in cycles])
+    else:
+        for data in load_cycles(raw_dir, cycles, scope, workers).values():
+            yield stage(data, out_dir)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,5 +218,7 @@ def read_frame(out_dir: Path, cycle: Cycle | str, name: str) -> pd.DataFrame:
     """One processed frame of a cycle (a table id, or findings/files/completeness/accounts/districts)."""
     if name not in FRAMES:
         raise ValueError(f"unknown frame {name!r}; one of {', '.join(FRAMES)}")
+    import pandas as pd          # here, not at the top: the ingest does not need it
+
     cid = cycle.id if isinstance(cycle, Cycle) else cycle
     return pd.read_parquet(Path(out_dir) / cid / f"{name}.parquet")

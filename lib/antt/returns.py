@@ -50,7 +50,7 @@ class TableRead:
     header_rows: tuple[int, int]                 # first and last header row, 1-based
     columns: dict[str, int]                      # field -> 0-based column
     records: list[dict]                          # parsed data rows (see ``_record``)
-    totals: list[dict]                           # total rows: {field: value, "_cells": {...}, "row": n}
+    totals: list[dict]                           # total rows: {field: value, "_cells": CellRefs, "row": n}
     account: Counter = field(default_factory=Counter)
     empty: bool = False                          # no value cell filled in any data row
     seen: set[str] = field(default_factory=set)  # communes named in rows set aside with a finding
@@ -172,22 +172,46 @@ def _decode_sheets(sheets: list[Sheet], ret: Return) -> None:
     """Unicode NFC for every text cell; TCVN3/VNI decoded (font name as a hint), noted once per file."""
     noted = False
     for sheet in sheets:
-        fonts = sheet.fonts
-        for r, row in enumerate(sheet.rows):
-            for c, v in enumerate(row):
-                if not isinstance(v, str):
-                    continue
-                font = fonts.get((r, c)) if fonts else None
-                if font is None and v.isascii() or font and not font.lower().startswith(LEGACY_FONT_PREFIXES):
-                    s = text.nfc(v)              # a Unicode font is trusted: "Thèn" stays "Thèn"
-                    row[c] = s or None
-                    continue
-                s, enc = text.decode_legacy(v, font)
-                row[c] = s or None
+        if sheet.fonts:
+            noted = _decode_by_font(sheet, ret, noted)
+            continue
+        # Without fonts each distinct text is decoded once; only rows holding a changed text are rebuilt.
+        decoded = {v: _decode_text(v, None) for v in {v for row in sheet.rows for v in row if v.__class__ is str}}
+        changed = {v: s for v, (s, _) in decoded.items() if s != v}
+        if not noted and any(enc for _, enc in decoded.values()):
+            r, c, v = next((r, c, v) for r, row in enumerate(sheet.rows) for c, v in enumerate(row)
+                           if v.__class__ is str and decoded[v][1])
+            noted = _note_legacy(ret, sheet, r, c, v, *decoded[v])
+        if changed:
+            for row in sheet.rows:
+                if not changed.keys().isdisjoint(row):
+                    row[:] = [changed.get(v, v) if v.__class__ is str else v for v in row]
+
+
+def _decode_by_font(sheet: Sheet, ret: Return, noted: bool) -> bool:
+    fonts = sheet.fonts
+    for r, row in enumerate(sheet.rows):
+        for c, v in enumerate(row):
+            if v.__class__ is str:
+                row[c], enc = _decode_text(v, fonts.get((r, c)))
                 if enc and not noted:
-                    ret.add("legacy_text_decoded", sheet.name, cell_ref(r, c), r + 1,
-                            found=enc.upper(), detail=f"{v[:30]} → {s[:30]}")
-                    noted = True
+                    noted = _note_legacy(ret, sheet, r, c, v, row[c], enc)
+    return noted
+
+
+@lru_cache(maxsize=1 << 16)
+def _decode_text(v: str, font: str | None) -> tuple[str | None, str | None]:
+    """(text, legacy encoding decoded or None); a Unicode font is trusted: "Thèn" stays "Thèn"."""
+    if font is None and v.isascii() or font and not font.lower().startswith(LEGACY_FONT_PREFIXES):
+        return text.nfc(v) or None, None
+    s, enc = text.decode_legacy(v, font)
+    return s or None, enc
+
+
+def _note_legacy(ret: Return, sheet: Sheet, r: int, c: int, raw: str, s: str | None, enc: str) -> bool:
+    ret.add("legacy_text_decoded", sheet.name, cell_ref(r, c), r + 1, found=enc.upper(),
+            detail=f"{raw[:30]} → {(s or '')[:30]}")
+    return True
 
 
 @cache
@@ -227,11 +251,19 @@ def _is_numbering(values: list) -> bool:
                isinstance(v, str) and _NUMBERING_TOKEN.match(v.strip()) for v in toks)
 
 
-_NUMBER_TEXT = re.compile(r"^[\d.,\s%()-]+$")
+_NUMBER_IN_JOINED = re.compile(r"(?:^|\x00)[\d.,\s%()-]+(?:\x00|$)")
 
 
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, str) and bool(_NUMBER_TEXT.match(v))
+def _header_like(row: list) -> bool:
+    """At least two distinct values and no number (nor number text): a row that could be a header row."""
+    types = set(map(type, row))           # of the row: a set of values holds 1 or True, not both
+    if int in types or float in types:
+        return False
+    distinct = set(row)
+    distinct.discard(None)
+    if len(distinct) < 2:
+        return False
+    return str not in types or not _NUMBER_IN_JOINED.search("\x00".join(v for v in distinct if v.__class__ is str))
 
 
 def _find_header(sheet: Sheet):
@@ -241,8 +273,7 @@ def _find_header(sheet: Sheet):
         return None
     # Only rows that could be header rows make the key, so that the title block's changing dates
     # and the data do not defeat the memo.
-    rows = tuple(tuple(r) if len({v for v in r if v is not None}) >= 2 and not any(_is_number(v) for v in r)
-                 else () for r in sheet.rows[:nrows])
+    rows = tuple([tuple(r) if _header_like(r) else () for r in sheet.rows[:nrows]])
     merged = tuple(m for m in sheet.merged if m[0] < nrows)
     return _header_of(rows, merged)
 
@@ -396,6 +427,7 @@ def _label(v) -> str:
     return text.fold(v) if isinstance(v, str) else ""
 
 
+@cache
 def _is_total(label: str) -> bool:
     return label in _TOTAL_LABELS or label.startswith(("tong cong", "toan huyen", "cong toan", "tong so toan"))
 
@@ -415,30 +447,43 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
     fields = {f.name: f for f in layout.fields}
     value_cols = [c for f, c in columns.items() if fields[f].kind != "commune" and f != "area"]
     label_cols = sorted({columns["commune"], *(c for c in range(columns["commune"]) if c <= 1)})
+    parsers = [(f, c, fields[f]) for f, c in columns.items() if fields[f].kind != "commune"]
+    total_cols = {f: c for f, c in columns.items() if fields[f].kind in ("count", "number", "mark")}
+    width = max(columns.values()) + 1
+    commune_col = columns["commune"]
     district = ret.district
     district_label = text.fold(district.short) if district else ""
+    fold = text.fold
     footer = False
     last_commune = None
     filled = False
-    for r in range(end + 1, len(sheet.rows)):
-        row = sheet.rows[r]
-        if not any(v is not None for v in row):
+    rows = sheet.rows
+    for r in range(end + 1, len(rows)):
+        row = rows[r]
+        if row.count(None) == len(row):
             continue
-        labels = [_label(row[c]) if c < len(row) else "" for c in label_cols]
-        lead = next((text.fold(v) for v in row if isinstance(v, str) and v.strip()), "")
-        has_values = any(_cell(row, c) is not None for c in value_cols)
+        if len(row) < width:
+            row = row + [None] * (width - len(row))
+        labels = [fold(v) if isinstance(v, str) else "" for v in map(row.__getitem__, label_cols)]
+        lead = ""
+        for v in row:
+            if isinstance(v, str) and v.strip():
+                lead = fold(v)
+                break
+        values = [row[c] for c in value_cols]
+        has_values = values.count(None) < len(values)
         if footer and has_values and _names_commune(row, columns, hierarchy, district):
             footer = False                   # a note in the middle of the table: the rows go on
-        if footer or lead.startswith(_FOOTER_STARTS) or (lead and _REPORT_DATE.search(lead) and not has_values):
+        if footer or lead.startswith(_FOOTER_STARTS) or ("ngay" in lead and _REPORT_DATE.search(lead) and not has_values):
             footer = True
             read.account["footer"] += 1
             continue
         if r <= end + 2 and _is_numbering(row):
             read.account["numbering"] += 1
             continue
-        commune_text = _cell(row, columns["commune"])
+        commune_text = row[commune_col]
         if layout.name == "B":
-            area = _label(_cell(row, columns["area"]))
+            area = _label(row[columns["area"]])
             if commune_text is None and last_commune is not None and area and not _is_total(area):
                 commune_text = last_commune
             grand = any(_is_total(x) for x in labels if x) or (_is_total(area) and area != "cong")
@@ -446,11 +491,11 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
                 # "Cộng" beside (or under) a commune is that commune's subtotal.
                 owner = None if grand else (commune_text or last_commune)
                 m = hierarchy.match_commune(str(owner), district.code) if owner else None
-                read.totals.append(_total_row(row, r, columns, fields, m.unit.code if m and m.unit else None))
+                read.totals.append(_total_row(row, r, total_cols, m.unit.code if m and m.unit else None))
                 read.account["total"] += 1
                 continue
-        if any(_is_total(x) for x in labels):
-            read.totals.append(_total_row(row, r, columns, fields, None))
+        if any(map(_is_total, labels)):
+            read.totals.append(_total_row(row, r, total_cols, None))
             read.account["total"] += 1
             continue
         m = hierarchy.match_commune(str(commune_text), district.code) if commune_text is not None else None
@@ -464,7 +509,7 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
                         found=_excerpt([str(v) for v in row if v is not None]))
                 read.account["set_aside"] += 1
             else:
-                cell = cell_ref(r, columns["commune"])
+                cell = cell_ref(r, commune_col)
                 if m.other is not None:
                     other = hierarchy.unit(m.other.parent)
                     ret.add("commune_other_district", sheet.name, cell, r + 1, found=commune_text,
@@ -477,11 +522,11 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
         last_commune = commune_text
         if table.only_xa and (m.unit.kind != "Xã" or _not_applicable(row, value_cols)):
             read.seen.add(m.unit.code)
-            ret.add("ntm_not_xa", sheet.name, cell_ref(r, columns["commune"]), r + 1, table=table.label,
+            ret.add("ntm_not_xa", sheet.name, cell_ref(r, commune_col), r + 1, table=table.label,
                     found=m.unit.name, kind=m.unit.kind.lower() if m.unit.kind != "Xã" else "ghi “không áp dụng”")
             read.account["set_aside"] += 1
             continue
-        rec = _record(ret, sheet, row, r, columns, fields, m.unit)
+        rec = _record(ret, sheet, row, r, columns, parsers, m.unit)
         if rec is None:
             read.seen.add(m.unit.code)
             read.unparsed.append((m.unit.code, r + 1))
@@ -497,104 +542,118 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
 
 
 def _names_commune(row: list, columns: dict[str, int], hierarchy: units.Hierarchy, district: units.Unit) -> bool:
-    v = _cell(row, columns["commune"])
+    v = row[columns["commune"]]
     return v is not None and hierarchy.match_commune(str(v), district.code).unit is not None
 
 
 def _not_applicable(row: list, value_cols: list[int]) -> bool:
     """A row marked "Không áp dụng", or with "-" in every filled value cell."""
-    vals = [_cell(row, c) for c in value_cols]
+    vals = [row[c] for c in value_cols]
     words = [text.fold(v) for v in vals if isinstance(v, str)]
     numbers = [v for v in vals if v is not None and not isinstance(v, str)]
     return any(w in ("khong ap dung", "kad") for w in words) or (bool(words) and not numbers and all(w == "" for w in words))
 
 
-def _cell(row: list, c: int):
-    return row[c] if c < len(row) else None
+class CellRefs:
+    """The A1 reference of each field's cell in one row, made only when asked (a finding needs one)."""
+
+    __slots__ = ("row", "columns")
+
+    def __init__(self, row: int, columns: dict[str, int]):
+        self.row, self.columns = row, columns          # 0-based row; field -> 0-based column
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        c = self.columns.get(name)
+        return default if c is None else cell_ref(self.row, c)
+
+    def __getitem__(self, name: str) -> str:
+        return cell_ref(self.row, self.columns[name])
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
 
 
-def _total_row(row, r, columns, fields, commune_code) -> dict:
-    out = {"row": r + 1, "commune_code": commune_code, "_cells": {}}
-    for f, c in columns.items():
-        if fields[f].kind in ("count", "number", "mark"):
-            p = text.parse_number(_cell(row, c))
-            out[f] = p.value if p.status in ("ok", "blank") else None
-            out["_cells"][f] = cell_ref(r, c)
+def _total_row(row: list, r: int, total_cols: dict[str, int], commune_code: str | None) -> dict:
+    out = {"row": r + 1, "commune_code": commune_code, "_cells": CellRefs(r, total_cols)}
+    for f, c in total_cols.items():
+        p = text.parse_number(row[c])
+        out[f] = p.value if p.status in ("ok", "blank") else None
     return out
 
 
-def _record(ret: Return, sheet: Sheet, row: list, r: int, columns: dict[str, int], fields: dict[str, forms.Field],
-            unit: units.Unit) -> dict | None:
+_NUMERIC = ("count", "number")
+
+
+def _record(ret: Return, sheet: Sheet, row: list, r: int, columns: dict[str, int],
+            parsers: list[tuple[str, int, forms.Field]], unit: units.Unit) -> dict | None:
     """Parse one data row; None when a value cannot be trusted (the finding says which cell)."""
     rec: dict = {"commune_code": unit.code, "commune": unit.name, "sheet": sheet.name, "row": r + 1,
-                 "_cells": {}, "_kind": unit.kind}
+                 "_cells": CellRefs(r, columns), "_kind": unit.kind}
     ok = True
     filled = False
-    for fname, c in columns.items():
-        f = fields[fname]
-        if f.kind == "commune":
-            rec["_cells"]["commune"] = cell_ref(r, c)
-            continue
-        v = _cell(row, c)
-        cell = cell_ref(r, c)
-        rec["_cells"][fname] = cell
-        if (r, c) in sheet.unevaluated:
-            ret.add("formula_unevaluated", sheet.name, cell, r + 1, found=sheet.formulas.get((r, c), ""))
+    unevaluated = sheet.unevaluated
+    for fname, c, f in parsers:
+        v = row[c]
+        if unevaluated and (r, c) in unevaluated:
+            ret.add("formula_unevaluated", sheet.name, cell_ref(r, c), r + 1, found=sheet.formulas.get((r, c), ""))
             rec[fname] = None
             filled = True
             continue
-        if v is not None and not (isinstance(v, str) and text.fold(v) in ("", "-")):
+        if type(v) is int and v >= 0 and f.kind in _NUMERIC:
+            rec[fname] = v                               # the common case, first
             filled = True
-        value, good = _parse_value(ret, sheet.name, cell, r + 1, f, v)
+            continue
+        value, good, has_value, code, found = _parse(f.kind, type(v), v)
+        if code is not None:
+            ret.add(code, sheet.name, cell_ref(r, c), r + 1, field=f.heading, found=found)
         rec[fname] = value
+        filled = filled or has_value
         ok = ok and good
     rec["_filled"] = filled
     return rec if ok else None
 
 
-def _parse_value(ret: Return, sheet: str, cell: str, row: int, f: forms.Field, v):
-    """(value, trusted) for one cell; findings for what is missing or unreadable."""
-    label = f.heading
-    if type(v) is int and v >= 0 and f.kind in ("count", "number"):
-        return v, True                                   # the common case, first
-    if f.kind in ("count", "number"):
-        p = text.parse_count(v) if f.kind == "count" else text.parse_number(v)
+@lru_cache(maxsize=1 << 14)
+def _parse(kind: str, typ: type, v) -> tuple[object, bool, bool, str | None, str]:
+    """(value, trusted, filled, finding code or None, what the finding shows) for a cell of a field kind.
+
+    Memoised: a cycle's few hundred distinct texts ("Đạt", "Khu dân cư") are parsed once. The type
+    is part of the key, since 1, 1.0 and True are equal as dict keys but not as cell values.
+    """
+    filled = v is not None and not (typ is str and text.fold(v) in ("", "-"))
+    shown = "" if v is None else str(v).strip()
+    if kind in _NUMERIC:
+        p = text.parse_count(v) if kind == "count" else text.parse_number(v)
         if p.status == "missing":
-            ret.add("value_missing", sheet, cell, row, field=label, found=str(v).strip())
-            return None, True
+            return None, True, filled, "value_missing", shown
         if p.status == "invalid":
-            ret.add("value_unreadable", sheet, cell, row, field=label, found=str(v).strip())
-            return None, False
+            return None, False, filled, "value_unreadable", shown
         if p.value < 0:
-            ret.add("value_negative", sheet, cell, row, field=label, found=text.format_number(p.value, 1 if p.value % 1 else 0))
-            return None, False
-        if f.kind == "count" and isinstance(p.value, float) and not p.value.is_integer():
-            ret.add("value_not_integer", sheet, cell, row, field=label, found=text.format_number(p.value, 2))
-            return None, False
-        return (int(p.value) if f.kind == "count" else p.value), True
-    if f.kind == "mark":
+            return None, False, filled, "value_negative", text.format_number(p.value, 1 if p.value % 1 else 0)
+        if kind == "count" and isinstance(p.value, float) and not p.value.is_integer():
+            return None, False, filled, "value_not_integer", text.format_number(p.value, 2)
+        return (int(p.value) if kind == "count" else p.value), True, filled, None, ""
+    if kind == "mark":
         p = text.parse_mark(v)
         if p.status == "invalid":
-            ret.add("mark_unreadable", sheet, cell, row, field=label, found=str(v).strip())
-            return None, False
-        return bool(p.value), True
-    if f.kind == "year":
+            return None, False, filled, "mark_unreadable", shown
+        return bool(p.value), True, filled, None, ""
+    if kind == "year":
         p = text.parse_year(v)
-        if p.status == "invalid" and not (isinstance(v, str) and text.fold(v) == ""):    # "-": no year
-            ret.add("value_unreadable", sheet, cell, row, field=label, found=str(v).strip())
-            return None, False
-        return (p.value if p.status == "ok" else None), True
-    if f.kind == "ratio":
+        if p.status == "invalid" and not (typ is str and text.fold(v) == ""):    # "-": no year
+            return None, False, filled, "value_unreadable", shown
+        return (p.value if p.status == "ok" else None), True, filled, None, ""
+    if kind == "ratio":
         p = text.parse_percent(v)
-        return (p.value if p.status == "ok" else None), True
-    if f.kind == "setting":
-        return setting_of(v), True           # an unknown setting is judged by validate
-    if f.kind == "model_type":
-        kind = model_type_of(v)
-        if kind == forms.OTHER_MODEL_TYPE and (v is None or text.fold(str(v)) != text.fold(kind)):
-            ret.add("model_type_other", sheet, cell, row, found="" if v is None else text.nfc(str(v)))
-        return kind, True
-    return (text.nfc(str(v)) if v is not None else None), True
+        return (p.value if p.status == "ok" else None), True, filled, None, ""
+    if kind == "setting":
+        return setting_of(v), True, filled, None, ""           # an unknown setting is judged by validate
+    if kind == "model_type":
+        found = model_type_of(v)
+        if found == forms.OTHER_MODEL_TYPE and (v is None or text.fold(str(v)) != text.fold(found)):
+            return found, True, filled, "model_type_other", "" if v is None else text.nfc(str(v))
+        return found, True, filled, None, ""
+    return (text.nfc(str(v)) if v is not None else None), True, filled, None, ""
 
 
 _RESIDENTIAL = ("khu dan cu", "dan cu", "cong dong", "ap", "khu pho", "to dan pho", "thon")
@@ -638,7 +697,7 @@ def _aggregate_areas(records: list[dict]) -> list[dict]:
         if agg is None:
             agg = out[rec["commune_code"]] = {
                 k: rec[k] for k in ("commune_code", "commune", "sheet", "row", "_kind")
-            } | {"kdc_total": 0, "kdc_registered": 0, "kdc_meeting": 0, "_cells": dict(rec["_cells"]),
+            } | {"kdc_total": 0, "kdc_registered": 0, "kdc_meeting": 0, "_cells": rec["_cells"],
                  "_areas": 0}
         agg["kdc_total"] += 1
         agg["kdc_registered"] += bool(rec.get("registered"))
