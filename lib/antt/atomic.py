@@ -41,7 +41,7 @@ def atomic_dir(final: Path):
     tmp = stage_dir(final)
     try:
         yield tmp
-        sync(p for p in tmp.rglob("*") if p.is_file())
+        flush([tmp])
         commit_dir(tmp, final)
     finally:
         if tmp.exists():
@@ -57,15 +57,21 @@ def stage_dir(final: Path) -> Path:
     return tmp
 
 
-def sync(paths: Iterable[Path]) -> None:
-    """Flush files to the disk, so that a rename after this never publishes a file still in memory."""
-    for p in paths:
-        with open(p, "rb") as f:
-            os.fsync(f.fileno())
+def flush(folders: Iterable[Path]) -> None:
+    """Everything written under ``folders`` onto the disk, so that no rename after this publishes a
+    file still in memory: one ``sync`` of the disks where the system has it, else a sync per file."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for folder in folders:
+        for p in Path(folder).rglob("*"):
+            if p.is_file():
+                with open(p, "rb") as f:
+                    os.fsync(f.fileno())
 
 
 def commit_dir(tmp: Path, final: Path) -> None:
-    """Put the filled ``tmp`` (its files ``sync``ed) in the place of ``final``. Between the two renames
+    """Put the filled (and ``flush``ed) ``tmp`` in the place of ``final``. Between the two renames
     the previous folder waits as ``.<name>.old``; ``recover_dir`` puts it back after a run killed there."""
     final = Path(final)
     old = final.with_name(f".{final.name}.old")

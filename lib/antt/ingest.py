@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pyarrow.parquet as pq
 
 from . import __version__, indicators, validate
-from .atomic import commit_dir, recover_dir, stage_dir, sync
+from .atomic import commit_dir, flush, recover_dir, stage_dir
 from .cycles import Cycle, cycles_in, parse_cycle, previous
 from .findings import Finding
 from .load import FRAME_DTYPES, CycleData, check_scope, cycle_files, load_cycle, load_cycles
@@ -116,11 +116,10 @@ class Staged:
 def stage(data: CycleData, out_dir: Path) -> Staged:
     """Write every frame of a cycle except the findings into a staging folder beside its final one."""
     folder = stage_dir(Path(out_dir) / data.cycle.id)
-    written = [folder / f"{name}.parquet" for name in FRAMES if name != "findings"]
-    for path in written:
-        pq.write_table(data.arrow(path.stem), path, **PARQUET_OPTIONS)
-    sync(written)
-    # Only what the commit needs travels back from a worker process.
+    for name in FRAMES:
+        if name != "findings":
+            pq.write_table(data.arrow(name), folder / f"{name}.parquet", **PARQUET_OPTIONS)
+    # Only what finishing needs travels back from a worker process.
     kept = {k: data.rows[k] for k in ("findings", "files")}
     return Staged(folder, CycleData(data.cycle, data.scope, kept, data.completeness, data.district_values,
                                     data.signatures))
@@ -131,18 +130,13 @@ def _stage_cycle(args) -> Staged:
     return stage(load_cycle(raw_dir, cycle_id, scope, workers=1), out_dir)
 
 
-def commit(staged: Staged, out_dir: Path, digest: str) -> Path:
-    """Findings and manifest into the staging folder, then it takes the place of the cycle's folder."""
+def finish(staged: Staged, digest: str) -> None:
+    """Findings and manifest into the staging folder: the cycle is ready to take its final place."""
     data = staged.data
-    findings, manifest = staged.folder / "findings.parquet", staged.folder / "manifest.json"
-    pq.write_table(data.arrow("findings"), findings, **PARQUET_OPTIONS)
-    manifest.write_text(json.dumps({"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest,
-                                    "version": __version__, "signatures": data.signatures},
-                                   ensure_ascii=False, indent=1), encoding="utf-8")
-    sync([findings, manifest])
-    final = Path(out_dir) / data.cycle.id
-    commit_dir(staged.folder, final)
-    return final
+    pq.write_table(data.arrow("findings"), staged.folder / "findings.parquet", **PARQUET_OPTIONS)
+    manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
+                "signatures": data.signatures}
+    (staged.folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
@@ -177,15 +171,20 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
         return snapshots[c]
 
     written: dict[Cycle, Outcome] = {}
-    # Oldest first, each committed as soon as it is staged: the cycles it is compared with are done.
+    ready: list[tuple[Path, Path]] = []          # (staging folder, final folder)
+    # Oldest first, each finished as soon as it is staged: the cycles it is compared with are done.
     for staged in _staged(raw_dir, out_dir, changed, scope, workers):
         cycle = staged.data.cycle
         snapshots[cycle] = Snapshot.of(staged.data)
         data = with_history(staged.data, snapshot(previous(cycle, present)),
                             snapshot(previous(cycle, present, same_kind=True)))
-        commit(staged, out_dir, hashes[cycle])
+        finish(staged, hashes[cycle])
+        ready.append((staged.folder, out_dir / cycle.id))
         written[cycle] = Outcome(cycle.id, "written", len(data.rows["files"]),
                                  sum(f["severity"] == "error" for f in data.rows["findings"]))
+    flush(tmp for tmp, _ in ready)               # once for all: a sync per file costs more than the read
+    for tmp, final in ready:
+        commit_dir(tmp, final)
     return [written.get(c) or Outcome(c.id, "skipped", len(cycle_files(raw_dir, c)), -1) for c in present]
 
 

@@ -446,11 +446,12 @@ def _build(name: str, valid_from: date | None, valid_to: date | None,
     for level, sql in queries.items():
         found = _rows(sql)
         words = json.loads("[" + ",".join(r[6] or "[]" for r in found) + "]")  # one call: fast
+        kinds = {k.lower(): k for k in _KINDS[level]}
+        starts = re.compile("(" + "|".join(map(re.escape, kinds)) + ") ", re.IGNORECASE).match
         for (code, full, parent, lat, lon, typed, _), kw in zip(found, words):
-            lowered = full.lower()
-            kind = next((k for k in _KINDS[level] if lowered.startswith(k.lower() + " ")), None)
-            rest = full[len(kind) + 1:].strip() if kind else full
-            kind = kind or typed
+            m = starts(full)
+            kind = kinds[m[1].lower()] if m else typed
+            rest = full[m.end():].strip() if m else full
             full = f"{kind} {rest}"
             short = full if rest.isdigit() else rest
             units.append(Unit(code, full, short, kind, level, parent, lat, lon))
