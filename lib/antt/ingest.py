@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__, indicators, validate
@@ -113,12 +114,21 @@ class Staged:
     data: CycleData
 
 
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """A table as a Parquet file, built in memory and written at once (the writer's many small
+    writes and seeks are each a system call, which costs more than the encoding)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    with open(path, "wb") as f:
+        f.write(sink.getvalue())
+
+
 def stage(data: CycleData, out_dir: Path) -> Staged:
     """Write every frame of a cycle except the findings into a staging folder beside its final one."""
     folder = stage_dir(Path(out_dir) / data.cycle.id)
     for name in FRAMES:
         if name != "findings":
-            pq.write_table(data.arrow(name), folder / f"{name}.parquet", **PARQUET_OPTIONS)
+            write_parquet(data.arrow(name), folder / f"{name}.parquet")
     # Only what finishing needs travels back from a worker process.
     kept = {k: data.rows[k] for k in ("findings", "files")}
     return Staged(folder, CycleData(data.cycle, data.scope, kept, data.completeness, data.district_values,
@@ -133,7 +143,7 @@ def _stage_cycle(args) -> Staged:
 def finish(staged: Staged, digest: str) -> None:
     """Findings and manifest into the staging folder: the cycle is ready to take its final place."""
     data = staged.data
-    pq.write_table(data.arrow("findings"), staged.folder / "findings.parquet", **PARQUET_OPTIONS)
+    write_parquet(data.arrow("findings"), staged.folder / "findings.parquet")
     manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
                 "signatures": data.signatures}
     (staged.folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

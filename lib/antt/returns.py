@@ -20,7 +20,7 @@ from pathlib import Path
 from . import forms, text, units
 from .cycles import Cycle, cycle_for_period, parse_cycle
 from .findings import Finding, finding
-from .workbook import LEGACY_FONT_PREFIXES, Limits, Sheet, WorkbookError, cell_ref, read_workbook
+from .workbook import LEGACY_FONT_PREFIXES, Limits, Sheet, WorkbookError, cell_ref, read_bytes, read_workbook
 
 HEADER_SCAN_ROWS = 30        # the header starts within the first 25 rows and has up to 3 rows
 MAX_HEADER_ROWS = 3
@@ -101,15 +101,9 @@ def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70"
     ret = Return(file=rel, sha256="")
     limits = Limits()
     try:
-        size = path.stat().st_size
-    except OSError as e:
-        return ret.reject("file_unreadable", detail=type(e).__name__)
-    if size > limits.max_file_bytes:        # refused before a byte of it is read
-        return ret.reject("file_too_large", detail=f"{size / 2**20:.0f} MB, giới hạn {limits.max_file_bytes / 2**20:.0f} MB")
-    with open(path, "rb") as f:
-        ret.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
-    try:
-        wb = read_workbook(path, limits)
+        data = read_bytes(path, limits)          # a file too large is refused before a byte is read
+        ret.sha256 = hashlib.sha256(data).hexdigest()
+        wb = read_workbook(path, limits, data)
     except WorkbookError as e:
         # The file name, if it names a district, says whose return could not be read.
         ret.district = hierarchy.find_district_in_filename(path.name, scope)

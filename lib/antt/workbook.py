@@ -224,12 +224,13 @@ _MB = 2**20
 _ONESHOT_MAX_COMP = 64 * 1024
 
 
-def read_workbook(path: Path, limits: Limits = Limits()) -> Workbook:
-    """Read a workbook file into sheets of cells.  Raises WorkbookError only."""
+def read_workbook(path: Path, limits: Limits = Limits(), data: bytes | None = None) -> Workbook:
+    """Read a workbook file into sheets of cells (``data``: its bytes, when the caller has them
+    from ``read_bytes``).  Raises WorkbookError only."""
     path = Path(path)
     try:
         with _quiet_stderr():
-            return _read(path, limits)
+            return _parse(path, read_bytes(path, limits) if data is None else data, limits)
     except WorkbookError:
         raise
     except MemoryError:
@@ -244,7 +245,7 @@ def read_workbook(path: Path, limits: Limits = Limits()) -> Workbook:
 
 
 _QUIET_LOCK = threading.Lock()
-_quiet = {"depth": 0, "saved": None}
+_quiet = {"depth": 0, "saved": None, "null": None}    # "null": /dev/null, opened once per process
 
 
 @contextmanager
@@ -264,9 +265,9 @@ def _quiet_stderr():
             except OSError:  # no descriptor 2: nothing to protect
                 saved = None
             if saved is not None:
-                null = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(null, 2)
-                os.close(null)
+                if _quiet["null"] is None:
+                    _quiet["null"] = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(_quiet["null"], 2)
             _quiet["saved"] = saved
         _quiet["depth"] += 1
     try:
@@ -285,15 +286,15 @@ def _short(exc: BaseException) -> str:
     return text[:200] if text else "lỗi không rõ"
 
 
-def _read(path: Path, limits: Limits) -> Workbook:
+def read_bytes(path: Path, limits: Limits = Limits()) -> bytes:
+    """The bytes of a file, its size checked against the limit before any is read.  Raises
+    WorkbookError only (an empty file is left to the reader to refuse)."""
     try:
         size = path.stat().st_size
         if not path.is_file():
             raise WorkbookError("file_unreadable", "không phải là tệp thông thường")
     except OSError as exc:
         raise WorkbookError("file_unreadable", f"không mở được tệp ({exc.strerror or exc})") from None
-    if size == 0:
-        raise WorkbookError("file_empty", "tệp rỗng (0 byte)")
     if size > limits.max_file_bytes:
         raise WorkbookError(
             "file_too_large",
@@ -302,13 +303,17 @@ def _read(path: Path, limits: Limits) -> Workbook:
     try:
         with open(path, "rb") as fh:  # read-only; the file is never modified
             # read(size + 1), not read(max + 1): a 50 MB read buffer costs 60 us per file
-            data = fh.read(min(size, limits.max_file_bytes) + 1)
+            data = fh.read(size + 1)
     except OSError as exc:
         raise WorkbookError("file_unreadable", f"không đọc được tệp ({exc.strerror or exc})") from None
-    if not data:
-        raise WorkbookError("file_empty", "tệp rỗng (0 byte)")
     if len(data) > limits.max_file_bytes or len(data) > size:
         raise WorkbookError("file_unreadable", "tệp thay đổi trong khi đang đọc")
+    return data
+
+
+def _parse(path: Path, data: bytes, limits: Limits) -> Workbook:
+    if not data:
+        raise WorkbookError("file_empty", "tệp rỗng (0 byte)")
     if data.startswith(_ZIP_SIG):
         return _read_zip(path, data, limits)
     if data.startswith(_OLE_SIG):
