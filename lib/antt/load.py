@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pandas as pd
 import pyarrow as pa
 
 from . import forms, indicators, units, validate
 from .cycles import Cycle, parse_cycle
 from .findings import FINDING_COLUMNS, SEVERITY_ORDER, Finding
 from .returns import ROW_CLASSES, Return, load_return
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 POOL_MIN_FILES = 40          # below this a pool costs more than it saves
 
@@ -55,25 +50,17 @@ def _frame_dtypes() -> dict[str, dict[str, str]]:
 
 FRAME_DTYPES = _frame_dtypes()
 _OBJECT_TYPES = {("files", "tables"): pa.list_(pa.string()), ("files", "report_date"): pa.date32()}
-# pandas dtype -> (Arrow type, the "pandas_type" pandas records for it)
-_ARROW_TYPES = {"string": (pa.large_string(), "object"), "Int64": (pa.int64(), "int64"),
-                "int64": (pa.int64(), "int64"), "Float64": (pa.float64(), "float64"), "boolean": (pa.bool_(), "bool")}
 
 
 @cache
 def arrow_schema(name: str) -> pa.Schema:
-    """The Arrow schema of a processed frame, with the pandas metadata that brings its dtypes back
-    on reading (written as ``pyarrow.Schema.from_pandas`` writes it, without importing pandas here:
-    the ingest does not need it, and it costs a third of a second to start)."""
-    fields, columns = [], []
-    for column, dtype in FRAME_DTYPES[name].items():
-        typ, pandas_type = (_OBJECT_TYPES[name, column], "empty") if dtype == "object" else _ARROW_TYPES[dtype]
-        fields.append(pa.field(column, typ))
-        columns.append({"name": column, "field_name": column, "pandas_type": pandas_type, "numpy_type": dtype,
-                        "metadata": None})
-    meta = {"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
-            "creator": {"library": "pyarrow", "version": pa.__version__}, "pandas_version": version("pandas")}
-    return pa.schema(fields, metadata={b"pandas": json.dumps(meta).encode()})
+    """The Arrow schema of a processed frame, carrying pandas' dtypes so they come back on reading."""
+    empty = pd.DataFrame({c: pd.array([], dtype=t) for c, t in FRAME_DTYPES[name].items()})
+    schema = pa.Schema.from_pandas(empty, preserve_index=False)
+    for (frame, column), typ in _OBJECT_TYPES.items():
+        if frame == name:
+            schema = schema.set(schema.get_field_index(column), pa.field(column, typ))
+    return schema
 
 
 @dataclass
@@ -91,7 +78,7 @@ class CycleData:
         return pa.Table.from_pylist(self.rows[name], schema=arrow_schema(name))
 
     def frame(self, name: str) -> pd.DataFrame:
-        return self.arrow(name).to_pandas()          # the schema's pandas metadata gives the dtypes
+        return self.arrow(name).to_pandas()
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:

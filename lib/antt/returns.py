@@ -421,7 +421,7 @@ def _label(v) -> str:
     return text.fold(v) if isinstance(v, str) else ""
 
 
-@cache
+@lru_cache(maxsize=1 << 14)
 def _is_total(label: str) -> bool:
     return label in _TOTAL_LABELS or label.startswith(("tong cong", "toan huyen", "cong toan", "tong so toan"))
 
