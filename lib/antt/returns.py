@@ -211,8 +211,20 @@ def _note_legacy(ret: Return, sheet: Sheet, r: int, c: int, raw: str, s: str | N
 @cache
 def _heading_matches(heading: str) -> tuple[tuple[str, str, str], ...]:
     """(table id, layout, field) triples whose rule matches this expanded heading."""
+    exact, first_phrase = _heading_prefilter()
+    if heading not in exact and first_phrase.search(f" {heading} ") is None:
+        return ()                    # no rule can match: most title and note texts stop here
     return tuple((t.id, lay.name, f.name) for t in forms.TABLES.values() for lay in t.layouts
                  for f in lay.fields if f.matches(heading))
+
+
+@cache
+def _heading_prefilter() -> tuple[frozenset[str], re.Pattern]:
+    """What any field's rule needs: a whole heading it takes as it is, or the first phrase of one
+    of its alternatives as whole words (see ``forms.Field.matches``)."""
+    fields = [f for t in forms.TABLES.values() for lay in t.layouts for f in lay.fields]
+    firsts = sorted({alt[0] for f in fields for alt in f.match}, key=len, reverse=True)
+    return frozenset(e for f in fields for e in f.exact), re.compile(" (?:" + "|".join(map(re.escape, firsts)) + ") ")
 
 
 @cache

@@ -63,7 +63,10 @@ def raw_state(folder: Path) -> dict[str, tuple[str, int, int]]:
 
 
 def env_for(root: Path) -> dict[str, str]:
-    return {**os.environ, "ANTT_ROOT": str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    # A killed report cannot remove its kernels' socket folder: TMPDIR keeps those inside tmp_path.
+    tmp = root.with_name(f"{root.name}-tmp")
+    tmp.mkdir(exist_ok=True)
+    return {**os.environ, "ANTT_ROOT": str(root), "TMPDIR": str(tmp), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
 def antt(root: Path, *argv: str, timeout: float = 300) -> subprocess.CompletedProcess:
