@@ -2,7 +2,7 @@
 
 ``load_return`` turns a workbook into a ``Return``: the district and period from the title block,
 and for each recognised table its column mapping, the parsed data records (each carrying its
-sheet, row and the cell of every field), the total rows, and an account of how every non-empty row
+sheet and row; ``cell_of`` gives the cell of any field), the total rows, and an account of how every non-empty row
 was classified (data, total, group, numbering, footer, set_aside). Reading never raises on bad
 data: what cannot be read becomes a finding. Rules between values live in ``antt.validate``.
 """
@@ -50,7 +50,7 @@ class TableRead:
     header_rows: tuple[int, int]                 # first and last header row, 1-based
     columns: dict[str, int]                      # field -> 0-based column
     records: list[dict]                          # parsed data rows (see ``_record``)
-    totals: list[dict]                           # total rows: {field: value, "_cells": CellRefs, "row": n}
+    totals: list[dict]                           # total rows: {field: value, "_columns": {...}, "row": n}
     account: Counter = field(default_factory=Counter)
     empty: bool = False                          # no value cell filled in any data row
     seen: set[str] = field(default_factory=set)  # communes named in rows set aside with a finding
@@ -560,27 +560,15 @@ def _not_applicable(row: list, value_cols: list[int]) -> bool:
     return any(w in ("khong ap dung", "kad") for w in words) or (bool(words) and not numbers and all(w == "" for w in words))
 
 
-class CellRefs:
-    """The A1 reference of each field's cell in one row, made only when asked (a finding needs one)."""
-
-    __slots__ = ("row", "columns")
-
-    def __init__(self, row: int, columns: dict[str, int]):
-        self.row, self.columns = row, columns          # 0-based row; field -> 0-based column
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        c = self.columns.get(name)
-        return default if c is None else cell_ref(self.row, c)
-
-    def __getitem__(self, name: str) -> str:
-        return cell_ref(self.row, self.columns[name])
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.columns
+def cell_of(rec: dict, name: str | None) -> str | None:
+    """The A1 reference of a field's cell in a parsed row (data or total); None without that column.
+    A row carries its table's shared field -> column mapping, not references made in advance."""
+    c = rec["_columns"].get(name)
+    return None if c is None else cell_ref(rec["row"] - 1, c)
 
 
 def _total_row(row: list, r: int, total_cols: dict[str, int], commune_code: str | None) -> dict:
-    out = {"row": r + 1, "commune_code": commune_code, "_cells": CellRefs(r, total_cols)}
+    out = {"row": r + 1, "commune_code": commune_code, "_columns": total_cols}
     for f, c in total_cols.items():
         p = text.parse_number(row[c])
         out[f] = p.value if p.status in ("ok", "blank") else None
@@ -594,7 +582,7 @@ def _record(ret: Return, sheet: Sheet, row: list, r: int, columns: dict[str, int
             parsers: list[tuple[str, int, forms.Field]], unit: units.Unit) -> dict | None:
     """Parse one data row; None when a value cannot be trusted (the finding says which cell)."""
     rec: dict = {"commune_code": unit.code, "commune": unit.name, "sheet": sheet.name, "row": r + 1,
-                 "_cells": CellRefs(r, columns), "_kind": unit.kind}
+                 "_columns": columns, "_kind": unit.kind}
     ok = True
     filled = False
     unevaluated = sheet.unevaluated
@@ -703,7 +691,7 @@ def _aggregate_areas(records: list[dict]) -> list[dict]:
         if agg is None:
             agg = out[rec["commune_code"]] = {
                 k: rec[k] for k in ("commune_code", "commune", "sheet", "row", "_kind")
-            } | {"kdc_total": 0, "kdc_registered": 0, "kdc_meeting": 0, "_cells": rec["_cells"],
+            } | {"kdc_total": 0, "kdc_registered": 0, "kdc_meeting": 0, "_columns": rec["_columns"],
                  "_areas": 0}
         agg["kdc_total"] += 1
         agg["kdc_registered"] += bool(rec.get("registered"))

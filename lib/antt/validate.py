@@ -17,7 +17,7 @@ from typing import Callable
 from . import forms, text, units
 from .cycles import FLOW_KEYS, Cycle
 from .findings import finding
-from .returns import Return, TableRead
+from .returns import Return, TableRead, cell_of
 
 TOLERANCE = 1e-6
 RATIO_TOLERANCE = 0.0006     # a ratio written with one decimal of a percent
@@ -60,7 +60,7 @@ ROW_RULES: tuple[RowRule, ...] = (
             lambda r, c: r.get("ntm_year") is not None and r["ntm_year"] > c.year,
             "ntm_year", lambda r, c: c.year),
     RowRule("ntm_met_no_year", "ntm", "ntm_year",
-            lambda r, c: r.get("ntm_met") is True and r.get("ntm_year") is None and "ntm_year" in r["_cells"],
+            lambda r, c: r.get("ntm_met") is True and r.get("ntm_year") is None and "ntm_year" in r["_columns"],
             "commune"),
     RowRule("setting_unknown", "models", "setting",
             lambda r, c: r.get("setting") not in forms.SETTINGS, "setting"),
@@ -95,7 +95,7 @@ def _row_rules(ret: Return, read: TableRead, cycle: Cycle) -> None:
             if rule.table != read.table or not rule.fails(rec, cycle):
                 continue
             expected = rule.expected(rec, cycle) if callable(rule.expected) else rec.get(rule.expected) if rule.expected else None
-            f = finding(rule.code, ret.file, read.sheet, rec["_cells"].get(rule.cell), rec["row"],
+            f = finding(rule.code, ret.file, read.sheet, cell_of(rec, rule.cell), rec["row"],
                         found=_show(rec.get(rule.found)), expected=_show(expected))
             ret.findings.append(f)
             trusted = trusted and f.severity != "error"
@@ -129,7 +129,7 @@ def _duplicates(ret: Return, read: TableRead) -> None:
         return
     for code, rs in dup.items():
         first = next((r for r in read.records if r["commune_code"] == code), None)
-        ret.add("commune_duplicate", read.sheet, first["_cells"].get("commune") if first else None, rs[0],
+        ret.add("commune_duplicate", read.sheet, cell_of(first, "commune") if first else None, rs[0],
                 table=forms.TABLES[read.table].label, found=first["commune"] if first else code, count=len(rs),
                 rows=", ".join(map(str, rs)))
     kept = [r for r in read.records if r["commune_code"] not in dup]
@@ -163,7 +163,7 @@ def _totals(ret: Return, read: TableRead) -> None:
             for f, key in (("registered", "kdc_registered"), ("meeting", "kdc_meeting")):
                 expected = sum(r[key] for r in recs)
                 if t.get(f) is not None and abs(t[f] - expected) > TOLERANCE:
-                    ret.add("total_mismatch", read.sheet, t["_cells"][f], t["row"],
+                    ret.add("total_mismatch", read.sheet, cell_of(t, f), t["row"],
                             field=key, found=_show(t[f]), expected=_show(expected))
         return
     for t in read.totals:
@@ -174,7 +174,7 @@ def _totals(ret: Return, read: TableRead) -> None:
             expected = sum(v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
             if abs(t[f] - expected) > TOLERANCE:
                 label = next(x.heading for lay in table.layouts for x in lay.fields if x.name == f)
-                ret.add("total_mismatch", read.sheet, t["_cells"][f], t["row"],
+                ret.add("total_mismatch", read.sheet, cell_of(t, f), t["row"],
                         field=label, found=_show(t[f]), expected=_show(expected))
 
 
@@ -186,7 +186,7 @@ def _ratios(ret: Return, read: TableRead) -> None:
             continue
         expected = meeting / total
         if abs(ratio - expected) > RATIO_TOLERANCE:
-            ret.add("ratio_mismatch", read.sheet, rec["_cells"].get("ratio"), rec["row"], field="Tỷ lệ đạt chuẩn",
+            ret.add("ratio_mismatch", read.sheet, cell_of(rec, "ratio"), rec["row"], field="Tỷ lệ đạt chuẩn",
                     found=text.format_percent(ratio), expected=text.format_percent(expected))
 
 
