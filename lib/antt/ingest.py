@@ -58,7 +58,7 @@ class Snapshot:
     @classmethod
     def read(cls, out_dir: Path, cycle: Cycle) -> Snapshot:
         manifest = json.loads((Path(out_dir) / cycle.id / "manifest.json").read_text(encoding="utf-8"))
-        rows = pq.read_table(Path(out_dir) / cycle.id / "districts.parquet").to_pylist()
+        rows = pq.read_table(frame_path(out_dir, cycle, "districts")).to_pylist()
         return cls(cycle, {r.pop("district_code"): r for r in rows}, manifest["signatures"])
 
 
@@ -221,9 +221,13 @@ def processed_cycles(out_dir: Path) -> list[Cycle]:
                   if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
 
 
-def read_frame(out_dir: Path, cycle: Cycle | str, name: str) -> pd.DataFrame:
-    """One processed frame of a cycle (a table id, or findings/files/completeness/accounts/districts)."""
+def frame_path(out_dir: Path, cycle: Cycle | str, name: str) -> Path:
+    """Where a processed frame of a cycle is (a table id, or findings/files/completeness/accounts/districts)."""
     if name not in FRAMES:
         raise ValueError(f"unknown frame {name!r}; one of {', '.join(FRAMES)}")
-    cid = cycle.id if isinstance(cycle, Cycle) else cycle
-    return pd.read_parquet(Path(out_dir) / cid / f"{name}.parquet")
+    return Path(out_dir) / (cycle.id if isinstance(cycle, Cycle) else cycle) / f"{name}.parquet"
+
+
+def read_frame(out_dir: Path, cycle: Cycle | str, name: str) -> pd.DataFrame:
+    """One processed frame of a cycle, with its pandas dtypes."""
+    return pd.read_parquet(frame_path(out_dir, cycle, name))

@@ -2,8 +2,8 @@
 
 ``load_return`` turns a workbook into a ``Return``: the district and period from the title block,
 and for each recognised table its column mapping, the parsed data records (each carrying its
-sheet and row; ``cell_of`` gives the cell of any field), the total rows, and an account of how every non-empty row
-was classified (data, total, group, numbering, footer, set_aside). Reading never raises on bad
+sheet and row; ``cell_of`` gives the cell of any field), the total rows, and an account of how
+every non-empty row was classified (data, total, group, numbering, footer, set_aside). Reading never raises on bad
 data: what cannot be read becomes a finding. Rules between values live in ``antt.validate``.
 """
 
@@ -459,7 +459,6 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
     commune_col = columns["commune"]
     district = ret.district
     district_label = text.fold(district.short) if district else ""
-    fold = text.fold
     footer = False
     last_commune = None
     filled = False
@@ -470,11 +469,11 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
             continue
         if len(row) < width:
             row = row + [None] * (width - len(row))
-        labels = [fold(v) if isinstance(v, str) else "" for v in map(row.__getitem__, label_cols)]
+        labels = [_label(row[c]) for c in label_cols]
         lead = ""
         for v in row:
             if isinstance(v, str) and v.strip():
-                lead = fold(v)
+                lead = text.fold(v)
                 break
         values = [row[c] for c in value_cols]
         has_values = values.count(None) < len(values)
@@ -492,7 +491,7 @@ def _read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tab
             area = _label(row[columns["area"]])
             if commune_text is None and last_commune is not None and area and not _is_total(area):
                 commune_text = last_commune
-            grand = any(_is_total(x) for x in labels if x) or (_is_total(area) and area != "cong")
+            grand = any(map(_is_total, labels)) or (_is_total(area) and area != "cong")
             if grand or area == "cong":
                 # "Cộng" beside (or under) a commune is that commune's subtotal.
                 owner = None if grand else (commune_text or last_commune)

@@ -306,6 +306,8 @@ def read_bytes(path: Path, limits: Limits = Limits()) -> bytes:
             data = fh.read(size + 1)
     except OSError as exc:
         raise WorkbookError("file_unreadable", f"không đọc được tệp ({exc.strerror or exc})") from None
+    except MemoryError:
+        raise WorkbookError("file_too_large", "không đủ bộ nhớ để đọc tệp") from None
     if len(data) > limits.max_file_bytes or len(data) > size:
         raise WorkbookError("file_unreadable", "tệp thay đổi trong khi đang đọc")
     return data
