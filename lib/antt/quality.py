@@ -100,6 +100,12 @@ def location(row) -> str:
     return " › ".join(str(p) for p in (row.get("file"), row.get("sheet"), where) if has(p))
 
 
+def _table(head: str, rows: list[str], cls: str = "", foot: str = "") -> str:
+    """An HTML table from its heading cells and body rows (both already escaped)."""
+    attr = f' class="{cls}"' if cls else ""
+    return f'<table{attr}><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>{foot}</table>'
+
+
 def _matrix(view: CycleView) -> str:
     c = view.completeness
     tables = list(forms.TABLES)
@@ -113,8 +119,7 @@ def _matrix(view: CycleView) -> str:
     foot = "".join(f'<td class="num">{int(rates.loc[t, "received"])}/{int(rates.loc[t, "expected"])}</td>' for t in tables)
     legend = " · ".join(f'<span class="st st-{k}" style="padding:1px 8px">{_e(v)}</span>'
                         for k, v in COMPLETENESS_LABELS.items())
-    return (f'<table class="matrix"><thead><tr><th>Đơn vị</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-            f'<tfoot><tr><th>Đã nhận</th>{foot}</tr></tfoot></table>'
+    return (_table(f"<th>Đơn vị</th>{head}", rows, "matrix", f"<tfoot><tr><th>Đã nhận</th>{foot}</tr></tfoot>") +
             f'<p class="note">{legend}. “Trống”: có biểu nhưng chưa điền số liệu, tính là chưa nhận; '
             f'“Bị từ chối”: tệp của đơn vị không được tính.</p>')
 
@@ -126,8 +131,8 @@ def _rates(view: CycleView) -> str:
         rows.append(f'<tr><td>{_e(r.title)}</td><td class="num">{r.received}</td><td class="num">{r.expected}</td>'
                     f'<td class="num">{_e(format_percent(r.rate))}'
                     f'<span class="bar"><span style="width:{min(100.0, rate * 100):.1f}%"></span></span></td></tr>')
-    return ('<table><thead><tr><th>Biểu</th><th class="num">Đã nhận</th><th class="num">Phải báo cáo</th>'
-            f'<th class="num">Tỷ lệ nhận</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return _table('<th>Biểu</th><th class="num">Đã nhận</th><th class="num">Phải báo cáo</th>'
+                  '<th class="num">Tỷ lệ nhận</th>', rows)
 
 
 def _timeliness(view: CycleView) -> str:
@@ -141,9 +146,9 @@ def _timeliness(view: CycleView) -> str:
                     f'<td class="status">{_e(r.status)}</td><td class="wrap">{_e(r.file)}</td></tr>')
     n_late = int((t["days_late"].fillna(0) > 0).sum())
     return (f'<p>Hạn nộp: <b>{_date(view.cycle.deadline)}</b>. Nộp muộn: <b>{n_late}</b> đơn vị. '
-            f'Ngày báo cáo là ngày ghi trong khối tiêu đề của tệp được tính.</p>'
-            '<table><thead><tr><th>Đơn vị</th><th class="num">Ngày báo cáo</th><th class="num">Hạn nộp</th>'
-            f'<th>Tình trạng</th><th>Tệp</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            f'Ngày báo cáo là ngày ghi trong khối tiêu đề của tệp được tính.</p>' +
+            _table('<th>Đơn vị</th><th class="num">Ngày báo cáo</th><th class="num">Hạn nộp</th>'
+                   '<th>Tình trạng</th><th>Tệp</th>', rows))
 
 
 def _files(view: CycleView) -> str:
@@ -156,9 +161,9 @@ def _files(view: CycleView) -> str:
                     f'<td class="wrap">{_e(r.reason)}</td></tr>')
     counts = fs["status_label"].value_counts()
     summary = ", ".join(f"{int(n)} {_e(k)}" for k, n in counts.items())
-    return (f'<p>{len(fs)} tệp: {summary}.</p><table class="files"><thead><tr><th>Tệp</th><th>Đơn vị</th>'
-            '<th>Trạng thái</th><th>Biểu</th><th class="num">Ngày báo cáo</th><th>Định dạng</th><th>Lý do</th>'
-            f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return (f'<p>{len(fs)} tệp: {summary}.</p>' +
+            _table('<th>Tệp</th><th>Đơn vị</th><th>Trạng thái</th><th>Biểu</th><th class="num">Ngày báo cáo</th>'
+                   '<th>Định dạng</th><th>Lý do</th>', rows, "files"))
 
 
 def _finding_rows(f: pd.DataFrame) -> str:
@@ -168,8 +173,7 @@ def _finding_rows(f: pd.DataFrame) -> str:
         rows.append(f'<tr><td class="sev sev-{_e(sev)}">{_e(SEVERITY_LABEL.get(sev, sev))}</td>'
                     f'<td class="where">{_e(location(r))}</td>'
                     f'<td>{_e(r["message"])} <code>[{_e(r["code"])}]</code></td></tr>')
-    return ('<table class="findings"><thead><tr><th>Mức độ</th><th>Vị trí (tệp › trang tính › ô)</th>'
-            f'<th>Nội dung</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+    return _table("<th>Mức độ</th><th>Vị trí (tệp › trang tính › ô)</th><th>Nội dung</th>", rows, "findings")
 
 
 def _findings(view: CycleView) -> str:
