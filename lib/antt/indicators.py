@@ -9,8 +9,10 @@ Ratios are numerator / denominator of keys, computed after aggregation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,9 @@ def totals(district_values: pd.DataFrame) -> tuple[dict, dict]:
 def ratio(values: dict | pd.DataFrame, r: Ratio):
     """numerator / denominator of a Ratio, for a dict of totals or a frame of districts."""
     num, den = values[r.numerator], values[r.denominator]
-    if isinstance(values, pd.DataFrame):
-        return (num / den.where(den != 0)).astype("Float64")
-    return None if num is None or not den else num / den
+    if isinstance(values, dict):
+        return None if num is None or not den else num / den
+    return (num / den.where(den != 0)).astype("Float64")
 
 
 RATIO = {r.name: r for r in RATIOS}

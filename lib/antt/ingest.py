@@ -17,9 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from . import __version__, indicators, validate
 from .atomic import commit_dir, flush, recover_dir, stage_dir
@@ -27,10 +25,10 @@ from .cycles import Cycle, cycles_in, parse_cycle, previous
 from .findings import Finding
 from .load import FRAME_DTYPES, CycleData, check_scope, cycle_files, load_cycle, load_cycles
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 FRAMES = tuple(FRAME_DTYPES)
-# A cycle's frames hold hundreds to a few thousand rows: dictionaries, statistics and compression
-# cost a third of the time of writing such a file and save nothing worth having.
-PARQUET_OPTIONS = {"use_dictionary": False, "write_statistics": False, "compression": "none"}
 
 
 def input_hash(raw_dir: Path, cycle: Cycle, scope: str, before: str = "") -> str:
@@ -57,8 +55,10 @@ class Snapshot:
 
     @classmethod
     def read(cls, out_dir: Path, cycle: Cycle) -> Snapshot:
+        from .frames import read_rows
+
         manifest = json.loads((Path(out_dir) / cycle.id / "manifest.json").read_text(encoding="utf-8"))
-        rows = pq.read_table(frame_path(out_dir, cycle, "districts")).to_pylist()
+        rows = read_rows(frame_path(out_dir, cycle, "districts"))
         return cls(cycle, {r.pop("district_code"): r for r in rows}, manifest["signatures"])
 
 
@@ -103,54 +103,32 @@ class Outcome:
     errors: int
 
 
-@dataclass
-class Staged:
-    """A cycle read, assembled and written to a staging folder, all but its findings and manifest."""
-
-    folder: Path
-    data: CycleData
-
-
-def write_parquet(table: pa.Table, path: Path) -> None:
-    """A table as a Parquet file, built in memory and written at once (the writer's many small
-    writes and seeks are each a system call, which costs more than the encoding)."""
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, **PARQUET_OPTIONS)
-    with open(path, "wb") as f:
-        f.write(sink.getvalue())
-
-
-def stage(data: CycleData, out_dir: Path) -> Staged:
+def stage(data: CycleData, out_dir: Path) -> Path:
     """Write every frame of a cycle except the findings into a staging folder beside its final one."""
+    from .frames import write_parquet  # pandas and pyarrow load here, while a pool goes on reading
+
     folder = stage_dir(Path(out_dir) / data.cycle.id)
     for name in FRAMES:
         if name != "findings":
             write_parquet(data.arrow(name), folder / f"{name}.parquet")
-    # Only what finishing needs travels back from a worker process.
-    kept = {k: data.rows[k] for k in ("findings", "files")}
-    return Staged(folder, CycleData(data.cycle, data.scope, kept, data.completeness, data.district_values,
-                                    data.signatures))
+    return folder
 
 
-def _stage_cycle(args) -> Staged:
-    raw_dir, out_dir, cycle_id, scope = args
-    return stage(load_cycle(raw_dir, cycle_id, scope, workers=1), out_dir)
-
-
-def finish(staged: Staged, digest: str) -> None:
+def finish(data: CycleData, folder: Path, digest: str) -> None:
     """Findings and manifest into the staging folder: the cycle is ready to take its final place."""
-    data = staged.data
-    write_parquet(data.arrow("findings"), staged.folder / "findings.parquet")
+    from .frames import write_parquet
+
+    write_parquet(data.arrow("findings"), folder / "findings.parquet")
     manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
                 "signatures": data.signatures}
-    (staged.folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
            workers: int | None = None) -> list[Outcome]:
     """Every cycle under ``raw_dir`` into ``out_dir``, oldest first; unchanged cycles are skipped.
 
-    Each changed cycle is staged (see ``_staged``), then gets the comparisons with the earlier
+    Each changed cycle is read (see ``_loaded``) and staged, then gets the comparisons with the earlier
     cycles (from their snapshots; an unchanged one's is read back from disk). When all are ready
     they are flushed to the disk at once and each takes the place of its previous folder.
     """
@@ -181,13 +159,14 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
     written: dict[Cycle, Outcome] = {}
     ready: list[tuple[Path, Path]] = []          # (staging folder, final folder)
     # Oldest first, each finished as soon as it is staged: the cycles it is compared with are done.
-    for staged in _staged(raw_dir, out_dir, changed, scope, workers):
-        cycle = staged.data.cycle
-        snapshots[cycle] = Snapshot.of(staged.data)
-        data = with_history(staged.data, snapshot(previous(cycle, present)),
+    for data in _loaded(raw_dir, changed, scope, workers):
+        cycle = data.cycle
+        folder = stage(data, out_dir)
+        snapshots[cycle] = Snapshot.of(data)
+        data = with_history(data, snapshot(previous(cycle, present)),
                             snapshot(previous(cycle, present, same_kind=True)))
-        finish(staged, hashes[cycle])
-        ready.append((staged.folder, out_dir / cycle.id))
+        finish(data, folder, hashes[cycle])
+        ready.append((folder, out_dir / cycle.id))
         written[cycle] = Outcome(cycle.id, "written", len(data.rows["files"]),
                                  sum(f["severity"] == "error" for f in data.rows["findings"]))
     flush(tmp for tmp, _ in ready)               # once: a sync per file cost 15 ms a cycle
@@ -196,15 +175,20 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
     return [written.get(c) or Outcome(c.id, "skipped", len(cycle_files(raw_dir, c)), -1) for c in present]
 
 
-def _staged(raw_dir: Path, out_dir: Path, cycles: list[Cycle], scope: str, workers: int) -> Iterator[Staged]:
-    """The cycles staged, in order. Many cycles: a process pool over cycles, each worker reading,
-    assembling and staging one (results stream back in order). A few: a pool over their files."""
+def _loaded(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int) -> Iterator[CycleData]:
+    """The cycles read and assembled, in order. Many cycles: a process pool over cycles, each worker
+    reading one (results stream back in order while this process writes). A few: a pool over their
+    files."""
     if len(cycles) >= 2 * workers > 2:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            yield from pool.map(_stage_cycle, [(raw_dir, out_dir, c.id, scope) for c in cycles])
+            yield from pool.map(_load_cycle, [(raw_dir, c.id, scope) for c in cycles])
     else:
-        for data in load_cycles(raw_dir, cycles, scope, workers).values():
-            yield stage(data, out_dir)
+        yield from load_cycles(raw_dir, cycles, scope, workers).values()
+
+
+def _load_cycle(args) -> CycleData:
+    raw_dir, cycle_id, scope = args
+    return load_cycle(raw_dir, cycle_id, scope, workers=1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,4 +214,6 @@ def frame_path(out_dir: Path, cycle: Cycle | str, name: str) -> Path:
 
 def read_frame(out_dir: Path, cycle: Cycle | str, name: str) -> pd.DataFrame:
     """One processed frame of a cycle, with its pandas dtypes."""
-    return pd.read_parquet(frame_path(out_dir, cycle, name))
+    from .frames import read_frame as read_parquet
+
+    return read_parquet(frame_path(out_dir, cycle, name))

@@ -11,16 +11,17 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from . import forms, indicators, units, validate
 from .cycles import Cycle, parse_cycle
 from .findings import FINDING_COLUMNS, SEVERITY_ORDER, Finding
 from .returns import ROW_CLASSES, Return, load_return
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 POOL_MIN_FILES = 40          # below this a pool costs more than it saves
 
@@ -49,18 +50,6 @@ def _frame_dtypes() -> dict[str, dict[str, str]]:
 
 
 FRAME_DTYPES = _frame_dtypes()
-_OBJECT_TYPES = {("files", "tables"): pa.list_(pa.string()), ("files", "report_date"): pa.date32()}
-
-
-@cache
-def arrow_schema(name: str) -> pa.Schema:
-    """The Arrow schema of a processed frame, carrying pandas' dtypes so they come back on reading."""
-    empty = pd.DataFrame({c: pd.array([], dtype=t) for c, t in FRAME_DTYPES[name].items()})
-    schema = pa.Schema.from_pandas(empty, preserve_index=False)
-    for (frame, column), typ in _OBJECT_TYPES.items():
-        if frame == name:
-            schema = schema.set(schema.get_field_index(column), pa.field(column, typ))
-    return schema
 
 
 @dataclass
@@ -75,7 +64,9 @@ class CycleData:
     signatures: dict[str, dict[str, str]] = field(default_factory=dict)   # district -> table -> layout
 
     def arrow(self, name: str) -> pa.Table:
-        return pa.Table.from_pylist(self.rows[name], schema=arrow_schema(name))
+        from .frames import to_arrow  # pandas and pyarrow load only when a frame is built
+
+        return to_arrow(name, self.rows[name])
 
     def frame(self, name: str) -> pd.DataFrame:
         return self.arrow(name).to_pandas()

@@ -6,8 +6,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from antt.ingest import write_parquet
-from antt.load import FRAME_DTYPES, arrow_schema
+from antt.frames import arrow_schema, write_parquet
+from antt.load import FRAME_DTYPES
 
 
 @pytest.mark.parametrize("name", list(FRAME_DTYPES))

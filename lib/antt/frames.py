@@ -1,0 +1,57 @@
+"""Processed frames as Arrow tables and Parquet files, with the pandas dtypes of ``load.FRAME_DTYPES``.
+
+The one module of the read and ingest path that imports pandas and pyarrow (about half a second):
+the processes of a pool start reading without them, the main process loads them while the pool
+reads, and ``antt ingest`` with nothing changed never loads them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .load import FRAME_DTYPES
+
+# A cycle's frames hold hundreds to a few thousand rows: dictionaries, statistics and compression
+# cost a third of the time of writing such a file and save nothing worth having.
+PARQUET_OPTIONS = {"use_dictionary": False, "write_statistics": False, "compression": "none"}
+_OBJECT_TYPES = {("files", "tables"): pa.list_(pa.string()), ("files", "report_date"): pa.date32()}
+
+
+@cache
+def arrow_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a processed frame, carrying pandas' dtypes so they come back on reading."""
+    empty = pd.DataFrame({c: pd.array([], dtype=t) for c, t in FRAME_DTYPES[name].items()})
+    schema = pa.Schema.from_pandas(empty, preserve_index=False)
+    for (frame, column), typ in _OBJECT_TYPES.items():
+        if frame == name:
+            schema = schema.set(schema.get_field_index(column), pa.field(column, typ))
+    return schema
+
+
+def to_arrow(name: str, rows: list[dict]) -> pa.Table:
+    """Plain rows of a processed frame as an Arrow table."""
+    return pa.Table.from_pylist(rows, schema=arrow_schema(name))
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """A table as a Parquet file, built in memory and written at once (the writer's many small
+    writes and seeks are each a system call, which costs more than the encoding)."""
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    with open(path, "wb") as f:
+        f.write(sink.getvalue())
+
+
+def read_rows(path: Path) -> list[dict]:
+    """A Parquet file's rows as plain dicts."""
+    return pq.read_table(path).to_pylist()
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """A Parquet file as a pandas frame, with the dtypes it was written with."""
+    return pd.read_parquet(path)
