@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,7 +133,9 @@ def load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str = "70",
         returns = [_read_one(j) for j in jobs]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            returns = list(pool.map(_read_one, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 4)))))
+            pending = pool.map(_read_one, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 4))))
+            import_module(".frames", __package__)  # pandas and pyarrow load while the pool reads
+            returns = list(pending)
     by_cycle: dict[str, list[Return]] = {c.id: [] for c in cycles}
     for (_, _, cid, _), ret in zip(jobs, returns):
         by_cycle[cid].append(ret)
