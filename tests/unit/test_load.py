@@ -1,6 +1,11 @@
-"""Processed frames written as Parquet come back with their pandas dtypes."""
+"""Processed frames written as Parquet come back with their pandas dtypes; reading a cycle needs
+neither pandas nor pyarrow (a pool's workers start without them)."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -16,3 +21,20 @@ def test_frames_read_back_with_their_dtypes(name, tmp_path):
     write_parquet(pa.Table.from_pylist([], schema=arrow_schema(name)), path)
     frame = pd.read_parquet(path)
     assert {c: str(t) for c, t in frame.dtypes.items()} == FRAME_DTYPES[name]
+
+
+READ_WITHOUT_PANDAS = """
+import sys
+from antt import cli, ingest
+from antt.load import load_cycle
+data = load_cycle(sys.argv[1], "2023-H1", workers=1)
+assert data.rows["kdc"], "no rows read"
+print(sorted(m for m in ("pandas", "pyarrow", "numpy") if m in sys.modules))
+"""
+
+
+def test_reading_a_cycle_imports_neither_pandas_nor_pyarrow():
+    raw = Path(__file__).resolve().parents[2] / "data" / "raw"
+    out = subprocess.run([sys.executable, "-c", READ_WITHOUT_PANDAS, str(raw)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
