@@ -124,6 +124,8 @@ from xml.etree.ElementTree import iterparse as _iterparse
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from .text import decode_legacy
+
 __all__ = [
     "LEGACY_FONT_PREFIXES",
     "Limits",
@@ -2102,14 +2104,13 @@ _GENUINE_VN_RE = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u
 
 
 def _legacy_texts(texts: list[str]) -> bool:
-    if _LEGACY_RE.search("\n".join(texts)) is None:
-        return False
-    return any(_LEGACY_RE.search(t) and not _GENUINE_VN_RE.search(t) for t in texts)
-
-
-def _legacy_suspected(sheets: list[Sheet]) -> bool:
-    values = set(_chain(_chain(sh.rows for sh in sheets)))
-    return _legacy_texts([v for v in values if v.__class__ is str])
+    """Whether the cells' fonts are needed to read these texts: a character only TCVN3/VNI text
+    produces (in a text without a genuine Vietnamese letter), or a text the detector reads as legacy
+    without a font ("X. Hoang Thèn" is Unicode in Times New Roman, "X. Hoang Thốn" in .VnTime)."""
+    if _LEGACY_RE.search("\n".join(texts)) is not None and any(
+            _LEGACY_RE.search(t) and not _GENUINE_VN_RE.search(t) for t in texts):
+        return True
+    return any(decode_legacy(t, None)[1] is not None for t in texts if not t.isascii())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import copy
 
+import openpyxl
 import pytest
+from openpyxl.styles import Font
 
 from antt.load import load_cycle
+from antt.returns import Return, _decode_sheets
+from antt.workbook import read_workbook
 from tests.returns_builder import (DONG_XOAI_TOTALS, KDC_ROWS, MODEL_ROWS, NTM_ROWS, STANDARD, SheetSpec,
                                    standard_sheets, title_rows, write_xlsx)
 
@@ -305,3 +309,19 @@ def test_a_dash_in_a_year_cell_is_no_year(tmp_path):
     data = load(tmp_path, standard_sheets({**STANDARD, "models": models, "ntm": ntm}))
     assert codes(data, "error") == [] and totals(data)["models_residential"] == 3
     assert data.tables["models"].founded.isna().sum() == 1
+
+
+def test_ambiguous_text_is_read_by_its_font(tmp_path):
+    """"X. Hoang Thèn" (Lai Châu) reads as TCVN3 "X. Hoang Thốn" too: its font says which it is."""
+    for font, expected in (("Times New Roman", "X. Hoang Thèn"), (".VnTime", "X. Hoang Thốn")):
+        wb = openpyxl.Workbook()
+        wb.active["A1"] = "Bình Long"
+        wb.active["A2"] = "X. Hoang Thèn"
+        wb.active["A2"].font = Font(name=font)
+        wb.save(tmp_path / "a.xlsx")
+        sheet = read_workbook(tmp_path / "a.xlsx").sheets[0]
+        assert sheet.fonts[(1, 0)] == font
+        ret = Return(file="a.xlsx", sha256="")
+        _decode_sheets([sheet], ret)
+        assert sheet.rows[1][0] == expected
+        assert [f.code for f in ret.findings] == ([] if font == "Times New Roman" else ["legacy_text_decoded"])
