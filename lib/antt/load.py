@@ -164,7 +164,7 @@ def assemble(cycle: Cycle, scope: str, returns: list[Return]) -> CycleData:
     counted = [r for r in returns if r.status == "loaded" and r.file not in superseded]
     expected = hierarchy.districts_expected(scope)
     rejected = {r.district.code for r in returns if r.status == "rejected" and r.district is not None}
-    matrix = validate.completeness(counted, expected, rejected - {r.district.code for r in counted})
+    matrix = validate.completeness(counted, expected, rejected - {r.district.code for r in counted}, hierarchy)
     order = list(forms.TABLES)
     rows: dict[str, list[dict]] = {
         tid: _rows(tid, [r for r in counted if tid in r.tables and not r.tables[tid].empty], cycle)

@@ -222,9 +222,12 @@ def timeliness(ret: Return, cycle: Cycle) -> None:
         ret.add("report_late", found=f"{ret.report_date:%d/%m/%Y}", expected=f"{cycle.deadline:%d/%m/%Y}")
 
 
-def completeness(returns: list[Return], districts: list[units.Unit],
-                 rejected_districts: set[str]) -> dict[str, dict[str, str]]:
-    """District code -> {table id: received | empty | missing | rejected}; rows for every expected district."""
+def completeness(returns: list[Return], districts: list[units.Unit], rejected_districts: set[str],
+                 hierarchy: units.Hierarchy) -> dict[str, dict[str, str]]:
+    """District code -> {table id: received | empty | missing | rejected}; rows for every expected district.
+
+    A table of xã only (Biểu 2) sent without rows by a district that has no xã (a quận, a thị xã of
+    phường) is its complete answer: received, with 0 xã."""
     out = {}
     loaded = {r.district.code: r for r in returns if r.status == "loaded"}
     for d in districts:
@@ -235,10 +238,16 @@ def completeness(returns: list[Return], districts: list[units.Unit],
                 row[tid] = "rejected" if d.code in rejected_districts else "missing"
             elif tid not in ret.tables:
                 row[tid] = "missing"
+            elif ret.tables[tid].empty and (not forms.TABLES[tid].only_xa or _has_xa(hierarchy, d.code)):
+                row[tid] = "empty"
             else:
-                row[tid] = "empty" if ret.tables[tid].empty else "received"
+                row[tid] = "received"
         out[d.code] = row
     return out
+
+
+def _has_xa(hierarchy: units.Hierarchy, district: str) -> bool:
+    return any(c.kind == "Xã" for c in hierarchy.communes(district))
 
 
 def reporting_rates(matrix: dict[str, dict[str, str]]) -> dict[str, float]:

@@ -9,10 +9,12 @@ import json
 
 import pytest
 
+from antt import forms, units
 from antt.cli import main
 from antt.ingest import load_with_history
 from antt.load import load_cycle
-from antt.validate import reporting_rates
+from antt.returns import Return, TableRead
+from antt.validate import completeness, reporting_rates
 from tests.returns_builder import KDC_ROWS, NTM_ROWS, STANDARD, standard_sheets, write_xlsx
 
 DONG_XOAI = "689"
@@ -98,6 +100,23 @@ def test_empty_table_counts_as_not_received(tmp_path):
     assert data.districts.loc[DONG_XOAI, "kdc_total"] is None or str(data.districts.loc[DONG_XOAI, "kdc_total"]) == "<NA>"
     rates = reporting_rates(data.completeness)
     assert rates["kdc"] == 0 and rates["ntm"] == 1 / 11      # 1 of the 11 districts of Bình Phước
+
+
+def test_a_blank_table_of_xa_from_a_district_without_xa_is_received():
+    """Quận Ba Đình (Hà Nội) has only phường: its Biểu 2 without rows is its whole answer (0 xã).
+    The same blank table from Thành phố Đồng Xoài (2 xã) counts as not received."""
+    hierarchy = units.legacy()
+    ba_dinh, dong_xoai = hierarchy.unit("001"), hierarchy.unit(DONG_XOAI)
+    returns = []
+    for d in (ba_dinh, dong_xoai):
+        ret = Return(file=f"{d.code}.xlsx", sha256="", district=d)
+        ret.tables = {tid: TableRead(tid, tid, "A", (9, 9), {}, [], [], empty=tid == "ntm") for tid in forms.TABLES}
+        returns.append(ret)
+    matrix = completeness(returns, [ba_dinh, dong_xoai], set(), hierarchy)
+    assert matrix["001"] == dict.fromkeys(forms.TABLES, "received")
+    assert matrix[DONG_XOAI]["ntm"] == "empty" and matrix[DONG_XOAI]["kdc"] == "received"
+    returns[0].tables["kdc"].empty = True                 # any other blank table is not received
+    assert completeness(returns, [ba_dinh], set(), hierarchy)["001"]["kdc"] == "empty"
 
 
 def _two_cycles(tmp_path, before_kdc, now_kdc, before_cycle="2022", now_cycle="2023-H1"):
