@@ -1916,6 +1916,8 @@ def _perturb(state: DistrictState) -> tuple[DistrictState, list[dict]]:
 def _read_totals(state: DistrictState, faults: tuple[Fault, ...]) -> dict[str, int | None]:
     """The 15 keys as a loader should read them from the (final) return."""
     totals: dict[str, int | None] = dict(state.totals())
+    if not state.models:  # Biểu 3 without a row is an empty table: not received (contract)
+        totals.update(dict.fromkeys(TABLE_KEYS["models"]))
     for f in faults:
         if f.code == "table_missing":
             for k in TABLE_KEYS[f.table]:

@@ -1,0 +1,102 @@
+"""The benchmark's scales end to end: the whole country for one cycle (``--province all``) and a
+province's archive of 64 cycles, generated, ingested and summarised. What the loaders read equals
+the generator's record of what it wrote: totals by country, province and district, and every
+finding (the faults it planted, the notes it expects)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from antt.bench import archive_cycles
+from antt.cli import main
+from antt.ingest import processed_cycles, read_frame
+
+# 696 district-level units before the 2025 reform, of which 5 island districts have no communes
+# (contract: not expected).
+DISTRICTS_EXPECTED = 691
+
+
+def run(*argv) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+def generate_and_ingest(root, cycles: list[str], scope: str):
+    raw, processed = root / "raw", root / "processed"
+    assert run("sample", "--out", str(raw), "--cycles", ",".join(cycles), "--province", scope)[0] == 0
+    assert run("ingest", "--raw", str(raw), "--out", str(processed), "--province", scope)[0] == 0
+    return raw, processed, json.loads((raw / "sample_manifest.json").read_text(encoding="utf-8"))["cycles"]
+
+
+def _value(v):
+    return None if v is None or v is pd.NA or v != v else v
+
+
+def stored_by_district(processed, cycle) -> dict[str, dict]:
+    frame = read_frame(processed, cycle, "districts").set_index("district_code").astype(object)
+    return {d: {k: (None if _value(v) is None else int(v)) for k, v in row.items()}
+            for d, row in frame.to_dict("index").items()}
+
+
+def stored_findings(processed, cycle, record: dict) -> tuple[list, list]:
+    """(planted faults found, with their cells; notes found by file), as the record lists them."""
+    planted = {f["code"] for f in record["faults"]}
+    rows = read_frame(processed, cycle, "findings").astype(object).to_dict("records")
+    faults = [(f["code"], f["file"], _value(f["sheet"]), _value(f["cell"])) for f in rows
+              if f["severity"] != "info" or f["code"] in planted]
+    notes = [(f["code"], f["file"]) for f in rows if f["severity"] == "info" and f["code"] not in planted]
+    return sorted(faults), sorted(notes)
+
+
+def recorded_findings(record: dict) -> tuple[list, list]:
+    return (sorted((f["code"], f["file"], f["sheet"], f["cell"]) for f in record["faults"]),
+            sorted((f["code"], f["file"]) for f in record["expected_info"]))
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    raw, processed, record = generate_and_ingest(tmp_path_factory.mktemp("national"), ["2023-H1"], "all")
+    code, out = run("summary", "--raw", str(raw), "--cycle", "2023-H1", "--province", "all", "--json")
+    assert code == 0
+    return record["2023-H1"], json.loads(out), processed
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    return generate_and_ingest(tmp_path_factory.mktemp("archive"), archive_cycles(), "70")[1:]
+
+
+def test_every_district_of_the_country_reports(national):
+    record, summary, _ = national
+    assert summary["districts_expected"] == summary["districts_reporting"] == DISTRICTS_EXPECTED
+    assert record["districts_expected"] == DISTRICTS_EXPECTED and summary["missing_districts"] == []
+
+
+def test_national_totals_by_country_province_and_district_equal_the_record(national):
+    record, summary, processed = national
+    assert summary["totals"] == record["totals"]
+    assert summary["coverage"] == record["coverage"]
+    assert summary["by_province"] == record["by_province"]
+    assert summary["by_district"] == {d: v["totals"] for d, v in record["districts"].items()}
+    assert stored_by_district(processed, "2023-H1") == summary["by_district"]
+
+
+def test_national_findings_are_the_recorded_ones(national):
+    record, _, processed = national
+    assert stored_findings(processed, "2023-H1", record) == recorded_findings(record)
+
+
+def test_archive_of_64_cycles_equals_the_record_cycle_by_cycle(archive):
+    processed, record = archive
+    cycles = [c.id for c in processed_cycles(processed)]
+    assert cycles == sorted(record, key=lambda c: (c[:4], c.endswith("-H1") is False)) and len(cycles) == 64
+    for cycle in cycles:
+        assert stored_by_district(processed, cycle) == {d: v["totals"] for d, v in record[cycle]["districts"].items()}, cycle
+        assert stored_findings(processed, cycle, record[cycle]) == recorded_findings(record[cycle]), cycle
