@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from . import forms, text, units
 from .cycles import Cycle, cycle_for_period, parse_cycle
@@ -152,7 +153,7 @@ def stated_cycle(path: Path) -> Cycle | None:
     _decode_sheets(wb.sheets, probe)
     texts = [v for sheet in wb.sheets for row in sheet.rows[:HEADER_SCAN_ROWS] for v in row if isinstance(v, str)]
     texts = list(dict.fromkeys(texts))
-    stated = _period(texts, [text.fold(t) for t in texts])
+    stated = _period([_title_line(t) for t in texts])
     try:
         return parse_cycle(stated) if stated else None
     except ValueError:
@@ -370,13 +371,13 @@ def _read_title(ret: Return, texts: list[str], filename: str, cycle: Cycle, scop
     else:
         ret.district = match.district
 
-    folded = [text.fold(t) for t in texts]
-    report_dates = [d for f in folded for d in _dates(_REPORT_DATE, f, order=(1, 2, 3))]
+    lines = [_title_line(t) for t in texts]
+    report_dates = [d for line in lines for d in line.report_dates]
     ret.report_date = max(report_dates) if report_dates else None
     if ret.report_date is None:
         ret.add("report_date_missing")
 
-    stated = _period(texts, folded)
+    stated = _period(lines)
     if stated is None:
         ret.add("period_from_folder", expected=cycle.id)
     elif stated != cycle.id:
@@ -396,21 +397,36 @@ def _dates(pattern: re.Pattern, s: str, order=(1, 2, 3)) -> list[date]:
     return out
 
 
-def _period(texts: list[str], folded: list[str]) -> str | None:
+class _TitleLine(NamedTuple):
+    """What one text of a title block says about the report date and the period."""
+
+    report_dates: tuple[date, ...]
+    period: tuple[date, date] | None       # "từ ngày 15/12/2022 đến ngày 14/06/2023"
+    halves: tuple[int, ...]                # years of a half-year ("6 tháng đầu năm 2023")
+    years: tuple[int, ...]                 # years of a year review ("năm 2022")
+
+
+@lru_cache(maxsize=1 << 14)
+def _title_line(raw: str) -> _TitleLine:
+    """Memoised: a title block repeats its lines in every sheet and cycle after cycle."""
+    f = text.fold(raw)
+    report_dates = tuple(_dates(_REPORT_DATE, f, order=(1, 2, 3)))
+    body = _REPORT_DATE.sub(" ", f)
+    if "ngay" in f and _REPORT_DATE.search(f) and not ("ky" in body or "thang" in body or "nam" in body):
+        return _TitleLine(report_dates, None, (), ())     # only the place and date of the report
+    dates = _dates(_DATE, raw)
+    halves = [int(y) for y in _H1.findall(body)]
+    if "so ket 6 thang" in body and not _H1.search(body):
+        halves += [int(y) for y in re.findall(r"(\d{4})", body)]
+    years = [int(y) for y in _YEAR.findall(body)] if not _H1.search(body) else []
+    return _TitleLine(report_dates, (dates[0], dates[1]) if len(dates) >= 2 else None, tuple(halves), tuple(years))
+
+
+def _period(lines: list[_TitleLine]) -> str | None:
     """The cycle id the title block states ("2023-H1"), a description of a non-cycle period, or None."""
-    ranges, halves, years = [], [], []
-    for raw, f in zip(texts, folded):
-        body = _REPORT_DATE.sub(" ", f)
-        if "ngay" in f and _REPORT_DATE.search(f) and not ("ky" in body or "thang" in body or "nam" in body):
-            continue
-        dates = _dates(_DATE, raw)
-        if len(dates) >= 2:
-            ranges.append((dates[0], dates[1]))
-        halves += [int(y) for y in _H1.findall(body)]
-        if "so ket 6 thang" in body and not _H1.search(body):
-            halves += [int(y) for y in re.findall(r"(\d{4})", body)]
-        if not _H1.search(body):
-            years += [int(y) for y in _YEAR.findall(body)]
+    ranges = [line.period for line in lines if line.period]
+    halves = [y for line in lines for y in line.halves]
+    years = [y for line in lines for y in line.years]
     if ranges:
         start, end = ranges[0]
         c = cycle_for_period(start, end)
