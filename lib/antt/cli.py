@@ -77,6 +77,25 @@ def summary_object(data) -> dict:
     return out
 
 
+def _print_by_province(obj: dict, data, h) -> None:
+    """One line per province: districts reporting, residential areas meeting the standard, new-rural xã, cameras."""
+    from collections import Counter
+
+    expected = Counter(h.unit(d).parent for d in data.districts_expected)
+    reporting = Counter(h.unit(d).parent for d in data.districts_reporting)
+    names = {p: h.unit(p).name for p in obj["by_province"]}
+    width = max(map(len, names.values()))
+    n = text.format_number
+    print()
+    print(f"  {'Tỉnh, thành phố':<{width}}  {'báo cáo':>7}  {'KDC đạt chuẩn / tổng số':>30}  "
+          f"{'xã đạt NTM / số xã':>18}  {'camera':>9}")
+    for p, v in obj["by_province"].items():
+        share = v["kdc_meeting"] / v["kdc_total"] if v["kdc_meeting"] is not None and v["kdc_total"] else None
+        kdc = f"{n(v['kdc_meeting'])} / {n(v['kdc_total'])} ({text.format_percent(share)})"
+        print(f"  {names[p]:<{width}}  {f'{reporting[p]}/{expected[p]}':>7}  {kdc:>30}  "
+              f"{n(v['ntm_met']) + ' / ' + n(v['ntm_communes']):>18}  {n(v['cameras']):>9}")
+
+
 def _print_summary(obj: dict, data) -> None:
     from .indicators import KEYS
     from . import units
@@ -90,6 +109,8 @@ def _print_summary(obj: dict, data) -> None:
         v = obj["totals"][name]
         shown = text.format_number(v, 0 if v is None or float(v).is_integer() else 1)
         print(f"  {key.label:<{width}}  {shown:>9}  ({obj['coverage'][name]}/{obj['districts_expected']} đơn vị)")
+    if obj["province_code"] == "all":
+        _print_by_province(obj, data, h)
     print()
     status = {"loaded": "đã nạp", "superseded": "bị thay thế", "rejected": "bị từ chối"}
     print("Tệp:")

@@ -88,6 +88,20 @@ def test_national_totals_by_country_province_and_district_equal_the_record(natio
     assert stored_by_district(processed, "2023-H1") == summary["by_district"]
 
 
+def test_national_summary_text_has_a_line_per_province(national):
+    _, summary, processed = national
+    raw = processed.parent / "raw"
+    code, out = run("summary", "--raw", str(raw), "--cycle", "2023-H1", "--province", "all")
+    assert code == 0
+    lines = out.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Tỉnh, thành phố"))
+    provinces = lines[start + 1:lines.index("", start)]
+    assert len(provinces) == len(summary["by_province"]) == 63
+    # Bình Phước in the national sample is the province sample: the published 2023-H1 figures.
+    binh_phuoc = next(line for line in provinces if "Bình Phước" in line)
+    assert "11/11" in binh_phuoc and "843 / 843 (100,0 %)" in binh_phuoc and "68 / 86" in binh_phuoc
+
+
 def test_national_findings_are_the_recorded_ones(national):
     record, _, processed = national
     assert stored_findings(processed, "2023-H1", record) == recorded_findings(record)
