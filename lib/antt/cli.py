@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 from . import config, text
@@ -79,8 +80,6 @@ def summary_object(data) -> dict:
 
 def _print_by_province(obj: dict, data, h) -> None:
     """One line per province: districts reporting, residential areas meeting the standard, new-rural xã, cameras."""
-    from collections import Counter
-
     expected = Counter(h.unit(d).parent for d in data.districts_expected)
     reporting = Counter(h.unit(d).parent for d in data.districts_reporting)
     names = {p: h.unit(p).name for p in obj["by_province"]}
