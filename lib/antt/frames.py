@@ -52,6 +52,6 @@ def read_rows(path: Path) -> list[dict]:
     return pq.read_table(path).to_pylist()
 
 
-def read_frame(path: Path) -> pd.DataFrame:
+def read_parquet(path: Path) -> pd.DataFrame:
     """A Parquet file as a pandas frame, with the dtypes it was written with."""
     return pd.read_parquet(path)

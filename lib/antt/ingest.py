@@ -213,6 +213,6 @@ def frame_path(out_dir: Path, cycle: Cycle | str, name: str) -> Path:
 
 def read_frame(out_dir: Path, cycle: Cycle | str, name: str) -> pd.DataFrame:
     """One processed frame of a cycle, with its pandas dtypes."""
-    from .frames import read_frame as read_parquet
+    from .frames import read_parquet
 
     return read_parquet(frame_path(out_dir, cycle, name))
