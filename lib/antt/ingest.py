@@ -22,7 +22,7 @@ from . import __version__, indicators, validate
 from .atomic import commit_dir, flush, recover_dir, stage_dir
 from .cycles import Cycle, cycles_in, parse_cycle, previous
 from .findings import Finding
-from .load import FRAME_DTYPES, CycleData, check_scope, cycle_files, load_cycle, load_cycles
+from .load import FRAME_DTYPES, CycleData, check_scope, cycle_files, few_collections, load_cycle, load_cycles
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,9 +131,12 @@ def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
     cycles (from their snapshots; an unchanged one's is read back from disk). When all are ready
     they are flushed to the disk at once and each takes the place of its previous folder.
     """
-    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    with few_collections():
+        return _ingest(Path(raw_dir), Path(out_dir), force, scope, workers or (os.cpu_count() or 1))
+
+
+def _ingest(raw_dir: Path, out_dir: Path, force: bool, scope: str, workers: int) -> list[Outcome]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    workers = workers or (os.cpu_count() or 1)
     present = cycles_in(raw_dir)
     hashes: dict[Cycle, str] = {}
     changed = []

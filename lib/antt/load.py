@@ -8,8 +8,10 @@ Large cycles are read by a process pool over files; small ones in this process.
 
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -121,10 +123,29 @@ def _read_one(args) -> Return:
     return ret
 
 
+@contextmanager
+def few_collections():
+    """Fewer garbage collections while returns are read and written (a pool's workers inherit it).
+    Reading makes many short-lived lists and dicts and next to no reference cycles; with the default
+    thresholds the collector took about 6 % of an archive's CPU time scanning what survives."""
+    before = gc.get_threshold()
+    gc.freeze()                           # what is loaded already (modules, units) is never scanned
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str = "70",
                 workers: int | None = None) -> dict[Cycle, CycleData]:
     """Read every file of several cycles (one process pool for all when it pays) and assemble each."""
-    raw_dir = Path(raw_dir)
+    with few_collections():
+        return _load_cycles(Path(raw_dir), cycles, scope, workers)
+
+
+def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | None) -> dict[Cycle, CycleData]:
     for c in cycles:
         check_scope(c, scope)
     jobs = [(p, raw_dir, c.id, scope) for c in cycles for p in cycle_files(raw_dir, c)]
