@@ -123,14 +123,20 @@ def _read_one(args) -> Return:
     return ret
 
 
+_FEW_COLLECTIONS = (50_000, 20, 20)
+
+
 @contextmanager
 def few_collections():
     """Fewer garbage collections while returns are read and written (a pool's workers inherit it).
     Reading makes many short-lived lists and dicts and next to no reference cycles; with the default
     thresholds the collector took about 6 % of an archive's CPU time scanning what survives."""
     before = gc.get_threshold()
+    if before == _FEW_COLLECTIONS:       # in force already: an enclosing call, or this worker's parent
+        yield
+        return
     gc.freeze()                           # what is loaded already (modules, units) is never scanned
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(*_FEW_COLLECTIONS)
     try:
         yield
     finally:

@@ -3,6 +3,7 @@ neither pandas nor pyarrow (a pool's workers start without them)."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from antt.frames import arrow_schema, write_parquet
-from antt.load import FRAME_DTYPES
+from antt.load import FRAME_DTYPES, few_collections
 
 
 @pytest.mark.parametrize("name", list(FRAME_DTYPES))
@@ -38,3 +39,14 @@ def test_reading_a_cycle_imports_neither_pandas_nor_pyarrow():
     out = subprocess.run([sys.executable, "-c", READ_WITHOUT_PANDAS, str(raw)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_fewer_collections_while_reading_then_the_collector_as_before():
+    before = gc.get_threshold()
+    with few_collections():
+        reading = gc.get_threshold()
+        assert reading[0] > before[0] and gc.get_freeze_count() > 0
+        with few_collections():          # nested (a pool worker of ingest): the outer one stays in force
+            pass
+        assert gc.get_threshold() == reading and gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
