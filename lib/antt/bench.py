@@ -1,12 +1,11 @@
 """Speed and memory at three scales: ``python -m antt.bench`` (or ``make bench``).
 
-Scales, generated with ``antt sample`` into a scratch folder under ``data/`` (the disk ingest writes
-to in use; where /tmp is watched, as in the sandbox this was built in, creating a file there cost
-1 ms against 0.04 ms elsewhere on the same disk, and ingest creates 11 files a cycle): province (11
-returns, one cycle), archive (11 districts × 64 cycles), national (every district of the country,
-one cycle). For each, on the same files and each in a fresh process: the bare python-calamine read
-of every sheet (the floor), ``antt ingest``, ``antt ingest`` again with nothing changed (the best of
-three rounds each), and (province) ``antt report`` once. Prints wall time, CPU time, peak memory and
+Scales, generated with ``antt sample`` into a scratch folder under ``data/``, the disk processed data
+goes to (not /tmp: see the README on file creation there): province (11 returns, one cycle),
+archive (11 districts × 64 cycles), national (every district of the country, one cycle). For each,
+on the same files and each in a fresh process: the bare python-calamine read of every sheet (the
+floor), ``antt ingest``, ``antt ingest`` again with nothing changed (the best of three rounds each),
+and (province) ``antt report`` once. Prints wall time, CPU time, peak memory and
 the ratio to the floor as a Markdown table.
 """
 
