@@ -1,21 +1,26 @@
 """Speed and memory at three scales: ``python -m antt.bench`` (or ``make bench``).
 
-Scales, generated with ``antt sample`` into a scratch folder under ``data/``, the disk processed data
-goes to (not /tmp: see the README on file creation there): province (11 returns, one cycle),
-archive (11 districts × 64 cycles), national (every district of the country, one cycle). For each,
-on the same files and each in a fresh process: the bare python-calamine read of every sheet (the
-floor), ``antt ingest``, ``antt ingest`` again with nothing changed (the best of three rounds each),
-and (province) ``antt report`` once. Prints wall time, CPU time, peak memory and
-the ratio to the floor as a Markdown table.
+Scales, generated with ``antt sample`` into a scratch folder under ``data/`` (the disk processed data
+goes to): province (11 returns, one cycle), archive (11 districts × 64 cycles), national (every
+district of the country, one cycle). For each, on the same files, each step in a fresh process and
+the steps taking turns for three rounds: the bare python-calamine read of every sheet (the floor),
+``antt ingest``, ``antt ingest`` again with nothing changed, and the bound: the floor's read on
+every core while the frames of the first ingest are written again as ingest writes them, which is
+what ingest costs with nothing cleaned, matched or checked. Then (province) ``antt report`` once.
+Prints wall time, CPU time, peak memory and the ratios to the floor as a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import json
+import itertools
 import os
+import pickle
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +41,58 @@ for p in sorted(Path(sys.argv[1]).rglob("*")):
             n += len(wb.get_sheet_by_name(name).to_python())
 print(n, file=sys.stderr)
 """
+
+
+def _read_bare(path: str) -> int:
+    """The floor's read of one file: every sheet's values."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(path)
+    return sum(len(wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names)
+
+
+def save_frames(out: Path, saved: Path) -> None:
+    """The processed cycles under ``out`` as ``CycleData`` (rows read back), pickled for ``bound``."""
+    from .frames import read_rows
+    from .ingest import FRAMES, frame_path, processed_cycles
+    from .load import CycleData
+
+    cycles = []
+    for c in processed_cycles(out):
+        manifest = json.loads((out / c.id / "manifest.json").read_text(encoding="utf-8"))
+        rows = {name: read_rows(frame_path(out, c, name)) for name in FRAMES}
+        cycles.append(CycleData(c, manifest["scope"], rows, {}, {}, manifest["signatures"]))
+    saved.write_bytes(pickle.dumps(cycles))
+
+
+def bound(raw: str, out: str, saved: str) -> None:
+    """What ingest costs with nothing cleaned: every file read as the floor reads it, by a process
+    pool on every core, while this process writes each cycle's frames (``save_frames``) as ingest
+    does: staged, one flush, each folder swapped in."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .atomic import commit_dir, flush
+    from .ingest import finish, stage
+    from .load import cycle_files
+
+    cycles = pickle.loads(Path(saved).read_bytes())
+    files = [[str(p) for p in cycle_files(Path(raw), data.cycle)] for data in cycles]
+    ready = []
+    with ProcessPoolExecutor(os.cpu_count()) as pool:
+        read = pool.map(_read_bare, itertools.chain.from_iterable(files), chunksize=4)
+        for data, paths in zip(cycles, files):
+            for _ in paths:
+                next(read)
+            folder = stage(data, Path(out))
+            finish(data, folder, "")
+            ready.append((folder, Path(out) / data.cycle.id))
+    flush(tmp for tmp, _ in ready)
+    for tmp, final in ready:
+        commit_dir(tmp, final)
+
+
+FLOOR_STEP = "calamine read (floor)"
+BOUND_STEP = "read and write only (bound)"
 
 
 def measure(cmd: list[str], env: dict | None = None) -> dict:
@@ -72,42 +129,53 @@ def run(scales: list[str], workdir: Path, repeat: int = 3) -> list[dict]:
     for scale in scales:
         cycles, scope = plans[scale]
         raw, out = workdir / scale / "raw", workdir / scale / "processed"
-        t0 = time.perf_counter()
         subprocess.run([*antt, "sample", "--out", str(raw), "--cycles", ",".join(cycles), "--province", scope],
                        check=True, stdout=subprocess.DEVNULL)
-        generated = time.perf_counter() - t0
         files = sum(1 for p in raw.rglob("*") if p.is_file() and p.parent != raw)
         ingest = [*antt, "ingest", "--raw", str(raw), "--out", str(out), "--province", scope]
-        # The same command twice: the second finds nothing changed.
-        commands = {"calamine read (floor)": [py, "-c", FLOOR, str(raw)], "antt ingest": ingest,
-                    "antt ingest, unchanged": ingest}
-        # Best of `repeat` rounds, the steps taking turns, so that a slow moment of a shared
-        # machine does not decide a ratio; each round ingests into an empty folder.
+        saved, bound_out = workdir / scale / "frames.pickle", workdir / scale / "bound"
+        # The same ingest twice: the second finds nothing changed.
+        commands = {FLOOR_STEP: [py, "-c", FLOOR, str(raw)], "antt ingest": ingest, "antt ingest, unchanged": ingest,
+                    BOUND_STEP: [py, "-c", "import sys; from antt.bench import bound; bound(*sys.argv[1:])",
+                                 str(raw), str(bound_out), str(saved)]}
+        # `repeat` rounds, the steps taking turns, so that a slow moment of a shared machine does
+        # not decide a ratio; each round ingests into an empty folder.
         runs: dict[str, list[dict]] = {name: [] for name in commands}
-        for _ in range(repeat):
+        for i in range(repeat):
             shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(bound_out, ignore_errors=True)
             for name, cmd in commands.items():
+                if name == BOUND_STEP and i == 0:   # in a process of its own: a child inherits this one's peak memory
+                    subprocess.run([py, "-c", "import sys; from pathlib import Path; from antt.bench import save_frames; "
+                                    "save_frames(Path(sys.argv[1]), Path(sys.argv[2]))", str(out), str(saved)], check=True)
                 runs[name].append(measure(cmd))
-        steps = {name: min(ms, key=lambda m: m["wall"]) for name, ms in runs.items()}
-        floor = steps["calamine read (floor)"]
+        floor = min(runs[FLOOR_STEP], key=lambda m: m["wall"])
+        for name, ms in runs.items():
+            best = min(ms, key=lambda m: m["wall"])
+            ratios = [m["wall"] / f["wall"] for m, f in zip(ms, runs[FLOOR_STEP])]
+            rows.append({"scale": scale, "files": files, "step": name, **best, "ratio": best["wall"] / floor["wall"],
+                         "median_ratio": statistics.median(ratios)})
         if scale == "province":
             root = workdir / scale / "root"
             for sub in ("notebooks", "data/reference"):
                 shutil.copytree(config.ROOT / sub, root / sub, dirs_exist_ok=True)
             shutil.copytree(raw, root / "data" / "raw", dirs_exist_ok=True)
             env = {**os.environ, "ANTT_ROOT": str(root)}
-            steps["antt report"] = measure([*antt, "report"], env=env)
-        for name, m in steps.items():
-            rows.append({"scale": scale, "files": files, "step": name, **m,
-                         "ratio": m["wall"] / floor["wall"], "generated_s": generated})
+            report = measure([*antt, "report"], env=env)
+            rows.append({"scale": scale, "files": files, "step": "antt report", **report,
+                         "ratio": report["wall"] / floor["wall"], "median_ratio": None})
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| scale | files | step | wall s | CPU s | peak MB | × floor (wall) |", "|---|---:|---|---:|---:|---:|---:|"]
+    """Wall, CPU and peak memory of each step's fastest round; its wall time over the fastest floor's,
+    and the median over rounds of each round's ratio to that round's floor."""
+    out = ["| scale | files | step | wall s | CPU s | peak MB | × floor | × floor, median of rounds |",
+           "|---|---:|---|---:|---:|---:|---:|---:|"]
     for r in rows:
+        median = "" if r["median_ratio"] is None else f"{r['median_ratio']:.2f}"
         out.append(f"| {r['scale']} | {r['files']} | {r['step']} | {r['wall']:.2f} | {r['cpu']:.2f} | "
-                   f"{r['peak_mb']:.0f} | {r['ratio']:.2f} |")
+                   f"{r['peak_mb']:.0f} | {r['ratio']:.2f} | {median} |")
     return "\n".join(out)
 
 
@@ -122,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m antt.bench", description=__doc__.splitlines()[0])
     p.add_argument("--scales", default="province,archive,national")
     p.add_argument("--keep", help="folder to keep the generated files in (default: a temporary one in data/)")
-    p.add_argument("--repeat", type=int, default=3, help="rounds per ingest step, the fastest kept (default 3)")
+    p.add_argument("--repeat", type=int, default=3, help="rounds of the steps (default 3)")
     args = p.parse_args(argv)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix=".bench-", dir=config.ROOT / "data"))
     try:
@@ -130,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}; best of {args.repeat} rounds")
+    print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}; {args.repeat} rounds")
     print()
     print(table(rows))
     return 0
