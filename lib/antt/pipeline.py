@@ -1,13 +1,15 @@
 """``antt report``: ingest, data-quality report, notebooks, charts, deck and summary workbook of a cycle.
 
 Everything of a cycle is built in a temporary folder beside ``reports/<cycle>/`` and swapped in at
-the end, so an interrupted run leaves the previous report whole.
+the end, so an interrupted run leaves the previous report whole. The notebooks run in kernels of
+their own, one per core at a time, while this process draws the charts, the deck and the workbook.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
@@ -39,14 +41,18 @@ def _kernel_manager(socket_dir: str):
 
 
 def run_notebook(source: Path, out_dir: Path, cycle: str, socket_dir: str) -> Path:
-    """Execute one notebook for ``cycle`` with papermill into ``out_dir`` (.ipynb and .html)."""
+    """Execute one notebook for ``cycle`` with papermill into ``out_dir`` (.ipynb and .html).
+
+    Safe in threads: the kernel starts in the notebooks' folder (nbclient's ``resources`` path)
+    instead of papermill's ``cwd``, which changes the working folder of the whole process; each
+    kernel needs a ``socket_dir`` of its own."""
     import nbformat
     import papermill
     from nbconvert import HTMLExporter
 
     target = out_dir / source.name
     papermill.execute_notebook(str(source), str(target), parameters={"cycle": cycle}, kernel_name="python3",
-                               progress_bar=False, cwd=str(config.NOTEBOOKS_DIR),
+                               progress_bar=False, resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}},
                                kernel_manager_class=_kernel_manager(socket_dir))
     html, _ = HTMLExporter().from_notebook_node(nbformat.read(target, as_version=4))
     target.with_suffix(".html").write_text(html, encoding="utf-8")
@@ -77,19 +83,30 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
         write_quality_report(view, out)
         bar.update()
         (out / "notebooks").mkdir()
-        with tempfile.TemporaryDirectory(prefix="antt-kernels-") as sockets:
+        with tempfile.TemporaryDirectory(prefix="antt-kernels-") as sockets, \
+                ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            runs = []
             for book in books:
-                step(book.stem)
-                run_notebook(book, out / "notebooks", view.cycle.id, sockets)
+                os.mkdir(os.path.join(sockets, book.stem))
+                runs.append(pool.submit(run_notebook, book, out / "notebooks", view.cycle.id,
+                                        os.path.join(sockets, book.stem)))
+                runs[-1].add_done_callback(lambda _: bar.update())
+            try:
+                step("charts")
+                save_charts(view, out / "charts")
                 bar.update()
-        step("charts")
-        save_charts(view, out / "charts")
-        bar.update()
-        step("deck")
-        export_deck(view, out / f"bao_cao_{view.cycle.id}.pptx", out / "charts")
-        bar.update()
-        step("workbook")
-        export_workbook(view, out / f"tong_hop_{view.cycle.id}.xlsx")
-        bar.update()
+                step("deck")
+                export_deck(view, out / f"bao_cao_{view.cycle.id}.pptx", out / "charts")
+                bar.update()
+                step("workbook")
+                export_workbook(view, out / f"tong_hop_{view.cycle.id}.xlsx")
+                bar.update()
+                step("notebooks")
+                for run in runs:
+                    run.result()             # a notebook's error is the report's
+            except BaseException:
+                for run in runs:
+                    run.cancel()             # the notebooks not started yet; the running ones end
+                raise
     bar.close()
     return final

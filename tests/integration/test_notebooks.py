@@ -235,3 +235,31 @@ def test_data_check_tables_2022_h1(processed):
     assert len(listed) == 3 and "2022-H1/DONG PHU - BC SO KET 6 THANG 2022.xlsx › BIEU 4 › C14" in set(listed["where"])
     for table in ("kdc", "ntm", "models", "outreach", "bright_spots"):
         assert tables.row_sum_mismatches(view, table).empty, table
+
+
+# --- how `antt report` runs them --------------------------------------------------------------------
+
+def test_report_runs_notebooks_side_by_side_in_the_notebooks_folder(tmp_path, monkeypatch):
+    """``pipeline.run_notebook`` in two threads at once: each kernel starts in the notebooks' folder,
+    and this process stays in its own working folder (papermill's ``cwd`` would move it)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from antt.pipeline import run_notebook
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"}})
+    nb.cells = [nbformat.v4.new_code_cell("cycle = None", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import os\nprint(os.getcwd(), cycle)")]
+    sources = []
+    for name in ("a", "b"):
+        (tmp_path / name / "out").mkdir(parents=True)
+        sources.append(tmp_path / name / "check.ipynb")
+        nbformat.write(nb, sources[-1])
+    monkeypatch.chdir(tmp_path)
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda src: run_notebook(src, src.parent / "out", "2023-H1", str(src.parent)), sources))
+    assert Path.cwd() == tmp_path
+    for target in done:
+        printed = nbformat.read(target, as_version=4).cells[-1].outputs[0]["text"].split()
+        assert printed == [str(config.NOTEBOOKS_DIR), "2023-H1"]
+        assert target.with_suffix(".html").is_file()
