@@ -86,10 +86,10 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
         with tempfile.TemporaryDirectory(prefix="antt-kernels-") as sockets, \
                 ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             runs = []
-            for book in books:
-                os.mkdir(os.path.join(sockets, book.stem))
-                runs.append(pool.submit(run_notebook, book, out / "notebooks", view.cycle.id,
-                                        os.path.join(sockets, book.stem)))
+            for i, book in enumerate(books):
+                sockets_of_book = os.path.join(sockets, str(i))      # short: a socket's path has ~100 bytes
+                os.mkdir(sockets_of_book)
+                runs.append(pool.submit(run_notebook, book, out / "notebooks", view.cycle.id, sockets_of_book))
                 runs[-1].add_done_callback(lambda _: bar.update())
             try:
                 step("charts")
