@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import json
 import itertools
+import json
 import os
 import pickle
 import platform
@@ -44,7 +44,7 @@ print(n, file=sys.stderr)
 
 
 def _read_bare(path: str) -> int:
-    """The floor's read of one file: every sheet's values."""
+    """The floor's read of one file (as ``FLOOR`` reads each): every sheet's values."""
     from python_calamine import CalamineWorkbook
 
     wb = CalamineWorkbook.from_path(path)
