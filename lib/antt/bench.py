@@ -51,18 +51,19 @@ def _read_bare(path: str) -> int:
     return sum(len(wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names)
 
 
-def save_frames(out: Path, saved: Path) -> None:
-    """The processed cycles under ``out`` as ``CycleData`` (rows read back), pickled for ``bound``."""
+def save_frames(processed: str, saved: str) -> None:
+    """The processed cycles under ``processed`` as ``CycleData`` (rows read back), pickled for ``bound``."""
     from .frames import read_rows
     from .ingest import FRAMES, frame_path, processed_cycles
     from .load import CycleData
 
+    out = Path(processed)
     cycles = []
     for c in processed_cycles(out):
         manifest = json.loads((out / c.id / "manifest.json").read_text(encoding="utf-8"))
         rows = {name: read_rows(frame_path(out, c, name)) for name in FRAMES}
         cycles.append(CycleData(c, manifest["scope"], rows, {}, {}, manifest["signatures"]))
-    saved.write_bytes(pickle.dumps(cycles))
+    Path(saved).write_bytes(pickle.dumps(cycles))
 
 
 def bound(raw: str, out: str, saved: str) -> None:
@@ -71,8 +72,7 @@ def bound(raw: str, out: str, saved: str) -> None:
     does: staged, one flush, each folder swapped in."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from .atomic import commit_dir, flush
-    from .ingest import finish, stage
+    from .ingest import finish, publish, stage
     from .load import cycle_files
 
     cycles = pickle.loads(Path(saved).read_bytes())
@@ -86,9 +86,12 @@ def bound(raw: str, out: str, saved: str) -> None:
             folder = stage(data, Path(out))
             finish(data, folder, "")
             ready.append((folder, Path(out) / data.cycle.id))
-    flush(tmp for tmp, _ in ready)
-    for tmp, final in ready:
-        commit_dir(tmp, final)
+    publish(ready)
+
+
+def _call(py: str, function: str, *args) -> list[str]:
+    """A command calling a function of this module in a fresh process with ``args`` as strings."""
+    return [py, "-c", f"import sys; from antt.bench import {function}; {function}(*sys.argv[1:])", *map(str, args)]
 
 
 FLOOR_STEP = "calamine read (floor)"
@@ -136,8 +139,7 @@ def run(scales: list[str], workdir: Path, repeat: int = 3) -> list[dict]:
         saved, bound_out = workdir / scale / "frames.pickle", workdir / scale / "bound"
         # The same ingest twice: the second finds nothing changed.
         commands = {FLOOR_STEP: [py, "-c", FLOOR, str(raw)], "antt ingest": ingest, "antt ingest, unchanged": ingest,
-                    BOUND_STEP: [py, "-c", "import sys; from antt.bench import bound; bound(*sys.argv[1:])",
-                                 str(raw), str(bound_out), str(saved)]}
+                    BOUND_STEP: _call(py, "bound", raw, bound_out, saved)}
         # `repeat` rounds, the steps taking turns, so that a slow moment of a shared machine does
         # not decide a ratio; each round ingests into an empty folder.
         runs: dict[str, list[dict]] = {name: [] for name in commands}
@@ -146,8 +148,7 @@ def run(scales: list[str], workdir: Path, repeat: int = 3) -> list[dict]:
             shutil.rmtree(bound_out, ignore_errors=True)
             for name, cmd in commands.items():
                 if name == BOUND_STEP and i == 0:   # in a process of its own: a child inherits this one's peak memory
-                    subprocess.run([py, "-c", "import sys; from pathlib import Path; from antt.bench import save_frames; "
-                                    "save_frames(Path(sys.argv[1]), Path(sys.argv[2]))", str(out), str(saved)], check=True)
+                    subprocess.run(_call(py, "save_frames", out, saved), check=True)
                 runs[name].append(measure(cmd))
         floor = min(runs[FLOOR_STEP], key=lambda m: m["wall"])
         for name, ms in runs.items():

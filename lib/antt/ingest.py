@@ -123,6 +123,14 @@ def finish(data: CycleData, folder: Path, digest: str) -> None:
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def publish(ready: list[tuple[Path, Path]]) -> None:
+    """Finished staging folders onto the disk at once (a sync per file cost 15 ms a cycle), then each
+    in the place of its final folder: ``(staging folder, final folder)`` pairs."""
+    flush(tmp for tmp, _ in ready)
+    for tmp, final in ready:
+        commit_dir(tmp, final)
+
+
 def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
            workers: int | None = None) -> list[Outcome]:
     """Every cycle under ``raw_dir`` into ``out_dir``, oldest first; unchanged cycles are skipped.
@@ -171,9 +179,7 @@ def _ingest(raw_dir: Path, out_dir: Path, force: bool, scope: str, workers: int)
         ready.append((folder, out_dir / cycle.id))
         written[cycle] = Outcome(cycle.id, "written", len(data.rows["files"]),
                                  sum(f["severity"] == "error" for f in data.rows["findings"]))
-    flush(tmp for tmp, _ in ready)               # once: a sync per file cost 15 ms a cycle
-    for tmp, final in ready:
-        commit_dir(tmp, final)
+    publish(ready)
     return [written.get(c) or Outcome(c.id, "skipped", len(cycle_files(raw_dir, c)), -1) for c in present]
 
 

@@ -12,7 +12,7 @@ from antt.ingest import FRAMES, processed_cycles, read_frame
 
 def test_bound_writes_the_frames_ingest_wrote(sample_processed, tmp_path):
     raw, saved, out = sample_processed.parent / "raw", tmp_path / "frames.pickle", tmp_path / "bound"
-    save_frames(sample_processed, saved)
+    save_frames(str(sample_processed), str(saved))
     bound(str(raw), str(out), str(saved))
     assert [c.id for c in processed_cycles(out)] == ["2022-H1", "2022", "2023-H1"]
     for cycle in processed_cycles(out):
