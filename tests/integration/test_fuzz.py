@@ -325,7 +325,6 @@ def test_no_mutated_file_escapes_load_return(fuzz_results):
         print(f"  CRASH {res['file']}: {res['error']}\n    recipe: {json.dumps(recipe)[:400]}\n{res['trace']}")
     assert not crashes, f"{len(crashes)} crashes; add their recipes to {CRASHES.relative_to(REPO)}"
     assert by_status["loaded"] > 200 and by_status["rejected"] > 200   # the mutations reach both ends
-    assert slowest["seconds"] < 10
 
 
 def test_mutated_cycle_folders_load_and_write(fuzz_results, tmp_path):
