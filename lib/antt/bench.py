@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import config
+from antt.core import config
 
 FLOOR = """
 import sys
@@ -53,9 +53,9 @@ def _read_bare(path: str) -> int:
 
 def save_frames(processed: str, saved: str) -> None:
     """The processed cycles under ``processed`` as ``CycleData`` (rows read back), pickled for ``bound``."""
-    from .frames import read_rows
-    from .ingest import FRAMES, frame_path, processed_cycles
-    from .load import CycleData
+    from antt.store.frames import read_rows
+    from antt.store.ingest import FRAMES, frame_path, processed_cycles
+    from antt.check.cycle import CycleData
 
     out = Path(processed)
     cycles = []
@@ -72,8 +72,8 @@ def bound(raw: str, out: str, saved: str) -> None:
     does: staged, one flush, each folder swapped in."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from .ingest import finish, publish, stage
-    from .load import cycle_files
+    from antt.store.ingest import finish, publish, stage
+    from antt.check.cycle import cycle_files
 
     cycles = pickle.loads(Path(saved).read_bytes())
     files = [[str(p) for p in cycle_files(Path(raw), data.cycle)] for data in cycles]

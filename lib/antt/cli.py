@@ -12,9 +12,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from . import config, text
-from .cycles import cycles_in, parse_cycle
-from .findings import SEVERITY_LABEL
+from antt.core import config, text
+from antt.core.cycles import cycles_in, parse_cycle
+from antt.core.findings import SEVERITY_LABEL
 
 
 class UsageError(Exception):
@@ -50,7 +50,7 @@ def _number(v):
 
 def summary_object(data) -> dict:
     """The JSON object of ``antt summary --json`` for a loaded cycle."""
-    from .indicators import totals
+    from antt.core.indicators import totals
     by_d = data.districts
     tot, cov = totals(by_d)
     reporting = data.districts_reporting
@@ -70,7 +70,7 @@ def summary_object(data) -> dict:
         "findings": findings,
     }
     if data.scope == "all":
-        from . import units
+        from antt.core import units
         h = units.hierarchy_on(data.cycle.end)
         prov = by_d.groupby(by_d.index.map(lambda d: h.unit(d).parent)).sum(min_count=1)
         out["by_province"] = {p: {k: _number(None if v != v else v) for k, v in row.items()}
@@ -80,7 +80,7 @@ def summary_object(data) -> dict:
 
 def _print_by_province(obj: dict, data, h) -> None:
     """One line per province: districts reporting, residential areas meeting the standard, new-rural xã, cameras."""
-    from .indicators import RATIO, ratio
+    from antt.core.indicators import RATIO, ratio
 
     expected = Counter(h.unit(d).parent for d in data.districts_expected)
     reporting = Counter(h.unit(d).parent for d in data.districts_reporting)
@@ -98,8 +98,8 @@ def _print_by_province(obj: dict, data, h) -> None:
 
 
 def _print_summary(obj: dict, data) -> None:
-    from .indicators import KEYS
-    from . import units
+    from antt.core.indicators import KEYS
+    from antt.core import units
     h = units.hierarchy_on(data.cycle.end)
     print(f"Kỳ {obj['cycle']} ({data.cycle.label}) — {h.unit(obj['province_code']).name if obj['province_code'] != 'all' else 'toàn quốc'}")
     print(f"Đơn vị báo cáo: {obj['districts_reporting']}/{obj['districts_expected']}"
@@ -127,7 +127,7 @@ def _print_summary(obj: dict, data) -> None:
 
 
 def cmd_summary(args) -> int:
-    from .ingest import load_with_history
+    from antt.store.ingest import load_with_history
     raw = Path(args.raw)
     cycle = _pick_cycle(raw, args.cycle)
     data = load_with_history(raw, cycle, _scope(args.province))
@@ -141,7 +141,7 @@ def cmd_summary(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from .ingest import ingest
+    from antt.store.ingest import ingest
     raw = Path(args.raw)
     if not cycles_in(raw):
         raise UsageError(f"không có kỳ báo cáo nào trong {raw}")
@@ -154,7 +154,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from .sample import write_sample
+    from antt.make.sample import write_sample
     cycles = [c.strip() for c in args.cycles.split(",") if c.strip()]
     for c in cycles:
         try:
@@ -172,10 +172,11 @@ def _print_findings(findings: list) -> None:
 
 
 def cmd_validate(args) -> int:
-    from . import units, validate
-    from .cycles import is_cycle_id
-    from .findings import finding
-    from .returns import load_return, stated_cycle
+    from antt.core import units
+    from antt.check import validate
+    from antt.core.cycles import is_cycle_id
+    from antt.core.findings import finding
+    from antt.read.returns import load_return, stated_cycle
     errors = False
     for name in args.files:
         path = Path(name)
@@ -206,7 +207,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from .template import write_templates
+    from antt.make.template import write_templates
     try:
         paths = write_templates(args.cycle, Path(args.out) if args.out else None, args.district, _scope(args.province))
     except ValueError as e:
@@ -216,7 +217,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .pipeline import run_report
+    from antt.pipeline import run_report
     if args.cycle:
         _pick_cycle(config.RAW_DIR, args.cycle)
     try:

@@ -16,7 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import import_module
 from pathlib import Path
 
-from . import config
+from antt.core import config
 
 
 def notebook_pool(workers: int | None = None) -> ProcessPoolExecutor:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import config
-from .atomic import atomic_dir
-from .ingest import ingest
-from .notebook_runs import notebook_pool, start_notebooks
+from antt.core import config
+from antt.core.atomic import atomic_dir
+from antt.store.ingest import ingest
+from antt.notebook_runs import notebook_pool, start_notebooks
 
 
 def notebooks() -> list[Path]:
@@ -24,9 +24,9 @@ def notebooks() -> list[Path]:
 
 def run_report(cycle: str | None = None, scope: str | None = None, progress: bool = True) -> Path:
     """Build ``reports/<cycle>/`` (default: the latest cycle under data/raw) and return its path."""
-    from .analysis import open_cycle
-    from .export import export_deck, export_workbook, save_charts
-    from .quality import write_quality_report
+    from antt.analyse.view import open_cycle
+    from antt.publish.export import export_deck, export_workbook, save_charts
+    from antt.publish.quality import write_quality_report
 
     scope = scope or config.PROVINCE_CODE
     books = notebooks()

@@ -3,7 +3,7 @@
 For every committed sample file and for hand-made returns (tests/returns_builder.py), the per-file
 account of each recognised table (data, total, group, numbering, footer, set_aside) must add up to
 the number of non-empty rows below the table's header on its sheet -- counted here independently
-from the raw grid of ``antt.workbook.read_workbook`` -- and every row set aside must carry a finding.
+from the raw grid of ``antt.read.workbook.read_workbook`` -- and every row set aside must carry a finding.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from antt import units, validate
-from antt.cycles import parse_cycle
-from antt.load import load_cycle
-from antt.returns import ROW_CLASSES, load_return
-from antt.workbook import read_workbook
+from antt.core import units
+from antt.check import validate
+from antt.core.cycles import parse_cycle
+from antt.check.cycle import load_cycle
+from antt.read.returns import ROW_CLASSES, load_return
+from antt.read.workbook import read_workbook
 from tests import returns_builder as B
 
 REPO = Path(__file__).resolve().parents[2]

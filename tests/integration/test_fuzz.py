@@ -233,10 +233,11 @@ def run_case(args: tuple[dict, str]) -> dict:
     """Mutate, write, load, validate, check.  Returns what happened; never raises."""
     import traceback
 
-    from antt import units, validate
-    from antt.cycles import parse_cycle
-    from antt.returns import Return, load_return
-    from antt.workbook import WorkbookError, read_workbook
+    from antt.core import units
+    from antt.check import validate
+    from antt.core.cycles import parse_cycle
+    from antt.read.returns import Return, load_return
+    from antt.read.workbook import WorkbookError, read_workbook
 
     recipe, work = args
     cycle_id = recipe["source"].split("/")[0]
@@ -329,8 +330,8 @@ def test_no_mutated_file_escapes_load_return(fuzz_results):
 
 def test_mutated_cycle_folders_load_and_write(fuzz_results, tmp_path):
     """Mutated files, 25 a folder, through load_cycle (resubmissions, completeness, frames) and ingest."""
-    from antt.ingest import ingest
-    from antt.load import load_cycle
+    from antt.store.ingest import ingest
+    from antt.check.cycle import load_cycle
 
     recipes = fuzz_results["recipes"]
     rng = random.Random(2024)

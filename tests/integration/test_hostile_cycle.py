@@ -29,9 +29,9 @@ import pandas as pd
 import pytest
 from openpyxl.workbook.protection import WorkbookProtection
 
-from antt import config
+from antt.core import config
 from antt.cli import main
-from antt.load import load_cycle
+from antt.check.cycle import load_cycle
 from tests import returns_builder as B
 from tests.unit import test_hostile_files as H
 
@@ -322,7 +322,7 @@ class FakePanic(BaseException):
 
 
 def test_a_reader_panic_on_one_file_becomes_its_finding(roots, loaded, monkeypatch):
-    import antt.workbook as wbmod
+    import antt.read.workbook as wbmod
 
     clean, _ = loaded
     victim = roots["mixed"] / CYCLE / "Bu Gia Map - thong ke phong trao 6 thang 2023.xlsx"
@@ -441,9 +441,9 @@ def test_summary_subprocess_peak_memory(roots, tmp_path):
 PER_FILE_RUNNER = r"""
 import json, re, sys, time
 from pathlib import Path
-from antt.returns import load_return
-from antt import units
-from antt.cycles import parse_cycle
+from antt.read.returns import load_return
+from antt.core import units
+from antt.core.cycles import parse_cycle
 raw, cycle = Path(sys.argv[1]), parse_cycle(sys.argv[2])
 h = units.hierarchy_on(cycle.end)
 def hwm():
@@ -488,9 +488,9 @@ def test_each_bad_file_peak_memory_and_time(roots):
 HUGE_RUNNER = r"""
 import json, re, resource, sys
 from pathlib import Path
-from antt.cycles import parse_cycle
-from antt.returns import load_return
-from antt.units import hierarchy_on
+from antt.core.cycles import parse_cycle
+from antt.read.returns import load_return
+from antt.core.units import hierarchy_on
 hierarchy_on(parse_cycle("2023-H1").end)          # the units' database is read before the count starts
 vm = int(re.search(r"VmSize:\s+(\d+)", open("/proc/self/status").read()).group(1)) * 1024
 resource.setrlimit(resource.RLIMIT_AS, (vm + 1536 * 2**20, resource.RLIM_INFINITY))   # 1.5 GB more, at most
@@ -538,7 +538,7 @@ def test_a_file_name_in_a_legacy_encoding_does_not_lose_the_cycle(tmp_path, load
     odd = [f for f in data.files["file"] if "\ufffd" in f]
     assert odd == [f"{CYCLE}/B\ufffdo c\ufffdo B\ufffd \ufffd\ufffdp.xlsx"]
     assert data.files.set_index("file").loc[odd[0], "status"] == "loaded"
-    from antt.ingest import ingest, read_frame
+    from antt.store.ingest import ingest, read_frame
 
     ingest(tmp_path, tmp_path / "processed")
     assert odd[0] in set(read_frame(tmp_path / "processed", CYCLE, "files")["file"])

@@ -19,9 +19,10 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from antt import config, tables
-from antt.analysis import open_cycle
-from antt.ingest import ingest
+from antt.core import config
+from antt.analyse import tables
+from antt.analyse.view import open_cycle
+from antt.store.ingest import ingest
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 

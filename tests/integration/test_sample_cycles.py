@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from antt import config
+from antt.core import config
 from antt.cli import main
 
 # Published for Bình Phước, 2023 half-year (typed from the article, not from the code).

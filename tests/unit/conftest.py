@@ -12,8 +12,8 @@ SAMPLE_CYCLES = ["2022-H1", "2022", "2023-H1"]
 @pytest.fixture(scope="session")
 def sample_processed(tmp_path_factory) -> Path:
     """``<tmp>/processed`` holding the processed sample cycles 2022-H1, 2022 and 2023-H1."""
-    from antt.ingest import ingest
-    from antt.sample import write_sample
+    from antt.store.ingest import ingest
+    from antt.make.sample import write_sample
 
     root = tmp_path_factory.mktemp("sample")
     write_sample(root / "raw", SAMPLE_CYCLES)

@@ -1,4 +1,4 @@
-"""antt.charts: every function returns a 16:9 Figure with the given title, renders without a missing
+"""antt.publish.charts: every function returns a 16:9 Figure with the given title, renders without a missing
 glyph, writes numbers the Vietnamese way and says "không có số liệu" instead of drawing a zero.
 
 Inputs are tiny hand-made frames; expected labels are worked out by hand from those inputs.
@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from antt import charts
-from antt.charts import ChartMeta
+from antt.publish import charts
+from antt.publish.charts import ChartMeta
 
 TITLE = "Khu dân cư: tập huấn, dữ liệu, Ở đâu ằ"      # ậ ằ ữ Ở
 META = ChartMeta(title=TITLE, subtitle="6 tháng đầu năm 2023",

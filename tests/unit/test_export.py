@@ -1,4 +1,4 @@
-"""antt.export: charts as files, the slide deck, the summary workbook, and atomic writes.
+"""antt.publish.export: charts as files, the slide deck, the summary workbook, and atomic writes.
 
 The inputs are the sample returns processed once (``sample_processed`` in conftest). Expected values
 are computed here from the view's frames (not from the exporter), except the published figures of
@@ -18,8 +18,9 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from antt import export, figures, indicators
-from antt.analysis import open_cycle
+from antt.publish import export, figures
+from antt.core import indicators
+from antt.analyse.view import open_cycle
 
 DISTRICTS = 11
 KDC_SERIES = "Tỷ lệ khu dân cư đạt chuẩn"

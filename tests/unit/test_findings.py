@@ -2,8 +2,8 @@
 
 import re
 
-from antt import config
-from antt.findings import CODES, ERROR, INFO, WARNING, codes_table, finding
+from antt.core import config
+from antt.core.findings import CODES, ERROR, INFO, WARNING, codes_table, finding
 
 
 def test_readme_lists_every_code_as_the_module_does():

@@ -24,7 +24,7 @@ import pytest
 PEAK_LIMIT_MB = 1536  # 1.5 GB
 RUNNER = r"""
 import json, resource, sys, time
-from antt.workbook import read_workbook, WorkbookError
+from antt.read.workbook import read_workbook, WorkbookError
 t = time.perf_counter()
 try:
     wb = read_workbook(sys.argv[1])
@@ -428,7 +428,7 @@ def test_hostile_file(name, tmp_path):
 
 def test_hostile_files_in_process(tmp_path):
     """The same cases read in this process (no subprocess) raise only WorkbookError."""
-    from antt.workbook import WorkbookError, read_workbook
+    from antt.read.workbook import WorkbookError, read_workbook
 
     for name in ("zero_byte", "truncated_xlsx", "csv_renamed_xlsx", "ole_encrypted_package",
                  "xls_filepass", "billion_laughs_sheet", "extreme_references", "xls_far_cell",

@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from antt.frames import arrow_schema, write_parquet
-from antt.load import FRAME_DTYPES, few_collections
+from antt.store.frames import arrow_schema, write_parquet
+from antt.check.cycle import FRAME_DTYPES, few_collections
 
 
 @pytest.mark.parametrize("name", list(FRAME_DTYPES))
@@ -26,8 +26,9 @@ def test_frames_read_back_with_their_dtypes(name, tmp_path):
 
 READ_WITHOUT_PANDAS = """
 import sys
-from antt import cli, ingest
-from antt.load import load_cycle
+from antt import cli
+from antt.store import ingest
+from antt.check.cycle import load_cycle
 data = load_cycle(sys.argv[1], "2023-H1", workers=1)
 assert data.rows["kdc"], "no rows read"
 print(sorted(m for m in ("pandas", "pyarrow", "numpy") if m in sys.modules))

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import xlwt
 
-from antt.load import load_cycle
-from antt.text import encode_tcvn3
+from antt.check.cycle import load_cycle
+from antt.core.text import encode_tcvn3
 
 DISTRICT, PROVINCE = "462", "45"
 CAPS = xlwt.easyxf("font: name .VnTimeH, bold on")

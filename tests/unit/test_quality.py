@@ -1,4 +1,4 @@
-"""antt.quality: the data-quality report (HTML and XLSX) of a processed cycle.
+"""antt.publish.quality: the data-quality report (HTML and XLSX) of a processed cycle.
 
 The sample's 2023-H1 cycle is copied and made messier in its processed tables, as a bad season
 would: Bù Đốp (693) sent nothing, Hớn Quản (694) reported on 23/06/2023 after the 19/06 deadline,
@@ -16,8 +16,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from antt import quality
-from antt.analysis import open_cycle
+from antt.publish import quality
+from antt.analyse.view import open_cycle
 
 SCRIPT = "<script>alert('x')</script> & \"quoted\""
 REJECTED = "2023-H1/<b>BaoCao</b> giả.xlsx"

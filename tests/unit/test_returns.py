@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-from antt.load import load_cycle
-from antt.returns import Return, _decode_sheets
-from antt.workbook import read_workbook
+from antt.check.cycle import load_cycle
+from antt.read.returns import Return, _decode_sheets
+from antt.read.workbook import read_workbook
 from tests.returns_builder import (DONG_XOAI_TOTALS, KDC_ROWS, MODEL_ROWS, NTM_ROWS, STANDARD, SheetSpec,
                                    standard_sheets, title_rows, write_xlsx)
 

@@ -1,4 +1,4 @@
-"""antt.sample: deterministic sample returns and the generator's manifest."""
+"""antt.make.sample: deterministic sample returns and the generator's manifest."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from antt import forms, sample, units
+from antt.core import forms
+from antt.make import sample
+from antt.core import units
 
 CYCLES = ["2022-H1", "2022", "2023-H1"]
 

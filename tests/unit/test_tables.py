@@ -1,4 +1,4 @@
-"""antt.tables on tiny hand-made cycles: formats, province rows, targets, new-rural pace, per-district sums."""
+"""antt.analyse.tables on tiny hand-made cycles: formats, province rows, targets, new-rural pace, per-district sums."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from antt import tables
-from antt.cycles import parse_cycle
+from antt.analyse import tables
+from antt.core.cycles import parse_cycle
 
 KEYS = ["kdc_total", "kdc_registered", "kdc_meeting"]
 

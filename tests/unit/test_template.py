@@ -1,4 +1,4 @@
-"""Blank return templates (``antt.template``): layout, data validation, protection, and the round trip
+"""Blank return templates (``antt.make.template``): layout, data validation, protection, and the round trip
 through the loaders, blank and filled the way a person fills them in Excel."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from antt import config, forms, units
-from antt.cycles import parse_cycle
-from antt.template import LIST_SHEET, MODEL_ROWS, ROW_FIRST, ROW_HEADER, ROW_NUMBERING, write_templates
+from antt.core import config, forms, units
+from antt.core.cycles import parse_cycle
+from antt.make.template import LIST_SHEET, MODEL_ROWS, ROW_FIRST, ROW_HEADER, ROW_NUMBERING, write_templates
 
 CYCLE = "2024-H1"
 PROVINCE = "70"
@@ -234,7 +234,7 @@ def test_protection_locks_headings_and_communes_not_input_cells(blank):
 # through the loaders
 
 def test_blank_templates_are_recognised_and_empty(blank):
-    from antt.load import load_cycle
+    from antt.check.cycle import load_cycle
     root, _ = blank
     data = load_cycle(root, CYCLE)
     files = data.files
@@ -247,7 +247,7 @@ def test_blank_templates_are_recognised_and_empty(blank):
 
 def test_blank_templates_give_no_warning(blank):
     """Only the report date, left for the district to fill, is noted (info)."""
-    from antt.load import load_cycle
+    from antt.check.cycle import load_cycle
     root, _ = blank
     f = load_cycle(root, CYCLE).findings
     assert sorted(set(f.code)) == ["report_date_missing"], f[f.code != "report_date_missing"].to_dict("records")
@@ -389,7 +389,7 @@ def _plain(v):
 
 
 def test_filled_templates_read_back_exactly(filled):
-    from antt.load import load_cycle
+    from antt.check.cycle import load_cycle
     root, expected = filled
     data = load_cycle(root, CYCLE)
     assert list(data.files.status) == ["loaded"] * 11
@@ -413,7 +413,7 @@ def test_filled_templates_read_back_exactly(filled):
 
 
 def test_filled_templates_give_only_the_findings_their_data_call_for(filled):
-    from antt.load import load_cycle
+    from antt.check.cycle import load_cycle
     root, _ = filled
     f = load_cycle(root, CYCLE).findings
     assert f[f.severity == "error"].empty, f[f.severity == "error"].to_dict("records")

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from antt.text import (
+from antt.core.text import (
     Parsed,
     decode_legacy,
     encode_tcvn3,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from antt import units
-from antt.units import CommuneMatch, Unit
+from antt.core import units
+from antt.core.units import CommuneMatch, Unit
 
 BP = "70"  # Bình Phước
 LOC_NINH, DONG_XOAI, BU_DOP, HON_QUAN, DONG_PHU, BU_DANG, CHON_THANH = "692", "689", "693", "694", "695", "696", "697"

@@ -9,12 +9,12 @@ import json
 
 import pytest
 
-from antt import forms, units
+from antt.core import forms, units
 from antt.cli import main
-from antt.ingest import load_with_history
-from antt.load import load_cycle
-from antt.returns import Return, TableRead
-from antt.validate import completeness, reporting_rates
+from antt.store.ingest import load_with_history
+from antt.check.cycle import load_cycle
+from antt.read.returns import Return, TableRead
+from antt.check.validate import completeness, reporting_rates
 from tests.returns_builder import KDC_ROWS, NTM_ROWS, STANDARD, standard_sheets, write_xlsx
 
 DONG_XOAI = "689"
@@ -183,7 +183,7 @@ def test_a_faulty_return_among_the_real_cycle_sets_aside_exactly_its_bad_rows(tm
     unknown commune (B10): located errors for exactly those cells; everything else loads unchanged."""
     import shutil
 
-    from antt import config
+    from antt.core import config
     from tests.returns_builder import DONG_XOAI_TOTALS
 
     clean = load_cycle(config.RAW_DIR, "2023-H1")

@@ -1,4 +1,4 @@
-"""antt.workbook: every format into a grid of cells.  All inputs are built here, at test time."""
+"""antt.read.workbook: every format into a grid of cells.  All inputs are built here, at test time."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 import xlwt
 from openpyxl.styles import Font
 
-import antt.workbook as wbmod
-from antt.workbook import (
+import antt.read.workbook as wbmod
+from antt.read.workbook import (
     LEGACY_FONT_PREFIXES,
     Limits,
     Sheet,

@@ -17,10 +17,11 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import forms, indicators, units, validate
-from .cycles import Cycle, parse_cycle
-from .findings import FINDING_COLUMNS, SEVERITY_ORDER, Finding
-from .returns import ROW_CLASSES, Return, load_return
+from antt.core import forms, indicators, units
+from antt.check import validate
+from antt.core.cycles import Cycle, parse_cycle
+from antt.core.findings import FINDING_COLUMNS, SEVERITY_ORDER, Finding
+from antt.read.returns import ROW_CLASSES, Return, load_return
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +68,7 @@ class CycleData:
     signatures: dict[str, dict[str, str]] = field(default_factory=dict)   # district -> table -> layout
 
     def arrow(self, name: str) -> pa.Table:
-        from .frames import to_arrow  # pandas and pyarrow load only when a frame is built
+        from antt.store.frames import to_arrow  # pandas and pyarrow load only when a frame is built
 
         return to_arrow(name, self.rows[name])
 
@@ -161,7 +162,7 @@ def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | 
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             pending = pool.map(_read_one, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 4))))
-            import_module(".frames", __package__)  # pandas and pyarrow load while the pool reads
+            import_module("antt.store.frames")  # pandas and pyarrow load while the pool reads
             returns = list(pending)
     by_cycle: dict[str, list[Return]] = {c.id: [] for c in cycles}
     for (_, _, cid, _), ret in zip(jobs, returns):

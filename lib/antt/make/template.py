@@ -47,9 +47,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import config, forms, units
-from .atomic import atomic_path
-from .cycles import Cycle, parse_cycle
+from antt.core import config, forms, units
+from antt.core.atomic import atomic_path
+from antt.core.cycles import Cycle, parse_cycle
 
 FORM_TITLE = "BIỂU THỐNG KÊ KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")

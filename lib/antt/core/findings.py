@@ -103,7 +103,7 @@ FINDING_COLUMNS = ["severity", "code", "file", "sheet", "cell", "row", "message"
 
 
 def codes_table() -> str:
-    """The README's table of finding codes (``python -m antt.findings``)."""
+    """The README's table of finding codes (``python -m antt.core.findings``)."""
     rows = ["| code | mức độ | nội dung |", "|---|---|---|"]
     for code, (severity, template) in CODES.items():
         rows.append(f"| `{code}` | {SEVERITY_LABEL[severity]} ({severity}) | {template.replace('|', '/')} |")

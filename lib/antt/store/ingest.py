@@ -18,11 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, indicators, validate
-from .atomic import commit_dir, flush, recover_dir, stage_dir
-from .cycles import Cycle, cycles_in, parse_cycle, previous
-from .findings import Finding
-from .load import FRAME_DTYPES, CycleData, check_scope, cycle_files, few_collections, load_cycle, load_cycles
+from antt import __version__
+from antt.core import indicators
+from antt.check import validate
+from antt.core.atomic import commit_dir, flush, recover_dir, stage_dir
+from antt.core.cycles import Cycle, cycles_in, parse_cycle, previous
+from antt.core.findings import Finding
+from antt.check.cycle import FRAME_DTYPES, CycleData, check_scope, cycle_files, few_collections, load_cycle, load_cycles
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,7 +56,7 @@ class Snapshot:
 
     @classmethod
     def read(cls, out_dir: Path, cycle: Cycle) -> Snapshot:
-        from .frames import read_rows
+        from antt.store.frames import read_rows
 
         manifest = json.loads((Path(out_dir) / cycle.id / "manifest.json").read_text(encoding="utf-8"))
         rows = read_rows(frame_path(out_dir, cycle, "districts"))
@@ -104,7 +106,7 @@ class Outcome:
 
 def stage(data: CycleData, out_dir: Path) -> Path:
     """Write every frame of a cycle except the findings into a staging folder beside its final one."""
-    from .frames import write_parquet  # pandas and pyarrow load here, while a pool goes on reading
+    from antt.store.frames import write_parquet  # pandas and pyarrow load here, while a pool goes on reading
 
     folder = stage_dir(Path(out_dir) / data.cycle.id)
     for name in FRAMES:
@@ -115,7 +117,7 @@ def stage(data: CycleData, out_dir: Path) -> Path:
 
 def finish(data: CycleData, folder: Path, digest: str) -> None:
     """Findings and manifest into the staging folder: the cycle is ready to take its final place."""
-    from .frames import write_parquet
+    from antt.store.frames import write_parquet
 
     write_parquet(data.arrow("findings"), folder / "findings.parquet")
     manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
@@ -222,6 +224,6 @@ def frame_path(out_dir: Path, cycle: Cycle | str, name: str) -> Path:
 
 def read_frame(out_dir: Path, cycle: Cycle | str, name: str) -> pd.DataFrame:
     """One processed frame of a cycle, with its pandas dtypes."""
-    from .frames import read_parquet
+    from antt.store.frames import read_parquet
 
     return read_parquet(frame_path(out_dir, cycle, name))

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config, forms, indicators, units
-from .charts import ChartMeta, source_line
-from .cycles import FLOW_KEYS, Cycle, parse_cycle, previous, targets
-from .ingest import processed_cycles, read_frame
+from antt.core import config, forms, indicators, units
+from antt.publish.charts import ChartMeta, source_line
+from antt.core.cycles import FLOW_KEYS, Cycle, parse_cycle, previous, targets
+from antt.store.ingest import processed_cycles, read_frame
 
 KEY_LABELS = {k.name: k.label for k in indicators.SUMMARY_KEYS} | {r.name: r.label for r in indicators.RATIOS}
 

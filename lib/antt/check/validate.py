@@ -1,4 +1,4 @@
-"""Rules as data: each with a finding code (severity and message in ``antt.findings``).
+"""Rules as data: each with a finding code (severity and message in ``antt.core.findings``).
 
 - Row rules judge one record; an error sets the row aside (it is not counted).
 - Table rules: communes listed twice, communes of the district absent, total rows and ratio
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from . import forms, text, units
-from .cycles import FLOW_KEYS, Cycle
-from .findings import finding
-from .returns import Return, TableRead, cell_of
+from antt.core import forms, text, units
+from antt.core.cycles import FLOW_KEYS, Cycle
+from antt.core.findings import finding
+from antt.read.returns import Return, TableRead, cell_of
 
 TOLERANCE = 1e-6
 RATIO_TOLERANCE = 0.0006     # a ratio written with one decimal of a percent

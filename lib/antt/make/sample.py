@@ -60,10 +60,10 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from . import forms, units
-from .atomic import atomic_path
-from .cycles import Cycle, parse_cycle
-from .findings import CODES
+from antt.core import forms, units
+from antt.core.atomic import atomic_path
+from antt.core.cycles import Cycle, parse_cycle
+from antt.core.findings import CODES
 
 MANIFEST_NAME = "sample_manifest.json"
 MANIFEST_VERSION = 1
@@ -1528,7 +1528,7 @@ def build_book(ctx: _Context, rel: str) -> tuple[XBook, dict[str, str]]:
 
 def _to_tcvn3(book: XBook) -> None:
     """Retype every text cell as it reads when typed with TCVN3 fonts (.VnTime, .VnTimeH for capitals)."""
-    from .text import encode_tcvn3
+    from antt.core.text import encode_tcvn3
     book.font, book.caps_font = ".VnTime", ".VnTimeH"
     for sh in book.sheets:
         for cell in sh.cells.values():

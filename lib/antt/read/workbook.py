@@ -124,7 +124,7 @@ from xml.etree.ElementTree import iterparse as _iterparse
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from .text import decode_legacy
+from antt.core.text import decode_legacy
 
 __all__ = [
     "LEGACY_FONT_PREFIXES",

@@ -7,7 +7,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-ROOT = Path(os.environ.get("ANTT_ROOT", Path(__file__).resolve().parents[2]))
+ROOT = Path(os.environ.get("ANTT_ROOT", Path(__file__).resolve().parents[3]))
 RAW_DIR = ROOT / "data" / "raw"
 PROCESSED_DIR = ROOT / "data" / "processed"
 REFERENCE_DIR = ROOT / "data" / "reference"

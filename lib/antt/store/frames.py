@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .load import FRAME_DTYPES
+from antt.check.cycle import FRAME_DTYPES
 
 # A cycle's frames hold hundreds to a few thousand rows: dictionaries, statistics and compression
 # cost a third of the time of writing such a file and save nothing worth having.

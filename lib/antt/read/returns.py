@@ -4,7 +4,7 @@
 and for each recognised table its column mapping, the parsed data records (each carrying its
 sheet and row; ``cell_of`` gives the cell of any field), the total rows, and an account of how
 every non-empty row was classified (data, total, group, numbering, footer, set_aside). Reading never raises on bad
-data: what cannot be read becomes a finding. Rules between values live in ``antt.validate``.
+data: what cannot be read becomes a finding. Rules between values live in ``antt.check.validate``.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from . import forms, text, units
-from .cycles import Cycle, cycle_for_period, parse_cycle
-from .findings import Finding, finding
-from .workbook import LEGACY_FONT_PREFIXES, Limits, Sheet, WorkbookError, cell_ref, read_bytes, read_workbook
+from antt.core import forms, text, units
+from antt.core.cycles import Cycle, cycle_for_period, parse_cycle
+from antt.core.findings import Finding, finding
+from antt.read.workbook import LEGACY_FONT_PREFIXES, Limits, Sheet, WorkbookError, cell_ref, read_bytes, read_workbook
 
 HEADER_SCAN_ROWS = 30        # the header starts within the first 25 rows and has up to 3 rows
 MAX_HEADER_ROWS = 3

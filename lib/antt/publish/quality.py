@@ -10,7 +10,7 @@
   in ``<details>``; each finding with file › sheet › cell, its Vietnamese message and code.
   Every text from the data (file names, sheet names, messages) is HTML-escaped: they come from
   files people send.
-- ``kiem_tra_du_lieu.xlsx``: the same tables as sheets, written by ``antt.export``'s sheet writers.
+- ``kiem_tra_du_lieu.xlsx``: the same tables as sheets, written by ``antt.publish.export``'s sheet writers.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import forms
-from .analysis import CycleView
-from .charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS
-from .export import (atomic_path, file_statuses, findings_sorted, reporting_rates, sheet_completeness,
+from antt.core import forms
+from antt.analyse.view import CycleView
+from antt.publish.charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS
+from antt.publish.export import (atomic_path, file_statuses, findings_sorted, reporting_rates, sheet_completeness,
                      sheet_files, sheet_findings, sheet_timeliness, timeliness, write_workbook)
-from .findings import SEVERITY_LABEL
-from .text import format_number, format_percent
+from antt.core.findings import SEVERITY_LABEL
+from antt.core.text import format_number, format_percent
 
 HTML_NAME = "kiem_tra_du_lieu.html"
 XLSX_NAME = "kiem_tra_du_lieu.xlsx"

@@ -8,7 +8,7 @@ global state, and ``PALETTE`` below for colours with a meaning (met / not met, n
 - has a left-aligned Vietnamese title (``fig.get_suptitle()``), a subtitle with the period under it
   and the source line bottom-left ("Nguồn: báo cáo của 11/11 đơn vị cấp huyện, kỳ …"), from
   :class:`ChartMeta`;
-- writes numbers the Vietnamese way (1.234; 79,1 %) via ``antt.text``;
+- writes numbers the Vietnamese way (1.234; 79,1 %) via ``antt.core.text``;
 - writes a missing value as "không có số liệu", never draws it as zero;
 - uses DejaVu Sans, which covers every Vietnamese letter.
 
@@ -16,7 +16,7 @@ Input frames (the caller builds them from processed data; values are floats, NaN
 
 ``districts``
     one row per district: ``district_name`` (short name, "Lộc Ninh"), optional ``district_code``,
-    and any of the 15 summary keys of ``antt.indicators`` (kdc_total, kdc_registered, kdc_meeting,
+    and any of the 15 summary keys of ``antt.core.indicators`` (kdc_total, kdc_registered, kdc_meeting,
     ntm_communes, ntm_met, models_residential, models_institutional, communes_with_models, cameras,
     broadcast_hours, banners_posters, bright_spots_upper, bright_spots_commune, core_groups,
     core_group_members).
@@ -24,7 +24,7 @@ Input frames (the caller builds them from processed data; values are floats, NaN
     one row per xã of table ``ntm``: ``ntm_criteria_met`` (0–19), ``ntm_met`` (bool), ``ntm_year``.
 ``trend``
     one row per cycle × key: ``cycle`` ("2023-H1"), ``cycle_label`` ("6 tháng đầu năm 2023"),
-    ``key`` (a summary key or a ratio of ``antt.indicators.RATIOS``), ``value``.
+    ``key`` (a summary key or a ratio of ``antt.core.indicators.RATIOS``), ``value``.
 ``models``
     one row per model: ``district_name``, ``model_type`` (one of ``forms.MODEL_TYPES``),
     ``setting`` ("residential" / "institutional"), ``cameras``.
@@ -57,10 +57,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from .cycles import FLOW_KEYS, parse_cycle
-from .forms import MODEL_TYPES, OTHER_MODEL_TYPE, TABLES
-from .indicators import KEYS, RATIO
-from .text import format_number, format_percent
+from antt.core.cycles import FLOW_KEYS, parse_cycle
+from antt.core.forms import MODEL_TYPES, OTHER_MODEL_TYPE, TABLES
+from antt.core.indicators import KEYS, RATIO
+from antt.core.text import format_number, format_percent
 
 __all__ = [
     "ChartMeta", "FIGSIZE", "NO_DATA", "PALETTE", "STYLE", "source_line",

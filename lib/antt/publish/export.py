@@ -1,6 +1,6 @@
 """Exports: the files people open — charts (PNG, SVG), the slide deck (PPTX), the summary workbook (XLSX).
 
-Everything is drawn from a ``CycleView`` (``antt.analysis.open_cycle``); nothing here reads raw
+Everything is drawn from a ``CycleView`` (``antt.analyse.view.open_cycle``); nothing here reads raw
 returns. Every file is written under a temporary name in its own folder and renamed into place
 (``atomic_path``), so a reader never sees half a file and re-running replaces the files.
 
@@ -13,7 +13,7 @@ returns. Every file is written under a temporary name in its own folder and rena
   "Đầy đủ", "Phát hiện". Text is always written as text (a file name "=SUM(1)" never becomes a
   formula).
 
-The sheet writers (``sheet_*``) and ``write_workbook`` are reused by ``antt.quality``.
+The sheet writers (``sheet_*``) and ``write_workbook`` are reused by ``antt.publish.quality``.
 """
 
 from __future__ import annotations
@@ -43,13 +43,15 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from . import figures, forms, indicators, validate
-from .atomic import atomic_path
-from .analysis import KEY_LABELS, CycleView, comparison
-from .charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS, PALETTE, STYLE
-from .cycles import parse_cycle
-from .findings import SEVERITY_LABEL, SEVERITY_ORDER
-from .text import format_number, format_percent
+from antt.publish import figures
+from antt.core import forms, indicators
+from antt.check import validate
+from antt.core.atomic import atomic_path
+from antt.analyse.view import KEY_LABELS, CycleView, comparison
+from antt.publish.charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS, PALETTE, STYLE
+from antt.core.cycles import parse_cycle
+from antt.core.findings import SEVERITY_LABEL, SEVERITY_ORDER
+from antt.core.text import format_number, format_percent
 
 __all__ = [
     "atomic_path", "save_charts", "export_deck", "export_workbook", "write_workbook", "takeaway",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import config
+from antt.core import config
 
 _ID = re.compile(r"^(\d{4})(-H1)?$")
 

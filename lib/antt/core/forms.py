@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import fold
+from antt.core.text import fold
 
 # Abbreviations of deviation 2, expanded in folded headings and values (word-bounded).
 ABBREVIATIONS = {

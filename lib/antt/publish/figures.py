@@ -12,8 +12,8 @@ from typing import Callable
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts
-from .analysis import CycleView
+from antt.publish import charts
+from antt.analyse.view import CycleView
 
 TREND_KEYS = ("kdc_meeting_share", "ntm_met", "models_residential", "cameras", "core_groups", "bright_spots_commune")
 

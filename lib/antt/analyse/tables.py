@@ -3,7 +3,7 @@
 Notebooks stay thin: each table is one call here. Two kinds of function:
 
 - computations take a ``CycleView`` and return a plain frame with canonical column names (the keys
-  of ``antt.indicators`` and a few more, see ``LABELS``), one row per district (``district_code``,
+  of ``antt.core.indicators`` and a few more, see ``LABELS``), one row per district (``district_code``,
   ``district_name``), commune, xã or year, so that notebooks can ``assert`` on them;
 - display functions (``show``, ``district_table``, ``*_table``) return a pandas ``Styler``: Vietnamese
   headings, Vietnamese numbers (1.234; 79,1 %; "–" for no data), districts sorted, the province row
@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from . import export, forms, indicators
-from .analysis import KEY_LABELS, CycleView, comparison, open_cycle
-from .cycles import FLOW_KEYS, parse_cycle, previous
-from .ingest import processed_cycles
-from .text import format_number, format_percent
+from antt.publish import export
+from antt.core import forms, indicators
+from antt.analyse.view import KEY_LABELS, CycleView, comparison, open_cycle
+from antt.core.cycles import FLOW_KEYS, parse_cycle, previous
+from antt.store.ingest import processed_cycles
+from antt.core.text import format_number, format_percent
 
 PROVINCE_ROW = "Toàn tỉnh"
 TOTAL_ROW = "Tổng cộng"
@@ -295,7 +296,7 @@ def change_table(view: CycleView, columns: Sequence[str],
 
 def row_contributions(view: CycleView, table: str) -> pd.DataFrame:
     """What each tidy row of ``table`` adds to each of its keys (district_code + one column per key),
-    read from the key definitions of ``antt.indicators``; NA for a missing value."""
+    read from the key definitions of ``antt.core.indicators``; NA for a missing value."""
     rows = view.tables[table]
     out = pd.DataFrame({"district_code": rows["district_code"]})
     for key in (k for k in indicators.SUMMARY_KEYS if k.table == table):

@@ -1,0 +1,1 @@
+"""Check: rules as data -> findings; a cycle's returns read, checked and assembled."""

@@ -1,0 +1,1 @@
+"""Core: text, units, cycles, findings, the forms and indicators as data, settings and atomic writes."""

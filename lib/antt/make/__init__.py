@@ -1,0 +1,1 @@
+"""Make: the sample returns and the blank templates."""

@@ -1,0 +1,1 @@
+"""Publish: charts, deck, workbooks and the quality report: the files people open."""

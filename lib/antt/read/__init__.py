@@ -1,0 +1,1 @@
+"""Read: any supported file -> a grid of cells; one return -> tidy rows with provenance."""

@@ -1,0 +1,1 @@
+"""Store: the processed frames, ingest (atomic, content-hashed) and reading them back."""
