@@ -54,7 +54,8 @@ def _read_bare(path: str) -> int:
 def save_frames(processed: str, saved: str) -> None:
     """The processed cycles under ``processed`` as ``CycleData`` (rows read back), pickled for ``bound``."""
     from antt.store.frames import read_rows
-    from antt.store.ingest import FRAMES, frame_path, processed_cycles
+    from antt.store.processed import frame_path, processed_cycles
+    from antt.store.schema import FRAMES
     from antt.check.cycle import CycleData
 
     out = Path(processed)
@@ -125,8 +126,8 @@ def run(scales: list[str], workdir: Path, repeat: int = 3) -> list[dict]:
     antt = [py, "-m", "antt.cli"]
     rows = []
     plans = {
-        "province": (["2023-H1"], "70"),
-        "archive": (archive_cycles(), "70"),
+        "province": (["2023-H1"], config.PROVINCE_CODE),
+        "archive": (archive_cycles(), config.PROVINCE_CODE),
         "national": (["2023-H1"], "all"),
     }
     for scale in scales:

@@ -51,7 +51,8 @@ def _number(v):
 def summary_object(data) -> dict:
     """The JSON object of ``antt summary --json`` for a loaded cycle."""
     from antt.core.indicators import totals
-    by_d = data.districts
+    from antt.store.frames import CycleFrames
+    by_d = CycleFrames(data).districts
     tot, cov = totals(by_d)
     reporting = data.districts_reporting
     files = [{"file": r["file"], "status": r["status"], "district_code": r["district_code"], "tables": list(r["tables"])}

@@ -17,7 +17,9 @@ from antt.core import units
 from antt.check import validate
 from antt.core.cycles import parse_cycle
 from antt.check.cycle import load_cycle
-from antt.read.returns import ROW_CLASSES, load_return
+from antt.store.frames import CycleFrames
+from antt.core.forms import ROW_CLASSES
+from antt.read.returns import load_return
 from antt.read.workbook import read_workbook
 from tests import returns_builder as B
 
@@ -69,7 +71,7 @@ def test_sample_file_accounts_add_up(path):
 def test_sample_cycle_accounts_add_up_after_validation():
     """The accounts frame of load_cycle (after the rules and resubmissions) adds up too."""
     for cycle in ("2022-H1", "2022", "2023-H1"):
-        data = load_cycle(RAW, cycle)
+        data = CycleFrames(load_cycle(RAW, cycle))
         for row in data.accounts.itertuples(index=False):
             path = RAW / row.file
             ret_header = load_return(path, RAW, cycle).tables[row.table].header_rows[1]

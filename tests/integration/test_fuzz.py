@@ -332,6 +332,7 @@ def test_mutated_cycle_folders_load_and_write(fuzz_results, tmp_path):
     """Mutated files, 25 a folder, through load_cycle (resubmissions, completeness, frames) and ingest."""
     from antt.store.ingest import ingest
     from antt.check.cycle import load_cycle
+    from antt.store.frames import CycleFrames
 
     recipes = fuzz_results["recipes"]
     rng = random.Random(2024)
@@ -345,7 +346,7 @@ def test_mutated_cycle_folders_load_and_write(fuzz_results, tmp_path):
         folder.mkdir(parents=True)
         for i in rng.sample(pool, 25):
             (folder / f"{i}{Path(recipes[i]['source']).suffix}").write_bytes(apply_recipe(recipes[i]))
-        data = load_cycle(raw, cycle, workers=1)
+        data = CycleFrames(load_cycle(raw, cycle, workers=1))
         for s in data.files["status"]:
             statuses[s] += 1
         assert len(data.files) == 25

@@ -14,7 +14,7 @@ import pytest
 
 from antt.bench import archive_cycles
 from antt.cli import main
-from antt.store.ingest import processed_cycles, read_frame
+from antt.store.processed import processed_cycles, read_frame
 
 # 696 district-level units before the 2025 reform, of which 5 island districts have no communes
 # (contract: not expected).

@@ -32,6 +32,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from antt.core import config
 from antt.cli import main
 from antt.check.cycle import load_cycle
+from antt.store.frames import CycleFrames
 from tests import returns_builder as B
 from tests.unit import test_hostile_files as H
 
@@ -227,7 +228,7 @@ def roots(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def loaded(roots):
-    return load_cycle(roots["clean"], CYCLE), load_cycle(roots["mixed"], CYCLE)
+    return CycleFrames(load_cycle(roots["clean"], CYCLE)), CycleFrames(load_cycle(roots["mixed"], CYCLE))
 
 
 def rel(name: str) -> str:
@@ -335,7 +336,7 @@ def test_a_reader_panic_on_one_file_becomes_its_finding(roots, loaded, monkeypat
         return real(data)
 
     monkeypatch.setattr(wbmod, "_open_calamine", open_calamine)
-    data = load_cycle(roots["mixed"], CYCLE, workers=1)
+    data = CycleFrames(load_cycle(roots["mixed"], CYCLE, workers=1))
     name = rel(victim.name)
     assert data.files.set_index("file").loc[name, "status"] == "rejected"
     errors = data.findings[(data.findings["file"] == name) & (data.findings["severity"] == "error")]
@@ -533,12 +534,13 @@ def test_a_file_name_in_a_legacy_encoding_does_not_lose_the_cycle(tmp_path, load
     shutil.copytree(SAMPLE, folder)
     # "Báo cáo Bù Đốp.xlsx" as a CP1258 zip extraction leaves it on a UTF-8 file system
     os.rename(folder / PROTECTED, os.fsencode(folder) + b"/B\xe1o c\xe1o B\xf9 \xd0\xf4p.xlsx")
-    data = load_cycle(tmp_path, CYCLE)
+    data = CycleFrames(load_cycle(tmp_path, CYCLE))
     pd.testing.assert_frame_equal(data.districts, clean.districts)
     odd = [f for f in data.files["file"] if "\ufffd" in f]
     assert odd == [f"{CYCLE}/B\ufffdo c\ufffdo B\ufffd \ufffd\ufffdp.xlsx"]
     assert data.files.set_index("file").loc[odd[0], "status"] == "loaded"
-    from antt.store.ingest import ingest, read_frame
+    from antt.store.ingest import ingest
+    from antt.store.processed import read_frame
 
     ingest(tmp_path, tmp_path / "processed")
     assert odd[0] in set(read_frame(tmp_path / "processed", CYCLE, "files")["file"])

@@ -243,7 +243,7 @@ def test_ingest_killed_at_several_points(root):
     assert proc.wait(timeout=60) == -signal.SIGKILL
     print(f"  ingest --force killed between the renames of 2022: {sorted(p.name for p in out.iterdir())}")
     assert not (out / "2022").exists() and (out / ".2022.old").is_dir()
-    from antt.store.ingest import processed_cycles, read_frame  # a reader puts the previous folder back
+    from antt.store.processed import processed_cycles, read_frame  # a reader puts the previous folder back
 
     assert [c.id for c in processed_cycles(out)] == CYCLES
     pd.testing.assert_frame_equal(read_frame(out, "2022", "districts"), before["2022", "districts"])

@@ -7,7 +7,8 @@ import json
 import pandas as pd
 
 from antt.bench import bound, save_frames
-from antt.store.ingest import FRAMES, processed_cycles, read_frame
+from antt.store.processed import processed_cycles, read_frame
+from antt.store.schema import FRAMES
 
 
 def test_bound_writes_the_frames_ingest_wrote(sample_processed, tmp_path):

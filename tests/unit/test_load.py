@@ -13,7 +13,8 @@ import pyarrow as pa
 import pytest
 
 from antt.store.frames import arrow_schema, write_parquet
-from antt.check.cycle import FRAME_DTYPES, few_collections
+from antt.check.cycle import few_collections
+from antt.store.schema import FRAME_DTYPES
 
 
 @pytest.mark.parametrize("name", list(FRAME_DTYPES))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import xlwt
 
 from antt.check.cycle import load_cycle
+from antt.store.frames import CycleFrames
 from antt.core.text import encode_tcvn3
 
 DISTRICT, PROVINCE = "462", "45"
@@ -92,7 +93,7 @@ def test_a_hand_typed_xls_of_another_province_loads_to_the_numbers_it_holds(tmp_
     folder = tmp_path / "raw" / "2023-H1"
     folder.mkdir(parents=True)
     build(folder / "TX Quang Tri - bao cao 6 thang.xls")
-    data = load_cycle(tmp_path / "raw", "2023-H1", scope=PROVINCE)
+    data = CycleFrames(load_cycle(tmp_path / "raw", "2023-H1", scope=PROVINCE))
     assert list(data.files.status) == ["loaded"] and list(data.files.district_code) == [DISTRICT]
     values = {k: (None if v != v else v) for k, v in data.districts.loc[DISTRICT].to_dict().items()}
     assert values == {

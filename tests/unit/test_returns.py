@@ -9,6 +9,7 @@ import pytest
 from openpyxl.styles import Font
 
 from antt.check.cycle import load_cycle
+from antt.store.frames import CycleFrames
 from antt.read.returns import Return, _decode_sheets
 from antt.read.workbook import read_workbook
 from tests.returns_builder import (DONG_XOAI_TOTALS, KDC_ROWS, MODEL_ROWS, NTM_ROWS, STANDARD, SheetSpec,
@@ -21,7 +22,7 @@ def load(tmp_path, sheets, name="DongXoai.xlsx", cycle="2023-H1"):
     folder = tmp_path / "raw" / cycle
     folder.mkdir(parents=True, exist_ok=True)
     write_xlsx(folder / name, sheets)
-    return load_cycle(tmp_path / "raw", cycle)
+    return CycleFrames(load_cycle(tmp_path / "raw", cycle))
 
 
 def totals(data) -> dict:
@@ -261,7 +262,7 @@ def test_resubmission_later_report_date_wins(tmp_path):
     folder.mkdir(parents=True)
     write_xlsx(folder / "b_DongXoai_lan2.xlsx", later)
     write_xlsx(folder / "a_DongXoai.xlsx", first)
-    data = load_cycle(tmp_path / "raw", "2023-H1")
+    data = CycleFrames(load_cycle(tmp_path / "raw", "2023-H1"))
     status = dict(zip(data.files.file, data.files.status))
     assert status == {"2023-H1/a_DongXoai.xlsx": "superseded", "2023-H1/b_DongXoai_lan2.xlsx": "loaded"}
     assert totals(data)["kdc_meeting"] == 70

@@ -235,8 +235,9 @@ def test_protection_locks_headings_and_communes_not_input_cells(blank):
 
 def test_blank_templates_are_recognised_and_empty(blank):
     from antt.check.cycle import load_cycle
+    from antt.store.frames import CycleFrames
     root, _ = blank
-    data = load_cycle(root, CYCLE)
+    data = CycleFrames(load_cycle(root, CYCLE))
     files = data.files
     assert list(files.status) == ["loaded"] * 11
     assert sorted(files.district_code) == [d.code for d in DISTRICTS]
@@ -248,8 +249,9 @@ def test_blank_templates_are_recognised_and_empty(blank):
 def test_blank_templates_give_no_warning(blank):
     """Only the report date, left for the district to fill, is noted (info)."""
     from antt.check.cycle import load_cycle
+    from antt.store.frames import CycleFrames
     root, _ = blank
-    f = load_cycle(root, CYCLE).findings
+    f = CycleFrames(load_cycle(root, CYCLE)).findings
     assert sorted(set(f.code)) == ["report_date_missing"], f[f.code != "report_date_missing"].to_dict("records")
     assert set(f.severity) == {"info"}
 
@@ -390,8 +392,9 @@ def _plain(v):
 
 def test_filled_templates_read_back_exactly(filled):
     from antt.check.cycle import load_cycle
+    from antt.store.frames import CycleFrames
     root, expected = filled
-    data = load_cycle(root, CYCLE)
+    data = CycleFrames(load_cycle(root, CYCLE))
     assert list(data.files.status) == ["loaded"] * 11
     assert data.completeness == {d.code: {tid: "received" for tid in forms.TABLES} for d in DISTRICTS}
     for tid in ("kdc", "ntm", "outreach", "bright_spots"):
@@ -414,8 +417,9 @@ def test_filled_templates_read_back_exactly(filled):
 
 def test_filled_templates_give_only_the_findings_their_data_call_for(filled):
     from antt.check.cycle import load_cycle
+    from antt.store.frames import CycleFrames
     root, _ = filled
-    f = load_cycle(root, CYCLE).findings
+    f = CycleFrames(load_cycle(root, CYCLE)).findings
     assert f[f.severity == "error"].empty, f[f.severity == "error"].to_dict("records")
     (missing,) = f[f.severity != "info"].to_dict("records")
     district = HIERARCHY.unit(MISSING[0])

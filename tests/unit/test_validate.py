@@ -13,6 +13,7 @@ from antt.core import forms, units
 from antt.cli import main
 from antt.store.ingest import load_with_history
 from antt.check.cycle import load_cycle
+from antt.store.frames import CycleFrames
 from antt.read.returns import Return, TableRead
 from antt.check.validate import completeness, reporting_rates
 from tests.returns_builder import KDC_ROWS, NTM_ROWS, STANDARD, standard_sheets, write_xlsx
@@ -24,7 +25,7 @@ def load(tmp_path, tables=None, cycle="2023-H1", name="DongXoai.xlsx", **title):
     folder = tmp_path / "raw" / cycle
     folder.mkdir(parents=True, exist_ok=True)
     write_xlsx(folder / name, standard_sheets(tables, **title))
-    return load_cycle(tmp_path / "raw", cycle)
+    return CycleFrames(load_cycle(tmp_path / "raw", cycle))
 
 
 def found(data, code):
@@ -124,7 +125,7 @@ def _two_cycles(tmp_path, before_kdc, now_kdc, before_cycle="2022", now_cycle="2
                                (now_cycle, now_kdc, "Kỳ báo cáo: 6 tháng đầu năm 2023")):
         place = "Đồng Xoài, ngày 16 tháng 12 năm 2022" if cycle == "2022" else "Đồng Xoài, ngày 16 tháng 6 năm 2023"
         load(tmp_path, {**STANDARD, "kdc": kdc}, cycle=cycle, period=period, place=place)
-    return load_with_history(tmp_path / "raw", now_cycle)
+    return CycleFrames(load_with_history(tmp_path / "raw", now_cycle))
 
 
 def test_implausible_moves_since_the_previous_cycle(tmp_path):
@@ -186,7 +187,7 @@ def test_a_faulty_return_among_the_real_cycle_sets_aside_exactly_its_bad_rows(tm
     from antt.core import config
     from tests.returns_builder import DONG_XOAI_TOTALS
 
-    clean = load_cycle(config.RAW_DIR, "2023-H1")
+    clean = CycleFrames(load_cycle(config.RAW_DIR, "2023-H1"))
     folder = tmp_path / "raw" / "2023-H1"
     shutil.copytree(config.RAW_DIR / "2023-H1", folder)
     for p in folder.glob("*.ods"):                  # the sample's Đồng Xoài return
@@ -195,7 +196,7 @@ def test_a_faulty_return_among_the_real_cycle_sets_aside_exactly_its_bad_rows(tm
     kdc[1][1] = "Phường Tân Phứ Mới"
     kdc[3][4] = 12
     write_xlsx(folder / "DongXoai_sai.xlsx", standard_sheets({**STANDARD, "kdc": kdc}))
-    data = load_cycle(tmp_path / "raw", "2023-H1")
+    data = CycleFrames(load_cycle(tmp_path / "raw", "2023-H1"))
     errors = data.findings[data.findings.severity == "error"]
     assert sorted(zip(errors.file, errors.sheet, errors.cell, errors.code)) == [
         ("2023-H1/DongXoai_sai.xlsx", "Biểu 1", "B10", "commune_unknown"),

@@ -29,8 +29,8 @@ from pandas.io.formats.style import Styler
 from antt.publish import export
 from antt.core import forms, indicators
 from antt.analyse.view import KEY_LABELS, CycleView, comparison, open_cycle
-from antt.core.cycles import FLOW_KEYS, parse_cycle, previous
-from antt.store.ingest import processed_cycles
+from antt.core.cycles import parse_cycle, previous
+from antt.store.processed import processed_cycles
 from antt.core.text import format_number, format_percent
 
 PROVINCE_ROW = "Toàn tỉnh"
@@ -229,7 +229,7 @@ def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFr
 
 
 def _is_flow(column: str) -> bool:
-    return column in FLOW_KEYS or (column in RATES and RATES[column].numerator in FLOW_KEYS)
+    return indicators.is_flow(column) or (column in RATES and indicators.is_flow(RATES[column].numerator))
 
 
 def previous_view(view: CycleView, flow: bool = False) -> CycleView | None:

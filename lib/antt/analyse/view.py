@@ -16,8 +16,8 @@ import pandas as pd
 
 from antt.core import config, forms, indicators, units
 from antt.publish.charts import ChartMeta, source_line
-from antt.core.cycles import FLOW_KEYS, Cycle, parse_cycle, previous, targets
-from antt.store.ingest import processed_cycles, read_frame
+from antt.core.cycles import Cycle, parse_cycle, previous, targets
+from antt.store.processed import processed_cycles, read_frame
 
 KEY_LABELS = {k.name: k.label for k in indicators.SUMMARY_KEYS} | {r.name: r.label for r in indicators.RATIOS}
 
@@ -186,7 +186,7 @@ def comparison(view: CycleView) -> pd.DataFrame:
     old_views = {c: CycleView(c, view.processed_dir) for c in {before, before_kind} if c is not None}
     rows = []
     for key in indicators.KEYS:
-        ref = before_kind if key in FLOW_KEYS else before
+        ref = before_kind if indicators.is_flow(key) else before
         row = {"key": key, "label": KEY_LABELS[key], "value": view.province[key],
                "previous_cycle": ref.id if ref else None, "previous": None, "change": None, "common": 0}
         if ref is not None:

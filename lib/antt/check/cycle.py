@@ -1,8 +1,9 @@
-"""Load a whole cycle folder: every file read and validated, resubmissions settled, tidy frames built.
+"""Load a whole cycle folder: every file read and validated, resubmissions settled, tidy rows built.
 
-``load_cycle(raw_dir, cycle)`` -> ``CycleData`` with one tidy frame per table (columns: cycle,
-district_code, commune_code, the canonical fields, source_file, sheet, row), the findings, a
-status per file, the completeness matrix, and an account of every non-empty row of every table.
+``load_cycle(raw_dir, cycle)`` -> ``CycleData`` with the rows of every processed frame
+(``antt.store.schema``): one row per record of each table (cycle, district_code, commune_code, the
+canonical fields, source_file, sheet, row), the findings, a status per file, the completeness
+matrix, an account of every non-empty row of every table, and the district values of the keys.
 Large cycles are read by a process pool over files; small ones in this process.
 """
 
@@ -10,55 +11,24 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from antt.core import forms, indicators, units
+from antt.core import config, forms, indicators, units
 from antt.check import validate
 from antt.core.cycles import Cycle, parse_cycle
-from antt.core.findings import FINDING_COLUMNS, SEVERITY_ORDER, Finding
-from antt.read.returns import ROW_CLASSES, Return, load_return
-
-if TYPE_CHECKING:
-    import pandas as pd
-    import pyarrow as pa
+from antt.core.findings import SEVERITY_ORDER, Finding
+from antt.read.returns import Return, load_return
 
 POOL_MIN_FILES = 40          # below this a pool costs more than it saves
 
-FIELD_DTYPES = {"count": "Int64", "number": "Float64", "mark": "boolean", "year": "Int64",
-                "text": "string", "setting": "string", "model_type": "string"}
-
-
-def _field_kinds(tid: str) -> dict[str, str]:
-    table = forms.TABLES[tid]
-    kinds = {f.name: f.kind for lay in table.layouts for f in lay.fields if f.name in table.value_fields}
-    return kinds | ({f: "count" for f in table.value_fields} if tid == "kdc" else {})
-
-
-def _frame_dtypes() -> dict[str, dict[str, str]]:
-    """Column -> pandas dtype of every processed frame (the order is the order of the columns)."""
-    out = {tid: {"cycle": "string", "district_code": "string", "commune_code": "string",
-                 **{f: FIELD_DTYPES[k] for f, k in _field_kinds(tid).items()},
-                 "source_file": "string", "sheet": "string", "row": "Int64"} for tid in forms.TABLES}
-    out["findings"] = {c: ("Int64" if c == "row" else "string") for c in FINDING_COLUMNS}
-    out["files"] = {"file": "string", "status": "string", "district_code": "string", "tables": "object",
-                    "sha256": "string", "report_date": "object", "format": "string"}
-    out["completeness"] = {"district_code": "string", **{t: "string" for t in forms.TABLES}}
-    out["accounts"] = {"file": "string", "table": "string", "sheet": "string", **{c: "int64" for c in ROW_CLASSES}}
-    out["districts"] = {"district_code": "string", **{k: "Float64" for k in indicators.KEYS}}
-    return out
-
-
-FRAME_DTYPES = _frame_dtypes()
-
-
 @dataclass
 class CycleData:
-    """A cycle read and assembled: plain rows per processed frame, as Arrow tables or pandas frames."""
+    """A cycle read and assembled: plain rows per processed frame (``antt.store.frames`` makes them
+    Arrow tables and pandas frames)."""
 
     cycle: Cycle
     scope: str
@@ -66,35 +36,6 @@ class CycleData:
     completeness: dict[str, dict[str, str]]     # district code -> table id -> status
     district_values: dict[str, dict[str, float | None]]     # district code -> the 15 keys (None = null)
     signatures: dict[str, dict[str, str]] = field(default_factory=dict)   # district -> table -> layout
-
-    def arrow(self, name: str) -> pa.Table:
-        from antt.store.frames import to_arrow  # pandas and pyarrow load only when a frame is built
-
-        return to_arrow(name, self.rows[name])
-
-    def frame(self, name: str) -> pd.DataFrame:
-        return self.arrow(name).to_pandas()
-
-    @property
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {tid: self.frame(tid) for tid in forms.TABLES}
-
-    @property
-    def findings(self) -> pd.DataFrame:
-        return self.frame("findings")
-
-    @property
-    def files(self) -> pd.DataFrame:
-        return self.frame("files")
-
-    @property
-    def accounts(self) -> pd.DataFrame:
-        return self.frame("accounts")
-
-    @property
-    def districts(self) -> pd.DataFrame:
-        """The 15 keys by district (index district_code; NA = null)."""
-        return self.frame("districts").set_index("district_code")
 
     def add_findings(self, items: list[Finding]) -> None:
         self.rows["findings"] = finding_rows([*map(_as_finding, self.rows["findings"]), *items])
@@ -145,14 +86,16 @@ def few_collections():
         gc.unfreeze()
 
 
-def load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str = "70",
-                workers: int | None = None) -> dict[Cycle, CycleData]:
-    """Read every file of several cycles (one process pool for all when it pays) and assemble each."""
+def load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str = config.PROVINCE_CODE, workers: int | None = None,
+                while_reading: Callable[[], object] | None = None) -> dict[Cycle, CycleData]:
+    """Read every file of several cycles (one process pool for all when it pays) and assemble each.
+    ``while_reading`` is called once the pool has its jobs (a caller loads what it needs next)."""
     with few_collections():
-        return _load_cycles(Path(raw_dir), cycles, scope, workers)
+        return _load_cycles(Path(raw_dir), cycles, scope, workers, while_reading)
 
 
-def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | None) -> dict[Cycle, CycleData]:
+def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | None,
+                 while_reading: Callable[[], object] | None) -> dict[Cycle, CycleData]:
     for c in cycles:
         check_scope(c, scope)
     jobs = [(p, raw_dir, c.id, scope) for c in cycles for p in cycle_files(raw_dir, c)]
@@ -162,7 +105,8 @@ def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | 
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             pending = pool.map(_read_one, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 4))))
-            import_module("antt.store.frames")  # pandas and pyarrow load while the pool reads
+            if while_reading is not None:
+                while_reading()
             returns = list(pending)
     by_cycle: dict[str, list[Return]] = {c.id: [] for c in cycles}
     for (_, _, cid, _), ret in zip(jobs, returns):
@@ -179,7 +123,7 @@ def check_scope(cycle: Cycle, scope: str) -> None:
                          "chỉ áp dụng cho các kỳ trước ngày 01/07/2025")
 
 
-def load_cycle(raw_dir: Path, cycle: Cycle | str, scope: str = "70", workers: int | None = None) -> CycleData:
+def load_cycle(raw_dir: Path, cycle: Cycle | str, scope: str = config.PROVINCE_CODE, workers: int | None = None) -> CycleData:
     """Read, validate and assemble every file of ``raw_dir/<cycle>``."""
     cycle = parse_cycle(cycle) if isinstance(cycle, str) else cycle
     return load_cycles(raw_dir, [cycle], scope, workers)[cycle]
@@ -203,7 +147,7 @@ def assemble(cycle: Cycle, scope: str, returns: list[Return]) -> CycleData:
                       "tables": sorted(r.tables, key=order.index), "sha256": r.sha256,
                       "report_date": r.report_date, "format": r.format} for r in returns]
     rows["completeness"] = [{"district_code": d, **row} for d, row in sorted(matrix.items())]
-    rows["accounts"] = [{"file": r.file, "table": tid, "sheet": t.sheet, **{c: t.account.get(c, 0) for c in ROW_CLASSES}}
+    rows["accounts"] = [{"file": r.file, "table": tid, "sheet": t.sheet, **{c: t.account.get(c, 0) for c in forms.ROW_CLASSES}}
                         for r in returns for tid, t in r.tables.items()]
     values = indicators.district_values(rows, matrix)
     rows["districts"] = [{"district_code": d, **v} for d, v in values.items()]

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Callable
 
 from antt.core import forms, text, units
-from antt.core.cycles import FLOW_KEYS, Cycle
+from antt.core.cycles import Cycle
+from antt.core.indicators import is_flow
 from antt.core.findings import finding
 from antt.read.returns import Return, TableRead, cell_of
 
@@ -271,7 +272,7 @@ def compare_with_previous(values: dict[str, dict], prev: dict[str, dict], prev_s
     out = []
     for code, now in values.items():
         for key, v in now.items():
-            ref, ref_id = (prev_same_kind, previous_ids[1]) if key in FLOW_KEYS else (prev, previous_ids[0])
+            ref, ref_id = (prev_same_kind, previous_ids[1]) if is_flow(key) else (prev, previous_ids[0])
             old = ref.get(code, {}).get(key)
             if v is None or old is None or not old:
                 continue

@@ -1,7 +1,8 @@
 """Reporting cycles: ``YYYY-H1`` (15/12 of the year before to 14/6) and ``YYYY`` (15/12 to 14/12).
 
 Cycles order by end date (2022-H1 < 2022 < 2023-H1 < 2023). Stocks compare with the cycle just
-before; flows compare with the previous cycle of the same kind (H1 with H1, year with year).
+before; flows compare with the previous cycle of the same kind (H1 with H1, year with year): which
+key is which is said by ``antt.core.indicators.is_flow``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ from pathlib import Path
 from antt.core import config
 
 _ID = re.compile(r"^(\d{4})(-H1)?$")
-
-#: Keys counted over the period; every other summary key is a stock.
-FLOW_KEYS = ("broadcast_hours", "banners_posters", "sessions", "attendees")
 
 
 @dataclass(frozen=True, order=True)

@@ -40,6 +40,10 @@ def expand(text: str) -> str:
     return _ABBR.sub(lambda m: ABBREVIATIONS[m.group(1)], fold(text))
 
 
+#: What a non-empty row of a recognised table is counted as (the accounts frame: nothing is lost).
+ROW_CLASSES = ("data", "total", "group", "numbering", "footer", "set_aside")
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a table. ``kind``: commune, count, number, mark, year, text, setting, model_type, ratio."""
@@ -82,6 +86,7 @@ class Table:
     per_commune: bool = True                     # one row per commune (else one row per model)
     only_xa: bool = False                        # rows only for xã (Biểu 2)
     value_fields: tuple[str, ...] = field(default=())  # canonical value fields of the tidy frame
+    flow: bool = False                           # values counted over the period (else: the state at its end)
 
     @property
     def label(self) -> str:
@@ -174,7 +179,7 @@ MODELS = Table(
 
 OUTREACH = Table(
     id="outreach", number=4, title="Biểu 4 — Tuyên truyền",
-    heading="Biểu 4: Công tác tuyên truyền",
+    heading="Biểu 4: Công tác tuyên truyền", flow=True,
     value_fields=("broadcast_hours", "banners_posters", "sessions", "attendees"),
     layouts=(Layout("A", (
         COMMUNE,

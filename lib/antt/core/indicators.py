@@ -3,13 +3,16 @@
 Each summary key is defined once (table, how it aggregates, Vietnamese label, unit). A district's
 value is null when its table was not received (missing, empty, rejected) or when any value it sums
 is missing; province totals sum the districts that have a value, and ``coverage`` counts them.
-Ratios are numerator / denominator of keys, computed after aggregation.
+Ratios are numerator / denominator of keys, computed after aggregation. A key is a stock or a flow
+as its table is (``is_flow``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from antt.core import forms
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,6 +67,16 @@ RATIOS: tuple[Ratio, ...] = (
     Ratio("cameras_per_kdc", "cameras", "kdc_total", "Camera trên một khu dân cư"),
     Ratio("members_per_group", "core_group_members", "core_groups", "Thành viên trên một tổ, nhóm nòng cốt"),
 )
+
+
+def is_flow(name: str) -> bool:
+    """Whether a key, a ratio (by its numerator) or a field is counted over the period (a flow,
+    compared with the previous cycle of the same kind) rather than at its end (a stock)."""
+    if name in RATIO:
+        name = RATIO[name].numerator
+    if name in KEYS:
+        return forms.TABLES[KEYS[name].table].flow
+    return any(t.flow and name in t.value_fields for t in forms.TABLES.values())
 
 
 def _contribution(key: Key, row: dict):

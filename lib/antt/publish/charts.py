@@ -57,9 +57,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from antt.core.cycles import FLOW_KEYS, parse_cycle
+from antt.core.cycles import parse_cycle
 from antt.core.forms import MODEL_TYPES, OTHER_MODEL_TYPE, TABLES
-from antt.core.indicators import KEYS, RATIO
+from antt.core.indicators import KEYS, RATIO, is_flow
 from antt.core.text import format_number, format_percent
 
 __all__ = [
@@ -563,7 +563,7 @@ def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: 
         ax.set_xlim(-0.4, len(order) - 0.6 if len(order) > 1 else 0.4)
         ax.set_title(_wrap(_key_label(key), 34 if ncols > 2 else 60), fontsize=13 if small else 15)
         kinds = {c.endswith("-H1") for c in order}
-        if key in FLOW_KEYS and len(kinds) > 1:
+        if is_flow(key) and len(kinds) > 1:
             ax.text(0, -0.32 if small else -0.2, "Số liệu 6 tháng và cả năm không so sánh trực tiếp",
                     transform=ax.transAxes, fontsize=10, style="italic", color=PALETTE["subtle"])
     return fig

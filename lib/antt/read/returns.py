@@ -25,7 +25,6 @@ from antt.read.workbook import LEGACY_FONT_PREFIXES, Limits, Sheet, WorkbookErro
 
 HEADER_SCAN_ROWS = 30        # the header starts within the first 25 rows and has up to 3 rows
 MAX_HEADER_ROWS = 3
-ROW_CLASSES = ("data", "total", "group", "numbering", "footer", "set_aside")
 
 _TOTAL_LABELS = ("tong cong", "tong so", "tong", "cong", "toan huyen", "toan thi xa", "toan thanh pho",
                  "toan quan", "cong toan huyen", "tong cong toan huyen", "toan don vi", "tong toan huyen")

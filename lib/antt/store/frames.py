@@ -1,4 +1,4 @@
-"""Processed frames as Arrow tables and Parquet files, with the pandas dtypes of ``load.FRAME_DTYPES``.
+"""Processed frames as Arrow tables, pandas frames and Parquet files, with the dtypes of ``schema``.
 
 The one module of the read and ingest path that imports pandas and pyarrow (about half a second):
 the processes of a pool start reading without them, the main process loads them while the pool
@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from antt.check.cycle import FRAME_DTYPES
+from antt.core import forms
+from antt.store.schema import FRAME_DTYPES
+
+if TYPE_CHECKING:
+    from antt.check.cycle import CycleData
 
 # A cycle's frames hold hundreds to a few thousand rows: dictionaries, statistics and compression
 # cost a third of the time of writing such a file and save nothing worth having.
@@ -55,3 +60,41 @@ def read_rows(path: Path) -> list[dict]:
 def read_parquet(path: Path) -> pd.DataFrame:
     """A Parquet file as a pandas frame, with the dtypes it was written with."""
     return pd.read_parquet(path)
+
+
+class CycleFrames:
+    """A loaded cycle (``antt.check.cycle.CycleData``) with its frames as pandas: ``tables``,
+    ``findings``, ``files``, ``accounts``, ``districts`` (index district_code; NA = null), any
+    ``frame(name)``; every other attribute is the CycleData's."""
+
+    def __init__(self, data: CycleData):
+        self.data = data
+
+    def __getattr__(self, name: str):
+        return getattr(self.data, name)
+
+    def arrow(self, name: str) -> pa.Table:
+        return to_arrow(name, self.data.rows[name])
+
+    def frame(self, name: str) -> pd.DataFrame:
+        return self.arrow(name).to_pandas()
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {tid: self.frame(tid) for tid in forms.TABLES}
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return self.frame("findings")
+
+    @property
+    def files(self) -> pd.DataFrame:
+        return self.frame("files")
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        return self.frame("accounts")
+
+    @property
+    def districts(self) -> pd.DataFrame:
+        return self.frame("districts").set_index("district_code")

@@ -15,21 +15,19 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from antt import __version__
-from antt.core import indicators
+from antt.core import config, indicators
 from antt.check import validate
 from antt.core.atomic import commit_dir, flush, recover_dir, stage_dir
 from antt.core.cycles import Cycle, cycles_in, parse_cycle, previous
 from antt.core.findings import Finding
-from antt.check.cycle import FRAME_DTYPES, CycleData, check_scope, cycle_files, few_collections, load_cycle, load_cycles
+from antt.check.cycle import CycleData, check_scope, cycle_files, few_collections, load_cycle, load_cycles
+from antt.store.processed import frame_path
+from antt.store.schema import FRAMES
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-FRAMES = tuple(FRAME_DTYPES)
 
 
 def input_hash(raw_dir: Path, cycle: Cycle, scope: str, before: str = "") -> str:
@@ -86,7 +84,7 @@ def with_history(data: CycleData, before: Snapshot | None, before_same_kind: Sna
     return data
 
 
-def load_with_history(raw_dir: Path, cycle: Cycle | str, scope: str = "70") -> CycleData:
+def load_with_history(raw_dir: Path, cycle: Cycle | str, scope: str = config.PROVINCE_CODE) -> CycleData:
     """``load_cycle`` plus the comparison with the previous cycle(s) present under ``raw_dir``."""
     cycle = parse_cycle(cycle) if isinstance(cycle, str) else cycle
     present = cycles_in(raw_dir)
@@ -106,20 +104,20 @@ class Outcome:
 
 def stage(data: CycleData, out_dir: Path) -> Path:
     """Write every frame of a cycle except the findings into a staging folder beside its final one."""
-    from antt.store.frames import write_parquet  # pandas and pyarrow load here, while a pool goes on reading
+    from antt.store.frames import to_arrow, write_parquet  # pandas and pyarrow load here, while a pool reads
 
     folder = stage_dir(Path(out_dir) / data.cycle.id)
     for name in FRAMES:
         if name != "findings":
-            write_parquet(data.arrow(name), folder / f"{name}.parquet")
+            write_parquet(to_arrow(name, data.rows[name]), folder / f"{name}.parquet")
     return folder
 
 
 def finish(data: CycleData, folder: Path, digest: str) -> None:
     """Findings and manifest into the staging folder: the cycle is ready to take its final place."""
-    from antt.store.frames import write_parquet
+    from antt.store.frames import to_arrow, write_parquet
 
-    write_parquet(data.arrow("findings"), folder / "findings.parquet")
+    write_parquet(to_arrow("findings", data.rows["findings"]), folder / "findings.parquet")
     manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
                 "signatures": data.signatures}
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -133,7 +131,7 @@ def publish(ready: list[tuple[Path, Path]]) -> None:
         commit_dir(tmp, final)
 
 
-def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = "70",
+def ingest(raw_dir: Path, out_dir: Path, force: bool = False, scope: str = config.PROVINCE_CODE,
            workers: int | None = None) -> list[Outcome]:
     """Every cycle under ``raw_dir`` into ``out_dir``, oldest first; unchanged cycles are skipped.
 
@@ -193,37 +191,14 @@ def _loaded(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int) -> Ite
         with ProcessPoolExecutor(max_workers=workers) as pool:
             yield from pool.map(_load_cycle, [(raw_dir, c.id, scope) for c in cycles])
     else:
-        yield from load_cycles(raw_dir, cycles, scope, workers).values()
+        yield from load_cycles(raw_dir, cycles, scope, workers, while_reading=_frames_module).values()
+
+
+def _frames_module():
+    """pandas and pyarrow, loaded while a pool reads (about half a second)."""
+    return import_module("antt.store.frames")
 
 
 def _load_cycle(args) -> CycleData:
     raw_dir, cycle_id, scope = args
     return load_cycle(raw_dir, cycle_id, scope, workers=1)
-
-
-# ---------------------------------------------------------------------------------------------
-# reading processed data (what notebooks and exports use)
-
-def processed_cycles(out_dir: Path) -> list[Cycle]:
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        return []
-    for p in out_dir.iterdir():
-        if p.name.startswith(".") and p.name.endswith(".old"):
-            recover_dir(out_dir / p.name[1:-4])
-    return sorted(parse_cycle(p.name) for p in out_dir.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
-
-
-def frame_path(out_dir: Path, cycle: Cycle | str, name: str) -> Path:
-    """Where a processed frame of a cycle is (a table id, or findings/files/completeness/accounts/districts)."""
-    if name not in FRAMES:
-        raise ValueError(f"unknown frame {name!r}; one of {', '.join(FRAMES)}")
-    return Path(out_dir) / (cycle.id if isinstance(cycle, Cycle) else cycle) / f"{name}.parquet"
-
-
-def read_frame(out_dir: Path, cycle: Cycle | str, name: str) -> pd.DataFrame:
-    """One processed frame of a cycle, with its pandas dtypes."""
-    from antt.store.frames import read_parquet
-
-    return read_parquet(frame_path(out_dir, cycle, name))
