@@ -14,7 +14,12 @@ from pathlib import Path
 
 from antt.core import config
 
-_ID = re.compile(r"^(\d{4})(-H1)?$")
+_ID = re.compile(r"^(\d{4})(-H1)?$", re.IGNORECASE)
+
+#: The district police were abolished on 1 March 2025: cycles ending from then on expect returns
+#: from the commune-level units (``reporting_level``).
+COMMUNE_REPORTING_FROM = date(2025, 3, 1)
+REPORTING_LEVELS = ("district", "commune")
 
 
 @dataclass(frozen=True, order=True)
@@ -60,17 +65,18 @@ class Cycle:
 
 
 def parse_cycle(cycle_id: str) -> Cycle:
-    """``"2023-H1"`` -> Cycle; raises ValueError for anything else."""
+    """``"2023-H1"`` (or ``"2023-h1"``) -> Cycle; raises ValueError for anything else."""
     m = _ID.match(str(cycle_id).strip())
     if not m:
         raise ValueError(f"not a cycle id (YYYY-H1 or YYYY): {cycle_id!r}")
     year = int(m.group(1))
     end = date(year, 6, 14) if m.group(2) else date(year, 12, 14)
-    return Cycle(end=end, id=m.group(0))
+    return Cycle(end=end, id=m.group(0).upper())
 
 
 def is_cycle_id(name: str) -> bool:
-    return bool(_ID.match(name))
+    """Whether a folder name is a cycle id as written by the contract ("2023-H1", "2023")."""
+    return bool(_ID.match(name)) and name == name.upper()
 
 
 def cycles_in(raw_dir: Path) -> list[Cycle]:
@@ -99,3 +105,15 @@ def targets(cycle_id: str) -> dict:
     """Targets and deadline settings for a cycle (data/reference/targets.json)."""
     ref = config.reference()
     return {**ref["default"], **ref.get("cycles", {}).get(cycle_id, {})}
+
+
+def reporting_level(cycle: Cycle) -> str:
+    """Who reports in ``cycle``: "district" for cycles ending before 1 March 2025, "commune" from then
+    on, unless ``reporting_level`` is set for the cycle in data/reference/targets.json."""
+    level = targets(cycle.id).get("reporting_level")
+    if level is None:
+        return "district" if cycle.end < COMMUNE_REPORTING_FROM else "commune"
+    if level not in REPORTING_LEVELS:
+        raise ValueError(f"data/reference/targets.json: kỳ {cycle.id} có reporting_level {level!r}, "
+                         f"cần một trong {', '.join(REPORTING_LEVELS)}")
+    return level
