@@ -8,6 +8,10 @@ the steps taking turns for three rounds: the bare python-calamine read of every 
 every core while the frames of the first ingest are written again as ingest writes them, which is
 what ingest costs with nothing cleaned, matched or checked. Then (province) ``antt report`` once.
 Prints wall time, CPU time, peak memory and the ratios to the floor as a Markdown table.
+
+``--against CHECKOUT`` measures another version of antt side by side in the same rounds: a checkout
+(an older commit, say) with its own ``.venv``; its ``antt ingest`` and ``antt report`` take turns
+with this one's on the same files (its report with its own notebooks), as rows marked "(against)".
 """
 
 from __future__ import annotations
@@ -118,12 +122,18 @@ def archive_cycles(n: int = 64) -> list[str]:
     return [c for y in years for c in (f"{y}-H1", str(y))][:n]
 
 
-def run(scales: list[str], workdir: Path, repeat: int = 3) -> list[dict]:
+AGAINST = " (against)"
+
+
+def run(scales: list[str], workdir: Path, repeat: int = 3, against: Path | None = None) -> list[dict]:
     # The package's bytecode is written first, as pip does for an installed package: where
     # PYTHONDONTWRITEBYTECODE is set, every run would otherwise compile the sources (~0.1 s).
     compileall.compile_dir(Path(__file__).parent, quiet=1)
     py = sys.executable
     antt = [py, "-m", "antt.cli"]
+    other = [str(against / ".venv" / "bin" / "python"), "-m", "antt.cli"] if against else None
+    if against:
+        compileall.compile_dir(against / "lib", quiet=1)
     rows = []
     plans = {
         "province": (["2023-H1"], config.PROVINCE_CODE),
@@ -141,12 +151,16 @@ def run(scales: list[str], workdir: Path, repeat: int = 3) -> list[dict]:
         # The same ingest twice: the second finds nothing changed.
         commands = {FLOOR_STEP: [py, "-c", FLOOR, str(raw)], "antt ingest": ingest, "antt ingest, unchanged": ingest,
                     BOUND_STEP: _call(py, "bound", raw, bound_out, saved)}
+        other_out = workdir / scale / "processed-against"
+        if other:
+            other_ingest = [*other, "ingest", "--raw", str(raw), "--out", str(other_out), "--province", scope]
+            commands |= {"antt ingest" + AGAINST: other_ingest, "antt ingest, unchanged" + AGAINST: other_ingest}
         # `repeat` rounds, the steps taking turns, so that a slow moment of a shared machine does
         # not decide a ratio; each round ingests into an empty folder.
         runs: dict[str, list[dict]] = {name: [] for name in commands}
         for i in range(repeat):
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(bound_out, ignore_errors=True)
+            for folder in (out, bound_out, other_out):
+                shutil.rmtree(folder, ignore_errors=True)
             for name, cmd in commands.items():
                 if name == BOUND_STEP and i == 0:   # in a process of its own: a child inherits this one's peak memory
                     subprocess.run(_call(py, "save_frames", out, saved), check=True)
@@ -158,14 +172,19 @@ def run(scales: list[str], workdir: Path, repeat: int = 3) -> list[dict]:
             rows.append({"scale": scale, "files": files, "step": name, **best, "ratio": best["wall"] / floor["wall"],
                          "median_ratio": statistics.median(ratios)})
         if scale == "province":
-            root = workdir / scale / "root"
-            for sub in ("notebooks", "data/reference"):
-                shutil.copytree(config.ROOT / sub, root / sub, dirs_exist_ok=True)
-            shutil.copytree(raw, root / "data" / "raw", dirs_exist_ok=True)
-            env = {**os.environ, "ANTT_ROOT": str(root)}
-            report = measure([*antt, "report"], env=env)
-            rows.append({"scale": scale, "files": files, "step": "antt report", **report,
-                         "ratio": report["wall"] / floor["wall"], "median_ratio": None})
+            versions = {"antt report": (antt, config.ROOT)} | ({"antt report" + AGAINST: (other, against)} if other else {})
+            reports: dict[str, list[dict]] = {name: [] for name in versions}
+            for i in range(repeat if other else 1):       # one report alone; taking turns when compared
+                for name, (cmd, source) in versions.items():
+                    root = workdir / scale / f"root-{len(reports[name])}-{name.endswith(AGAINST)}"
+                    for sub in ("notebooks", "data/reference"):
+                        shutil.copytree(source / sub, root / sub, dirs_exist_ok=True)
+                    shutil.copytree(raw, root / "data" / "raw", dirs_exist_ok=True)
+                    reports[name].append(measure([*cmd, "report"], env={**os.environ, "ANTT_ROOT": str(root)}))
+            for name, ms in reports.items():
+                best = min(ms, key=lambda m: m["wall"])
+                rows.append({"scale": scale, "files": files, "step": name, **best,
+                             "ratio": best["wall"] / floor["wall"], "median_ratio": None})
     return rows
 
 
@@ -193,14 +212,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scales", default="province,archive,national")
     p.add_argument("--keep", help="folder to keep the generated files in (default: a temporary one in data/)")
     p.add_argument("--repeat", type=int, default=3, help="rounds of the steps (default 3)")
+    p.add_argument("--against", type=Path, help="another checkout of antt (with its .venv) measured side by side")
     args = p.parse_args(argv)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix=".bench-", dir=config.ROOT / "data"))
     try:
-        rows = run([s.strip() for s in args.scales.split(",")], work, args.repeat)
+        rows = run([s.strip() for s in args.scales.split(",")], work, args.repeat, args.against)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}; {args.repeat} rounds")
+    print(f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}; {args.repeat} rounds"
+          + (f"; against {args.against}" if args.against else ""))
     print()
     print(table(rows))
     return 0
