@@ -1,10 +1,11 @@
 """The abstract workbook both generators build and the writers turn into files.
 
-A ``XBook`` is a list of ``XSheet``: cells by 0-based (row, column), each with a value, an optional
+An ``XBook`` is a list of ``XSheet``: cells by 0-based (row, column), each with a value, an optional
 formula (its value is then the cached result, or None for none) and the name of a ``Style`` of the
-book's style table; merged ranges, column widths and row heights. A template's sheet also carries
-what an input form needs (data validation, protection, frozen panes, a page setup); the plain
-writers refuse such a sheet rather than drop it. Nothing here knows the return form or a file format.
+book's style table; merged ranges, column widths and row heights. A template also carries what an
+input form needs (fills, unlocked cells, data validation, protection, frozen panes, a page setup);
+only the openpyxl writer writes those, the others refuse such a book rather than drop them. Nothing
+here knows the return form or a file format.
 """
 
 from __future__ import annotations

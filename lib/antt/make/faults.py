@@ -91,5 +91,6 @@ def _as_int(v) -> int:
 
 
 def fault_record(f: Fault, rel: str, sheet: str | None, cell: str | None, row: int | None, found) -> dict:
+    """The manifest's record of a fault put into file ``rel`` (``cell`` "E14", ``row`` 1-based)."""
     return {"code": f.code, "severity": CODES[f.code][0], "file": rel, "sheet": sheet, "cell": cell, "row": row,
             "district_code": f.district, "table": f.table, "field": f.field, "found": found, "note": f.note}

@@ -5,15 +5,16 @@ Merged cells are ``table:number-columns-spanned`` / ``number-rows-spanned`` over
 font, so legacy-text cells keep their .VnTime/.VnTimeH fonts; runs of spaces are ``text:s``; the
 meta dates are the book's and every zip entry has the fixed date, so the bytes depend on the book only.
 
-Why not odfpy (pinned, and able to write all of the above, formulas too): measured on the 63 .ods
-returns of the national 2023-H1 sample (``antt sample --cycles 2023-H1 --province all``), odfpy took
-8.0-9.4 s where this writer takes 0.25-0.35 s (about 30 times slower), which alone would make that
-run about 60 % slower (it takes about 13 s of CPU in all). And odfpy's output depends on what was
-written before in the same process: it declares on each document's root every namespace any odfpy
-element has used so far (a class-level dict), so the first document of a process carries 15 xmlns
-declarations and the next ones 21, and a document using one more namespace (``number:``) changes
-all four XML parts of every later one; in the sample's process pool the bytes would then depend on
-which returns a worker happened to write first.
+Why not odfpy (pinned, and able to write all of the above, formulas too): the same books written
+with odfpy 1.4.1 (then the zip re-dated), measured on the 63 .ods returns of the national 2023-H1
+sample (``antt sample --cycles 2023-H1 --province all``), took 8.0-11.3 s where this writer takes
+0.25-0.65 s (20 to 35 times slower; three runs each, on a quiet and on a loaded machine): about
++8 s of CPU on a run that takes 12-13 s of CPU in all, so that run would be some 60 % slower. And
+odfpy's output depends on what was written before in the same process: it declares on each
+document's root every namespace any odfpy element has used so far (a class-level dict), so the
+first document of a process carries 15 xmlns declarations and the next ones 21, and a document
+using one more namespace (``number:``) changes all four XML parts of every later one; in the
+sample's process pool the bytes would then depend on which returns a worker happened to write first.
 """
 
 from __future__ import annotations
