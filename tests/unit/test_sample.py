@@ -1,189 +1,46 @@
-"""antt.make.sample: deterministic sample returns and the generator's manifest."""
+"""antt.make.sample and its house styles: one return at a time (whole cycles are generated in
+tests/integration/test_sample_generator.py)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from antt.core import forms
+from antt.core import forms, units
+from antt.core.cycles import parse_cycle
 from antt.make import sample
-from antt.core import units
+from antt.make.district_return import TABLE_ORDER, combined_headings
+from antt.make.styles import PLANS, deviations, file_name
 
-CYCLES = ["2022-H1", "2022", "2023-H1"]
-
-# The published 2023-H1 figures of Bình Phước, typed from the issue (not taken from the module).
-PUBLISHED = {
-    "kdc_total": 843, "kdc_registered": 843, "kdc_meeting": 843,
-    "ntm_communes": 86, "ntm_met": 68,
-    "models_residential": 327, "models_institutional": 48, "communes_with_models": 111,
-    "broadcast_hours": 89, "banners_posters": 2165,
-    "bright_spots_upper": 59, "bright_spots_commune": 190, "core_groups": 615,
-}
+BINH_PHUOC = units.legacy().districts_expected("70")
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample")
-    manifest = sample.write_sample(out, CYCLES)
-    return out, manifest
+def job(tmp_path: Path, cycle: str, district: str) -> sample.Job:
+    return next(j for j in sample.cycle_jobs(tmp_path, parse_cycle(cycle), BINH_PHUOC) if j.district == district)
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+def job_with(tmp_path: Path, deviation: str) -> sample.Job:
+    """The 2023-H1 job of the Bình Phước district whose plan has ``deviation``."""
+    return next(j for j in sample.cycle_jobs(tmp_path, parse_cycle("2023-H1"), BINH_PHUOC)
+                if deviation in deviations(PLANS[j.plan]))
 
 
-def test_two_runs_are_byte_identical(generated, tmp_path):
-    """xlsx (xlsxwriter and openpyxl), xls and ods carry fixed document and zip-entry dates."""
-    out, _ = generated
-    again = tmp_path / "again"
-    sample.write_sample(again, CYCLES)
-    first, second = _files(out), _files(again)
-    assert first.keys() == second.keys()
-    assert [name for name in first if first[name] != second[name]] == []
+def cell_value(path: Path, sheet: str, cell: str):
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    col = openpyxl.utils.column_index_from_string("".join(ch for ch in cell if ch.isalpha())) - 1
+    return rows[int("".join(ch for ch in cell if ch.isdigit())) - 1][col]
 
 
-def test_2023h1_reproduces_the_published_figures(generated):
-    _, manifest = generated
-    entry = manifest["cycles"]["2023-H1"]
-    totals = entry["totals"]
-    for key, value in PUBLISHED.items():
-        assert totals[key] == value, key
-    assert 2100 <= totals["cameras"] <= 2150
-    assert 4000 <= totals["core_group_members"] <= 4100
-    assert set(entry["coverage"].values()) == {11}          # every total complete
-    assert entry["faults"] == []
-
-
-def test_earlier_cycles_show_progress(generated):
-    _, manifest = generated
-    c = manifest["cycles"]
-    assert c["2022-H1"]["totals"]["ntm_met"] == 63
-    assert c["2022"]["totals"]["ntm_met"] == 66
-    for cid in ("2022-H1", "2022"):
-        shares = [d["true_totals"]["kdc_meeting"] / d["true_totals"]["kdc_total"] for d in c[cid]["districts"].values()]
-        assert min(shares) < 0.95 < max(shares)
-        assert c[cid]["totals"]["models_residential"] < 327
-    for key in ("models_residential", "cameras", "core_groups"):    # stocks grow
-        t = [c[cid]["districts"][d]["true_totals"][key] for cid in CYCLES for d in ["692"]]
-        assert t == sorted(t)
-
-
-def test_no_implausible_moves_between_cycles(generated):
-    """The validator's outlier rules see nothing: no key falls by a third (flows against the last
-    cycle of the same kind, stocks against the cycle just before), KDC totals move under 5 %."""
-    _, manifest = generated
-    c = manifest["cycles"]
-    flows = ("broadcast_hours", "banners_posters")
-    for now, before, keys in (("2023-H1", "2022-H1", flows), ("2022", "2022-H1", None), ("2023-H1", "2022", None)):
-        for code, d in c[now]["districts"].items():
-            old = c[before]["districts"][code]["true_totals"]
-            for key, v in d["true_totals"].items():
-                if (keys is None and key in flows) or (keys is not None and key not in keys) or not old[key]:
-                    continue
-                if key == "kdc_total":
-                    assert abs(v - old[key]) <= 0.05 * old[key], (now, code, key)
-                else:
-                    assert v >= old[key] * 2 / 3, (now, code, key, old[key], v)
-
-
-def test_every_cycle_folder_holds_eleven_returns_and_one_resubmission(generated):
-    out, manifest = generated
-    expected = {d.code for d in units.legacy().districts_expected("70")}
-    assert len(expected) == 11
-    for cid in CYCLES:
-        entry = manifest["cycles"][cid]
-        names = sorted(p.name for p in (out / cid).iterdir())
-        assert len(names) == 12
-        assert not [n for n in names if n.startswith(".") or n.endswith(".tmp")]
-        assert sorted(f["file"] for f in entry["files"]) == sorted(f"{cid}/{n}" for n in names)
-        assert set(entry["districts"]) == expected
-        statuses = [f["status"] for f in entry["files"]]
-        assert statuses.count("superseded") == 1
-        superseded = next(f for f in entry["files"] if f["status"] == "superseded")
-        final = next(f for f in entry["files"] if f["district_code"] == superseded["district_code"] and f is not superseded)
-        assert final["file"].endswith("_lan2" + Path(superseded["file"]).suffix)
-        assert final["report_date"] > superseded["report_date"]
-        assert {Path(n).suffix for n in names} == {".xlsx", ".xls", ".ods"}
-    assert not list(out.glob("*/" + sample.MANIFEST_NAME))
-    assert json.loads((out / sample.MANIFEST_NAME).read_text(encoding="utf-8")) == manifest
-
-
-def test_faults_are_recorded_with_their_cells(generated):
-    out, manifest = generated
-    codes = {cid: sorted(f["code"] for f in manifest["cycles"][cid]["faults"]) for cid in CYCLES}
-    assert codes["2022-H1"] == ["model_type_other", "table_missing", "total_mismatch", "value_missing"]
-    assert codes["2022"] == ["model_type_other", "ntm_not_xa", "total_mismatch", "value_missing"]
-    for cid in ("2022-H1", "2022"):
-        for f in manifest["cycles"][cid]["faults"]:
-            if f["code"] == "table_missing":
-                assert f["cell"] is None
-                district = manifest["cycles"][cid]["districts"][f["district_code"]]
-                assert f["table"] not in district["sheets"]
-                assert all(district["totals"][k] is None for k in sample.TABLE_KEYS[f["table"]])
-                continue
-            wb = CalamineWorkbook.from_path(str(out / f["file"]))
-            rows = wb.get_sheet_by_name(f["sheet"]).to_python(skip_empty_area=False)
-            col = openpyxl.utils.column_index_from_string("".join(ch for ch in f["cell"] if ch.isalpha())) - 1
-            value = rows[f["row"] - 1][col]
-            if f["code"] in ("value_missing", "model_type_other"):
-                assert value == f["found"]
-            elif f["code"] == "total_mismatch":
-                assert int(value) == f["found"]
-            elif f["code"] == "ntm_not_xa":
-                assert units.legacy().match_commune(value, f["district_code"]).unit.kind != "Xã"
-
-
-def test_value_missing_makes_that_key_null(generated):
-    _, manifest = generated
-    for cid in ("2022-H1", "2022"):
-        for f in manifest["cycles"][cid]["faults"]:
-            if f["code"] == "value_missing":
-                totals = manifest["cycles"][cid]["districts"][f["district_code"]]["totals"]
-                assert totals[f["field"]] is None
-                assert manifest["cycles"][cid]["coverage"][f["field"]] == 10
-
-
-def test_formulas_with_and_without_cached_values(generated):
-    out, manifest = generated
-    districts = manifest["cycles"]["2023-H1"]["districts"]
-    nocache = next(d for d in districts.values() if "formulas_without_cached_values" in d["deviations"])
-    cached = next(d for d in districts.values() if "formulas_with_cached_values" in d["deviations"])
-    path = out / next(f["file"] for f in nocache["files"] if f["status"] == "loaded")
-    ws_f = openpyxl.load_workbook(path)[nocache["sheets"]["kdc"]]
-    ws_v = openpyxl.load_workbook(path, data_only=True)[nocache["sheets"]["kdc"]]
-    formulas = [(c.coordinate, c.value) for row in ws_f.iter_rows() for c in row
-                if isinstance(c.value, str) and c.value.startswith("=")]
-    assert any(v.startswith("=SUM(") for _, v in formulas)
-    assert all(ws_v[coord].value is None for coord, _ in formulas)
-    path = out / next(f["file"] for f in cached["files"] if f["status"] == "loaded")
-    ws_f = openpyxl.load_workbook(path)[cached["sheets"]["kdc"]]
-    ws_v = openpyxl.load_workbook(path, data_only=True)[cached["sheets"]["kdc"]]
-    sums = [c.coordinate for row in ws_f.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=SUM(")]
-    assert sums
-    assert {ws_v[coord].value for coord in sums if ws_f[coord].column == 3} == {cached["totals"]["kdc_total"]}
-
-
-def test_tcvn3_return_is_typed_in_legacy_fonts(generated):
-    out, manifest = generated
-    d = next(d for d in manifest["cycles"]["2023-H1"]["districts"].values() if "tcvn3_text" in d["deviations"])
-    wb = openpyxl.load_workbook(out / d["files"][0]["file"])
-    cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    fonts = {c.font.name for c in cells}
-    assert fonts == {".VnTime", ".VnTimeH"}
-    assert not any(ord(ch) > 255 for c in cells for ch in c.value if ch not in "✓")
-
-
-@pytest.mark.parametrize("plan", sample.PLANS, ids=lambda p: p.key)
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.key)
 def test_headings_are_recognised_by_the_form(plan):
     """Every heading the generator writes matches its own field of forms (and no other field)."""
-    for table in sample.TABLE_ORDER:
+    for table in TABLE_ORDER:
         layout = forms.TABLES[table].layouts[1 if table == "kdc" and plan.layout_b else 0]
         for only_xa in (False, True):
-            for key, heading in sample.combined_headings(table, plan, only_xa).items():
+            for key, heading in combined_headings(table, plan, only_xa).items():
                 expanded = forms.expand(heading)
                 if expanded in forms.IGNORED_HEADINGS:
                     continue
@@ -191,15 +48,88 @@ def test_headings_are_recognised_by_the_form(plan):
                 assert hits == [key], (table, key, heading, hits)
 
 
-def test_other_province_and_cycle(tmp_path):
-    """Synthetic numbers elsewhere: one return per district that has communes, plus one resubmission."""
-    manifest = sample.write_sample(tmp_path, ["2019"], province="77")
-    expected = units.legacy().districts_expected("77")
-    entry = manifest["cycles"]["2019"]
-    assert set(entry["districts"]) == {d.code for d in expected}
-    assert len(list((tmp_path / "2019").iterdir())) == len(expected) + 1
-    assert entry["faults"] == []
-    assert all(v is not None for d in entry["districts"].values() for v in d["totals"].values())
+def test_file_names_follow_each_plan():
+    h = units.legacy()
+    h1, year = parse_cycle("2023-H1"), parse_cycle("2022")
+    assert file_name(PLANS[0], h.unit("688"), h1) == "BC TDBVANTQ Phuoc Long 6T-2023.xlsx"
+    assert file_name(PLANS[1], h.unit("689"), year) == "Đồng Xoài năm 2022.ods"
+    assert file_name(PLANS[8], h.unit("696"), h1) == "Bu Dang - bieu thong ke 6 thang.xls"
+    assert file_name(PLANS[7], h.unit("695"), year) == "DONG PHU - BC TONG KET NAM 2022.xlsx"
+
+
+def test_one_resubmission_per_province_and_names_unique_in_the_folder(tmp_path):
+    jobs = sample.cycle_jobs(tmp_path, parse_cycle("2023-H1"), units.legacy().districts_expected("all"))
+    names = [n.lower() for j in jobs for n in j.names]
+    assert len(names) == len(set(names))
+    twice = [j for j in jobs if len(j.names) == 2]
+    provinces = {units.legacy().unit(j.district).parent for j in jobs}
+    assert sorted(units.legacy().unit(j.district).parent for j in twice) == sorted(provinces)
+    assert all(j.names[1] == f"{Path(j.names[0]).stem}_lan2{Path(j.names[0]).suffix}" for j in twice)
+    assert [j.district for j in twice if units.legacy().unit(j.district).parent == "70"] == ["692"]
+    assert not any(j.faults for j in jobs)                          # 2023-H1 has none
+
+
+@pytest.mark.parametrize("cycle, district, code", [
+    ("2022-H1", "695", "value_missing"), ("2022-H1", "688", "total_mismatch"),
+    ("2022-H1", "697", "model_type_other"), ("2022", "688", "ntm_not_xa"), ("2022", "696", "value_missing"),
+])
+def test_a_fault_is_put_at_the_cell_it_is_recorded_at(tmp_path, cycle, district, code):
+    entry = sample.run_job(job(tmp_path, cycle, district))
+    (fault,) = [f for f in entry["faults"] if f["code"] == code]
+    value = cell_value(tmp_path / fault["file"], fault["sheet"], fault["cell"])
+    if code == "total_mismatch":
+        assert int(value) == fault["found"] != entry["true_totals"][fault["field"]]
+    elif code == "ntm_not_xa":
+        assert units.legacy().match_commune(value, district).unit.kind != "Xã"
+    else:
+        assert value == fault["found"]
+    if code == "value_missing":
+        assert entry["totals"][fault["field"]] is None              # what a loader cannot know
+
+
+def test_a_missing_table_is_left_out_and_its_keys_are_null(tmp_path):
+    entry = sample.run_job(job(tmp_path, "2022-H1", "691"))
+    (fault,) = entry["faults"]
+    assert (fault["code"], fault["table"], fault["cell"]) == ("table_missing", "bright_spots", None)
+    assert "bright_spots" not in entry["sheets"] and len(entry["sheets"]) == 4
+    keys = ("bright_spots_upper", "bright_spots_commune", "core_groups", "core_group_members")
+    assert all(entry["totals"][k] is None for k in keys)
+    assert all(entry["true_totals"][k] > 0 for k in keys)
+
+
+def test_a_resubmission_is_two_files_three_numbers_apart(tmp_path):
+    entry = sample.run_job(job(tmp_path, "2023-H1", "692"))
+    first, second = entry["files"]
+    assert (first["status"], second["status"]) == ("superseded", "loaded")
+    assert second["file"].endswith("_lan2.xlsx") and second["report_date"] > first["report_date"]
+    diffs = entry["superseded_differences"]
+    assert [d["field"] for d in diffs] == ["kdc_meeting", "banners_posters", "core_group_members"]
+    assert all(d["superseded"] != d["final"] for d in diffs)
+    assert entry["expected_info"][0]["code"] == "file_superseded"
+
+
+def test_formulas_with_and_without_cached_values(tmp_path):
+    for deviation, cached in (("formulas_without_cached_values", False), ("formulas_with_cached_values", True)):
+        entry = sample.run_job(job_with(tmp_path, deviation))
+        path = tmp_path / entry["files"][-1]["file"]
+        ws_f = openpyxl.load_workbook(path)[entry["sheets"]["kdc"]]
+        ws_v = openpyxl.load_workbook(path, data_only=True)[entry["sheets"]["kdc"]]
+        sums = [c.coordinate for row in ws_f.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("=SUM(")]
+        assert sums, deviation
+        if cached:
+            assert {ws_v[coord].value for coord in sums if ws_f[coord].column == 3} == {entry["totals"]["kdc_total"]}
+        else:
+            assert all(ws_v[coord].value is None for coord in sums)
+
+
+def test_tcvn3_return_is_typed_in_legacy_fonts(tmp_path):
+    entry = sample.run_job(job_with(tmp_path, "tcvn3_text"))
+    wb = openpyxl.load_workbook(tmp_path / entry["files"][0]["file"])
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert {c.font.name for c in cells} == {".VnTime", ".VnTimeH"}
+    assert not any(ord(ch) > 255 for c in cells for ch in c.value if ch not in "✓")
+    assert entry["expected_info"][0]["code"] == "legacy_text_decoded"
 
 
 def test_unknown_province_or_cycle(tmp_path):
@@ -207,3 +137,4 @@ def test_unknown_province_or_cycle(tmp_path):
         sample.write_sample(tmp_path, ["2023-H2"])
     with pytest.raises(ValueError):
         sample.write_sample(tmp_path, ["2023"], province="999")
+    assert list(tmp_path.iterdir()) == []

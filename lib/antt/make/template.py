@@ -1,6 +1,6 @@
 """Blank return templates: one .xlsx per district, clean at the source (``antt template``).
 
-``write_templates(cycle, out_dir, district=None, province="70")`` writes
+``write_templates(cycle, out_dir, district=None, province=None)`` (None: the configured province) writes
 ``Mau_bao_cao_<cycle>_<district code>_<Ascii_Short_Name>.xlsx`` for every district-level unit of
 the province that reports in the hierarchy valid at the cycle's end date (or only ``district``),
 each written to a temporary name in ``out_dir`` then renamed. Templates are never written into
@@ -31,65 +31,78 @@ numbers ≥ 0 or "?", criteria 0–19 or "?", years between 1990 and the cycle's
 "x", Biểu 1 also checks registered ≤ total and meeting ≤ registered. Sheets are protected without a
 password; only the input cells (values, the place-and-date line, the signers' names, the model rows)
 are unlocked.
+
+A template is built as an abstract workbook (``antt.make.book``) and written by the sample's
+openpyxl writer (``antt.make.writers``: formulas without cached values, input-form features), so
+the same template is the same bytes from run to run (its document date is the cycle's first day).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from antt.core import config, forms, units
 from antt.core.atomic import atomic_path
 from antt.core.cycles import Cycle, parse_cycle
+from antt.make.book import Page, Protection, Style, Validation, XBook, XSheet, col_letter
+from antt.make.styles import FORM_TITLES, MOTTO, unmarked
+from antt.make.writers import write_book
 
-FORM_TITLE = "BIỂU THỐNG KÊ KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"
-MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+FORM_TITLE = FORM_TITLES[0]
 LIST_SHEET = "Danh mục"
 MODEL_ROWS = 60              # empty rows of Biểu 3
 FIRST_YEAR = 1990            # earliest year accepted in year columns
 DOTS = "....."               # blanks of the place-and-date line (never digits)
 
-#: Rows of the title block (1-based); the header row follows a blank row, then the column numbering
-#: "(1) (2) …" and the first data row.
+#: Rows of the title block (1-based, as Excel numbers them); the header row follows a blank row,
+#: then the column numbering "(1) (2) …" and the first data row.
 ROW_BODY, ROW_UNIT, ROW_DATE, ROW_TITLE, ROW_PERIOD, ROW_TABLE, ROW_HEADER = 1, 2, 3, 5, 6, 7, 9
 ROW_NUMBERING = ROW_HEADER + 1
 ROW_FIRST = ROW_HEADER + 2
 
 FONT = "Times New Roman"
-_THIN = Side(style="thin", color="000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
-_TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
-_UNLOCKED = Protection(locked=False)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-_NAME = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=1)
 DATA_ROW_HEIGHT = 18
 MODEL_ROW_HEIGHT = 31         # two lines: model names, types and settings wrap
+
+_HEADER_FILL, _LOCKED_FILL, _TOTAL_FILL = "D9E1F2", "F2F2F2", "FFF2CC"
+_CENTER = dict(align="center", wrap=True)
+_NAME = dict(align="left", wrap=True, indent=1)
+#: The templates' cell styles, by name.
+STYLES: dict[str, Style] = {
+    "body": Style(**_CENTER),
+    "bold": Style(bold=True, **_CENTER),
+    "motto2": Style(bold=True, underline=True, **_CENTER),
+    "date": Style(italic=True, unlocked=True, **_CENTER),
+    "title": Style(size=13, bold=True, **_CENTER),
+    "italic": Style(italic=True, **_CENTER),
+    "head": Style(bold=True, fill=_HEADER_FILL, border=True, **_CENTER),
+    "numbering": Style(size=10, italic=True, fill=_HEADER_FILL, border=True, **_CENTER),
+    "stt": Style(fill=_LOCKED_FILL, border=True, **_CENTER),
+    "name": Style(fill=_LOCKED_FILL, border=True, **_NAME),
+    "input": Style(border=True, unlocked=True, **_CENTER),
+    "input_text": Style(border=True, unlocked=True, **_NAME),
+    "total": Style(fill=_TOTAL_FILL, border=True, **_CENTER),
+    "total_bold": Style(bold=True, fill=_TOTAL_FILL, border=True, **_CENTER),
+    "guide_head": Style(size=11, bold=True, align="left", wrap=True),
+    "guide": Style(size=11, italic=True, align="left", wrap=True),
+    "count_label": Style(size=11, italic=True, align="right", valign=None),
+    "count": Style(size=11, bold=True, **_CENTER),
+    "signer": Style(bold=True, unlocked=True, **_CENTER),
+    "list_head": Style(bold=True, valign=None),
+    "list": Style(valign=None),
+}
 
 #: Column widths (characters) by field kind, and for a few fields.
 _WIDTHS = {"count": 18, "number": 18, "mark": 14, "year": 13, "text": 30, "model_type": 30, "setting": 24}
 _FIELD_WIDTHS = {"commune": 24, "ntm_criteria_met": 15, "founded": 11, "members": 11, "cameras": 10}
 
 
-def _f(size: int = 12, bold: bool = False, italic: bool = False, underline: str | None = None) -> Font:
-    return Font(name=FONT, size=size, bold=bold, italic=italic, underline=underline)
-
-
 def ascii_name(s: str) -> str:
     """"Lộc Ninh" -> "Loc_Ninh": no diacritics, đ -> d, words joined by "_"."""
-    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D")).encode("ascii", "ignore").decode()
-    return "_".join(re.findall(r"[A-Za-z0-9]+", s))
+    return "_".join(re.findall(r"[A-Za-z0-9]+", unmarked(s)))
 
 
 def template_name(cycle_id: str, district: units.Unit) -> str:
@@ -115,7 +128,7 @@ def place_date_line(district: units.Unit) -> str:
 # the public entry point
 
 def write_templates(cycle: str, out_dir: Path | None = None, district: str | None = None,
-                    province: str = "70") -> list[Path]:
+                    province: str | None = None) -> list[Path]:
     """Write one template per district of ``province`` (or only ``district``); returns the paths.
 
     Raises ValueError for an unknown cycle id, a district that is not one of the province's
@@ -123,6 +136,7 @@ def write_templates(cycle: str, out_dir: Path | None = None, district: str | Non
     ``data/raw/``.
     """
     c = parse_cycle(cycle)
+    province = province or config.PROVINCE_CODE
     out = Path(out_dir) if out_dir is not None else config.TEMPLATES_DIR / c.id
     _refuse_raw(out)
     hierarchy = units.hierarchy_on(c.end)
@@ -139,7 +153,7 @@ def write_templates(cycle: str, out_dir: Path | None = None, district: str | Non
             raise ValueError(f"mã huyện {district!r} không thuộc {province}; các mã hợp lệ: {listed}")
         expected = chosen
     out.mkdir(parents=True, exist_ok=True)
-    return [_save(build_workbook(c, d, hierarchy), out / template_name(c.id, d)) for d in expected]
+    return [_save(build_template(c, d, hierarchy), out / template_name(c.id, d)) for d in expected]
 
 
 def _refuse_raw(out: Path) -> None:
@@ -149,10 +163,11 @@ def _refuse_raw(out: Path) -> None:
         raise ValueError(f"không ghi biểu mẫu vào thư mục dữ liệu gốc {raw}; chọn thư mục khác (--out)")
 
 
-def _save(wb: Workbook, path: Path) -> Path:
-    """Save to a temporary name in the same folder, then rename over ``path``."""
+def _save(book: XBook, path: Path) -> Path:
+    """Write to a temporary name in the same folder, then rename over ``path``."""
+    data = write_book(book, "openpyxl")
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        tmp.write_bytes(data)
     return path
 
 
@@ -168,36 +183,55 @@ class _Lists:
     settings: str
 
 
-def build_workbook(cycle: Cycle, district: units.Unit, hierarchy: units.Hierarchy) -> Workbook:
-    """The template of ``district`` for ``cycle`` (not saved)."""
+def build_template(cycle: Cycle, district: units.Unit, hierarchy: units.Hierarchy) -> XBook:
+    """The template of ``district`` for ``cycle`` (not written)."""
     communes = hierarchy.communes(district.code)
     province = hierarchy.unit(district.parent) if district.parent else None
-    wb = Workbook()
-    wb.remove(wb.active)
-    sheets = [wb.create_sheet(forms.TABLES[tid].label) for tid in forms.TABLES]
-    lists = _list_sheet(wb.create_sheet(LIST_SHEET), communes)
-    for ws, tid in zip(sheets, forms.TABLES):
-        _table_sheet(ws, forms.TABLES[tid], cycle, district, province, communes, lists)
-    wb.active = 0
-    wb.properties.title = f"{FORM_TITLE} — {district.name} — {cycle.label}"
-    wb.properties.creator = "antt template"
-    return wb
+    sheets = [_Sheet(forms.TABLES[tid].label) for tid in forms.TABLES] + [_Sheet(LIST_SHEET)]
+    lists = _list_sheet(sheets[-1], communes)
+    for sh, tid in zip(sheets, forms.TABLES):
+        _table_sheet(sh, forms.TABLES[tid], cycle, district, province, communes, lists)
+    created = datetime(cycle.start.year, cycle.start.month, cycle.start.day)
+    return XBook([sh.sheet for sh in sheets], created, "antt template", STYLES,
+                 title=f"{FORM_TITLE} — {district.name} — {cycle.label}", font=FONT)
 
 
-def _list_sheet(ws: Worksheet, communes: list[units.Unit]) -> _Lists:
+class _Sheet:
+    """An ``XSheet`` addressed as Excel does: 1-based rows and columns, ranges as "A1:C1"."""
+
+    def __init__(self, name: str):
+        self.sheet = XSheet(name)
+
+    def cell(self, r: int, c: int, value, style: str) -> None:
+        self.sheet.put(r - 1, c - 1, value, style)
+
+    def merged(self, r: int, c1: int, c2: int, value, style: str) -> None:
+        self.sheet.merge(r - 1, c1 - 1, r - 1, c2 - 1, value, style)
+
+    def width(self, c: int) -> float:
+        return self.sheet.widths[c - 1]
+
+
+def _letter(c: int) -> str:
+    """1-based column -> "A"."""
+    return col_letter(c - 1)
+
+
+def _list_sheet(sh: _Sheet, communes: list[units.Unit]) -> _Lists:
     columns = (("Danh sách đơn vị cấp xã", [u.name for u in communes]),
                ("Danh mục loại mô hình", list(forms.MODEL_TYPES)),
                ("Danh mục nơi triển khai", list(forms.SETTINGS.values())))
     refs = []
+    quoted = "'" + LIST_SHEET.replace("'", "''") + "'"
     for c, (title, values) in enumerate(columns, start=1):
-        ws.cell(1, c, title).font = _f(bold=True)
+        sh.cell(1, c, title, "list_head")
         for r, v in enumerate(values, start=2):
-            ws.cell(r, c, v).font = _f()
-        ws.column_dimensions[get_column_letter(c)].width = max(len(v) for v in values + [title]) + 2
-        col = get_column_letter(c)
-        refs.append(f"{quote_sheetname(ws.title)}!${col}$2:${col}${len(values) + 1}")
-    ws.sheet_state = "hidden"
-    ws.protection.sheet = True
+            sh.cell(r, c, v, "list")
+        sh.sheet.widths[c - 1] = max(len(v) for v in values + [title]) + 2
+        col = _letter(c)
+        refs.append(f"{quoted}!${col}$2:${col}${len(values) + 1}")
+    sh.sheet.hidden = True
+    sh.sheet.protection = Protection()
     return _Lists(*refs)
 
 
@@ -206,46 +240,40 @@ def _columns(table: forms.Table) -> list[forms.Field]:
     return [f for f in table.layouts[0].fields if f.kind != "ratio"]
 
 
-def _table_sheet(ws: Worksheet, table: forms.Table, cycle: Cycle, district: units.Unit,
+def _table_sheet(sh: _Sheet, table: forms.Table, cycle: Cycle, district: units.Unit,
                  province: units.Unit | None, communes: list[units.Unit], lists: _Lists) -> None:
     fields = _columns(table)
     ncol = len(fields) + 1                       # "STT" first
-    last = get_column_letter(ncol)
     split = 3 if not table.per_commune else 2    # columns of the left half of the title block
+    xs = sh.sheet
 
     # column widths
-    ws.column_dimensions["A"].width = 6
+    xs.widths[0] = 6
     for c, f in enumerate(fields, start=2):
         width = _FIELD_WIDTHS.get(f.name, _WIDTHS.get(f.kind, 16))
         if f.kind == "commune" and communes:
             width = max(width, max(len(u.name) for u in communes) + 3)
-        ws.column_dimensions[get_column_letter(c)].width = width
+        xs.widths[c - 1] = width
 
     # title block
-    left = f"A{{r}}:{get_column_letter(split)}{{r}}"
-    right = f"{get_column_letter(split + 1)}{{r}}:{last}{{r}}"
     body = f"CÔNG AN {province.name.upper()}" if province else "CÔNG AN"
-    _merged(ws, left.format(r=ROW_BODY), body, _f(), _CENTER)
-    _merged(ws, left.format(r=ROW_UNIT), f"CÔNG AN {district.name.upper()}", _f(bold=True), _CENTER)
-    _merged(ws, right.format(r=ROW_BODY), MOTTO[0], _f(bold=True), _CENTER)
-    _merged(ws, right.format(r=ROW_UNIT), MOTTO[1], _f(bold=True, underline="single"), _CENTER)
-    date_cell = _merged(ws, right.format(r=ROW_DATE), place_date_line(district), _f(italic=True), _CENTER)
-    date_cell.protection = _UNLOCKED
-    _merged(ws, f"A{ROW_TITLE}:{last}{ROW_TITLE}", FORM_TITLE, _f(13, bold=True), _CENTER)
-    _merged(ws, f"A{ROW_PERIOD}:{last}{ROW_PERIOD}", period_line(cycle), _f(italic=True), _CENTER)
-    _merged(ws, f"A{ROW_TABLE}:{last}{ROW_TABLE}", table.heading, _f(bold=True), _CENTER)
-    ws.row_dimensions[ROW_TITLE].height = 20
+    sh.merged(ROW_BODY, 1, split, body, "body")
+    sh.merged(ROW_UNIT, 1, split, f"CÔNG AN {district.name.upper()}", "bold")
+    sh.merged(ROW_BODY, split + 1, ncol, MOTTO[0], "bold")
+    sh.merged(ROW_UNIT, split + 1, ncol, MOTTO[1], "motto2")
+    sh.merged(ROW_DATE, split + 1, ncol, place_date_line(district), "date")
+    sh.merged(ROW_TITLE, 1, ncol, FORM_TITLE, "title")
+    sh.merged(ROW_PERIOD, 1, ncol, period_line(cycle), "italic")
+    sh.merged(ROW_TABLE, 1, ncol, table.heading, "bold")
+    xs.heights[ROW_TITLE - 1] = 20
 
     # header
     for c, heading in enumerate(["STT"] + [f.heading for f in fields], start=1):
-        cell = ws.cell(ROW_HEADER, c, heading)
-        cell.font, cell.alignment, cell.fill, cell.border = _f(bold=True), _CENTER, _HEADER_FILL, _BORDER
-    lines = max(_lines(f.heading, ws.column_dimensions[get_column_letter(c)].width)
-                for c, f in enumerate(fields, start=2))
-    ws.row_dimensions[ROW_HEADER].height = 16 * lines + 6
+        sh.cell(ROW_HEADER, c, heading, "head")
+    lines = max(_lines(f.heading, sh.width(c)) for c, f in enumerate(fields, start=2))
+    xs.heights[ROW_HEADER - 1] = 16 * lines + 6
     for c in range(1, ncol + 1):                 # column numbering "(1) (2) …" (deviation 3 of the form)
-        cell = ws.cell(ROW_NUMBERING, c, f"({c})")
-        cell.font, cell.alignment, cell.fill, cell.border = _f(10, italic=True), _CENTER, _HEADER_FILL, _BORDER
+        sh.cell(ROW_NUMBERING, c, f"({c})", "numbering")
 
     # data rows
     first = ROW_FIRST
@@ -253,74 +281,46 @@ def _table_sheet(ws: Worksheet, table: forms.Table, cycle: Cycle, district: unit
         rows = [u for u in communes if u.kind == "Xã"] if table.only_xa else communes
         for i, unit in enumerate(rows, start=1):
             r = first + i - 1
-            _cell(ws, r, 1, i, _CENTER, _LOCKED_FILL)
-            _cell(ws, r, 2, unit.name, _NAME, _LOCKED_FILL)
-            ws.row_dimensions[r].height = DATA_ROW_HEIGHT
+            sh.cell(r, 1, i, "stt")
+            sh.cell(r, 2, unit.name, "name")
+            xs.heights[r - 1] = DATA_ROW_HEIGHT
             for c in range(3, ncol + 1):
-                _cell(ws, r, c, None, _CENTER, unlocked=True)
+                sh.cell(r, c, None, "input")
         end = first + len(rows) - 1
     else:
         end = first + MODEL_ROWS - 1
         for r in range(first, end + 1):
-            ws.row_dimensions[r].height = MODEL_ROW_HEIGHT
+            xs.heights[r - 1] = MODEL_ROW_HEIGHT
             for c, f in enumerate([None] + fields, start=1):
                 kind = f.kind if f else "count"
-                _cell(ws, r, c, None, _NAME if kind in ("text", "model_type", "commune", "setting") else _CENTER,
-                      unlocked=True)
+                sh.cell(r, c, None, "input_text" if kind in ("text", "model_type", "commune", "setting") else "input")
     end = max(end, first)                        # a district always has communes; keep ranges valid
 
     # total row
     r = end + 1
     if table.id != "ntm":
-        _cell(ws, r, 1, None, _CENTER, _TOTAL_FILL)
+        sh.cell(r, 1, None, "total")
         label_col = 2
-        _cell(ws, r, label_col, "Tổng cộng", _CENTER, _TOTAL_FILL, font=_f(bold=True))
+        sh.cell(r, label_col, "Tổng cộng", "total_bold")
         for c, f in enumerate(fields, start=2):
             if c == label_col:
                 continue
             value = None
             if f.kind in ("count", "number"):
-                col = get_column_letter(c)
+                col = _letter(c)
                 value = f"=SUM({col}{first}:{col}{end})"
-            _cell(ws, r, c, value, _CENTER, _TOTAL_FILL, font=_f(bold=True))
+            sh.cell(r, c, value, "total_bold")
         r += 1
 
-    _validations(ws, table, fields, first, end, cycle, lists)
-    r = _guidance(ws, table, fields, r + 1, ncol, first, end, cycle)
-    _signatures(ws, r + 1, split, ncol)
+    _validations(xs, table, fields, first, end, cycle, lists)
+    r = _guidance(sh, table, fields, r + 1, ncol, first, end, cycle)
+    _signatures(sh, r + 1, split, ncol)
 
     # view, protection, printing
-    ws.freeze_panes = ws.cell(ROW_FIRST, 3)
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False          # people may widen columns
-    ws.protection.formatRows = False
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1 if table.per_commune else 0   # a commune table fits one page
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = f"{ROW_HEADER}:{ROW_NUMBERING}"
-
-
-def _merged(ws: Worksheet, ref: str, value, font: Font, alignment: Alignment):
-    ws.merge_cells(ref)
-    cell = ws[ref.split(":")[0]]
-    cell.value, cell.font, cell.alignment = value, font, alignment
-    return cell
-
-
-def _cell(ws: Worksheet, r: int, c: int, value, alignment: Alignment, fill: PatternFill | None = None,
-          unlocked: bool = False, font: Font | None = None):
-    cell = ws.cell(r, c, value)
-    cell.font, cell.alignment, cell.border = font or _f(), alignment, _BORDER
-    if fill is not None:
-        cell.fill = fill
-    if unlocked:
-        cell.protection = _UNLOCKED
-    return cell
+    xs.freeze = (ROW_FIRST - 1, 2)
+    xs.protection = Protection(format_columns=True, format_rows=True)     # people may widen columns
+    xs.page = Page(landscape=True, fit_width=1, fit_height=1 if table.per_commune else 0,  # a commune table fits one page
+                   title_rows=(ROW_HEADER - 1, ROW_NUMBERING - 1))
 
 
 def _lines(s: str, width: float) -> int:
@@ -338,15 +338,8 @@ def _lines(s: str, width: float) -> int:
 # ---------------------------------------------------------------------------------------------
 # data validation
 
-def _rule(ws: Worksheet, col: str, first: int, end: int, dv: DataValidation) -> None:
-    dv.add(f"{col}{first}:{col}{end}")
-    ws.add_data_validation(dv)
-
-
-def _custom(formula: str, title: str, error: str, prompt: str) -> DataValidation:
-    return DataValidation(type="custom", formula1=formula, allow_blank=True, showErrorMessage=True,
-                          errorTitle=title, error=error, showInputMessage=True, promptTitle=title[:32],
-                          prompt=prompt[:255])
+def _custom(ref: str, formula: str, title: str, error: str, prompt: str) -> Validation:
+    return Validation(ref, "custom", formula, title=title, error=error, prompt=prompt)
 
 
 def _count_formula(ref: str, extra: str = "") -> str:
@@ -355,12 +348,13 @@ def _count_formula(ref: str, extra: str = "") -> str:
     return f'IF(ISNUMBER({ref}),AND({ref}>=0,{ref}=INT({ref}){extra}),{ref}="?")'
 
 
-def _validations(ws: Worksheet, table: forms.Table, fields: list[forms.Field], first: int, end: int,
+def _validations(xs: XSheet, table: forms.Table, fields: list[forms.Field], first: int, end: int,
                  cycle: Cycle, lists: _Lists) -> None:
-    col_of = {f.name: get_column_letter(c) for c, f in enumerate(fields, start=2)}
+    col_of = {f.name: _letter(c) for c, f in enumerate(fields, start=2)}
     for f in fields:
         col = col_of[f.name]
         ref = f"{col}{first}"
+        rng = f"{col}{first}:{col}{end}"
         title = f.heading if len(f.heading) <= 32 else f.heading[:31] + "…"
         if f.kind == "count":
             extra = ""
@@ -374,39 +368,33 @@ def _validations(ws: Worksheet, table: forms.Table, fields: list[forms.Field], f
                 note = " và không lớn hơn số khu dân cư đăng ký, tổng số khu dân cư"
             elif f.name == "ntm_criteria_met":
                 extra, note = f",{ref}<=19", " từ 0 đến 19"
-            dv = _custom(_count_formula(ref, extra), title,
+            dv = _custom(rng, _count_formula(ref, extra), title,
                          f"Cần một số nguyên không âm{note}, hoặc “?” nếu chưa có số liệu.",
                          f"Nhập số nguyên không âm{note}; để trống là 0; chưa có số liệu ghi “?”.")
         elif f.kind == "number":
-            dv = _custom(f'IF(ISNUMBER({ref}),{ref}>=0,{ref}="?")', title,
+            dv = _custom(rng, f'IF(ISNUMBER({ref}),{ref}>=0,{ref}="?")', title,
                          "Cần một số không âm (có thể có phần lẻ), hoặc “?” nếu chưa có số liệu.",
                          "Nhập số không âm, có thể có phần lẻ (ví dụ 2,5); chưa có số liệu ghi “?”.")
         elif f.kind == "year":
-            dv = DataValidation(type="whole", operator="between", formula1=str(FIRST_YEAR),
-                                formula2=str(cycle.year), allow_blank=True, showErrorMessage=True,
-                                errorTitle=title, error=f"Cần một năm từ {FIRST_YEAR} đến {cycle.year}.",
-                                showInputMessage=True, promptTitle=title,
-                                prompt=f"Năm (4 chữ số), từ {FIRST_YEAR} đến {cycle.year}.")
+            dv = Validation(rng, "whole", str(FIRST_YEAR), str(cycle.year), operator="between", title=title,
+                            error=f"Cần một năm từ {FIRST_YEAR} đến {cycle.year}.",
+                            prompt=f"Năm (4 chữ số), từ {FIRST_YEAR} đến {cycle.year}.")
         elif f.kind == "mark":
-            dv = DataValidation(type="list", formula1='"x"', allow_blank=True, showErrorMessage=True,
-                                errorTitle=title, error="Ghi “x” nếu đạt; để trống nếu chưa đạt.",
-                                showInputMessage=True, promptTitle=title,
-                                prompt="Ghi “x” (chọn trong danh sách) nếu đạt; để trống nếu chưa đạt.")
+            dv = Validation(rng, "list", '"x"', title=title, error="Ghi “x” nếu đạt; để trống nếu chưa đạt.",
+                            prompt="Ghi “x” (chọn trong danh sách) nếu đạt; để trống nếu chưa đạt.")
         elif f.kind == "model_type":
-            dv = _list(lists.model_types, title, "Chọn loại mô hình trong danh sách; loại khác chọn “Khác”.")
+            dv = _list(rng, lists.model_types, title, "Chọn loại mô hình trong danh sách; loại khác chọn “Khác”.")
         elif f.kind == "setting":
-            dv = _list(lists.settings, title, "Chọn “Khu dân cư” hoặc “Cơ quan, doanh nghiệp, nhà trường”.")
+            dv = _list(rng, lists.settings, title, "Chọn “Khu dân cư” hoặc “Cơ quan, doanh nghiệp, nhà trường”.")
         elif f.kind == "commune" and not table.per_commune:
-            dv = _list(lists.communes, "Địa bàn", "Chọn xã, phường, thị trấn trong danh sách.")
+            dv = _list(rng, lists.communes, "Địa bàn", "Chọn xã, phường, thị trấn trong danh sách.")
         else:
             continue
-        _rule(ws, col, first, end, dv)
+        xs.validations.append(dv)
 
 
-def _list(ref: str, title: str, message: str) -> DataValidation:
-    return DataValidation(type="list", formula1=ref, allow_blank=True, showErrorMessage=True,
-                          errorTitle=title[:32], error=message, showInputMessage=True, promptTitle=title[:32],
-                          prompt=message)
+def _list(rng: str, source: str, title: str, message: str) -> Validation:
+    return Validation(rng, "list", source, title=title, error=message, prompt=message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -442,36 +430,30 @@ def _guidance_lines(table: forms.Table, cycle: Cycle) -> list[str]:
     return lines
 
 
-def _guidance(ws: Worksheet, table: forms.Table, fields: list[forms.Field], r: int, ncol: int,
+def _guidance(sh: _Sheet, table: forms.Table, fields: list[forms.Field], r: int, ncol: int,
               first: int, end: int, cycle: Cycle) -> int:
     """The guidance block from row ``r``; returns the next free row."""
-    last = get_column_letter(ncol)
-    width = sum(ws.column_dimensions[get_column_letter(c)].width for c in range(1, ncol + 1))
+    width = sum(sh.width(c) for c in range(1, ncol + 1))
     for i, line in enumerate(_guidance_lines(table, cycle)):
-        _merged(ws, f"A{r}:{last}{r}", line, _f(11, bold=i == 0, italic=i > 0), _LEFT)
-        ws.row_dimensions[r].height = 15 * _lines(line, width * 1.2) + 3
+        sh.merged(r, 1, ncol, line, "guide_head" if i == 0 else "guide")
+        sh.sheet.heights[r - 1] = 15 * _lines(line, width * 1.2) + 3
         r += 1
     if table.id == "ntm":
-        col_of = {f.name: get_column_letter(c) for c, f in enumerate(fields, start=2)}
+        col_of = {f.name: _letter(c) for c, f in enumerate(fields, start=2)}
         for label, name in (("Số xã đạt chuẩn nông thôn mới (tự tính):", "ntm_met"),
                             ("Số xã đạt tiêu chí 19.2 an ninh, trật tự (tự tính):", "ntm_security_criterion")):
             col = col_of[name]
-            label_end = get_column_letter(ncol - 1)
-            _merged(ws, f"A{r}:{label_end}{r}", label, _f(11, italic=True), Alignment(horizontal="right"))
-            cell = ws[f"{last}{r}"]
-            cell.value = f'=COUNTIF({col}{first}:{col}{end},"x")'
-            cell.font, cell.alignment = _f(11, bold=True), _CENTER
+            sh.merged(r, 1, ncol - 1, label, "count_label")
+            sh.cell(r, ncol, f'=COUNTIF({col}{first}:{col}{end},"x")', "count")
             r += 1
     return r
 
 
-def _signatures(ws: Worksheet, r: int, split: int, ncol: int) -> None:
-    left = f"A{{r}}:{get_column_letter(split)}{{r}}"
-    right = f"{get_column_letter(split + 1)}{{r}}:{get_column_letter(ncol)}{{r}}"
-    _merged(ws, left.format(r=r), "NGƯỜI LẬP BIỂU", _f(bold=True), _CENTER)
-    _merged(ws, right.format(r=r), "THỦ TRƯỞNG ĐƠN VỊ", _f(bold=True), _CENTER)
-    _merged(ws, left.format(r=r + 1), "(Ký, ghi rõ họ tên)", _f(italic=True), _CENTER)
-    _merged(ws, right.format(r=r + 1), "(Ký tên, đóng dấu)", _f(italic=True), _CENTER)
+def _signatures(sh: _Sheet, r: int, split: int, ncol: int) -> None:
+    sh.merged(r, 1, split, "NGƯỜI LẬP BIỂU", "bold")
+    sh.merged(r, split + 1, ncol, "THỦ TRƯỞNG ĐƠN VỊ", "bold")
+    sh.merged(r + 1, 1, split, "(Ký, ghi rõ họ tên)", "italic")
+    sh.merged(r + 1, split + 1, ncol, "(Ký tên, đóng dấu)", "italic")
     names = r + 5                                 # room for the signatures
-    for ref in (left.format(r=names), right.format(r=names)):
-        _merged(ws, ref, None, _f(bold=True), _CENTER).protection = _UNLOCKED
+    sh.merged(names, 1, split, None, "signer")
+    sh.merged(names, split + 1, ncol, None, "signer")

@@ -1,0 +1,96 @@
+"""Deliberate faults of the sample, and how they are put into a laid-out return.
+
+Faults go only into Bình Phước's 2022-H1 and 2022 returns (``FAULTS``); each names the finding code
+it should cause. ``apply_faults`` changes the cells of one laid-out table (a value replaced by "?" or
+free text, a total row that does not add up, a model type outside the list, a phường in the NTM
+table; a missing table is left out by the return's shape) and records each with its file, sheet,
+cell and the value found, as the manifest lists them. 2023-H1 has none, so every 2023-H1 total is
+complete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from antt.core.findings import CODES
+from antt.make.book import a1
+from antt.make.layout import ReturnContext, SheetLayout
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A deliberate fault: ``code`` is the finding it should cause."""
+
+    code: str
+    district: str
+    table: str
+    field: str | None = None
+    index: int = 0                 # which commune (or model) of the district
+    value: object = None           # the text written ("?", a free-text model type)
+    delta: int = 0                 # total_mismatch: what the total row adds to the true sum
+    note: str = ""
+
+
+FAULTS: dict[str, tuple[Fault, ...]] = {
+    "2022-H1": (
+        Fault("table_missing", "691", "bright_spots", note="Biểu 5 không có trong tệp"),
+        Fault("value_missing", "695", "outreach", "banners_posters", index=3, value="?"),
+        Fault("total_mismatch", "688", "outreach", "banners_posters", delta=12),
+        Fault("model_type_other", "697", "models", "model_type", index=1, value="Dòng họ gương mẫu"),
+    ),
+    "2022": (
+        Fault("value_missing", "696", "bright_spots", "core_group_members", index=2, value="chưa có số liệu"),
+        Fault("total_mismatch", "689", "kdc", "kdc_registered", delta=-3),
+        Fault("ntm_not_xa", "688", "ntm", "commune", value="Không áp dụng"),
+        Fault("model_type_other", "692", "models", "model_type", index=4, value="Cổng trường an toàn"),
+    ),
+}
+
+
+def apply_faults(w: SheetLayout, table: str, ctx: ReturnContext, rel: str) -> None:
+    """Put this table's deliberate faults into its sheet and record where they went."""
+    sh = w.sh
+    for f in ctx.faults:
+        if f.table != table or f.code == "table_missing":
+            continue
+        if f.code == "value_missing":
+            code = [c.unit.code for c in ctx.state.communes][f.index]
+            r, c = w.positions[(code, f.field)]
+            found = f.value
+            if ("total", f.field) in w.positions:    # the total row sums what is there, as SUM() would
+                total = sh.cells[w.positions[("total", f.field)]]
+                lost = _as_int(sh.cells[(r, c)].v)
+                total.v = w.number(_as_int(total.v) - lost) if total.formula is None else _as_int(total.v) - lost
+        elif f.code == "total_mismatch":
+            r, c = w.positions[("total", f.field)]
+            cell = sh.cells[(r, c)]
+            cell.formula = None
+            true = _as_int(cell.v)
+            cell.v = w.number(true + f.delta)
+            found = true + f.delta
+        elif f.code == "model_type_other":
+            res = [i for i, m in enumerate(ctx.state.models) if m.setting == "residential"]
+            r, c = w.positions[(res[f.index], "model_type")]
+            found = f.value
+        elif f.code == "ntm_not_xa":
+            key = next(k for k in w.positions
+                       if isinstance(k[0], tuple) and k[0][0] == "ntm_not_xa" and k[1] == "commune")
+            r, c = w.positions[key]
+            found = sh.cells[(r, c)].v
+        else:
+            raise ValueError(f.code)
+        if f.code in ("value_missing", "model_type_other"):
+            sh.cells[(r, c)].v = f.value
+            sh.cells[(r, c)].formula = None
+        ctx.located.append(fault_record(f, rel, sh.name, a1(r, c), r + 1, found))
+
+
+def _as_int(v) -> int:
+    """A count as written (a number, or text like "2.100" / " 12 ")."""
+    return int(v.strip().replace(".", "")) if isinstance(v, str) else int(v or 0)
+
+
+def fault_record(f: Fault, rel: str, sheet: str | None, cell: str | None, row: int | None, found) -> dict:
+    """The manifest's record of a fault put into file ``rel`` (``cell`` "E14", ``row`` 1-based)."""
+    return {"code": f.code, "severity": CODES[f.code][0], "file": rel, "sheet": sheet, "cell": cell, "row": row,
+            "district_code": f.district, "table": f.table, "field": f.field, "found": found, "note": f.note}
