@@ -1,4 +1,4 @@
-"""antt.analyse.tables on tiny hand-made cycles: formats, province rows, targets, new-rural pace, per-district sums."""
+"""antt.analyse.tables and columns on tiny hand-made cycles: formats, province rows, targets, new-rural pace, per-district sums."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from antt.analyse import tables
+from antt.analyse import columns, tables
 from antt.core.cycles import parse_cycle
 
 KEYS = ["kdc_total", "kdc_registered", "kdc_meeting"]
@@ -50,7 +50,7 @@ def completeness(**status):
     ("district_name", "Bù Đăng", "Bù Đăng"),
 ])
 def test_format_value(column, value, text):
-    assert tables.format_value(column, value) == text
+    assert columns.format_value(column, value) == text
 
 
 @pytest.mark.parametrize("column, value, text", [
@@ -61,7 +61,7 @@ def test_format_value(column, value, text):
     ("kdc_meeting", pd.NA, "–"),
 ])
 def test_format_change(column, value, text):
-    assert tables.format_change(column, value) == text
+    assert columns.format_change(column, value) == text
 
 
 # --- province rows and district tables -----------------------------------------------------------------
