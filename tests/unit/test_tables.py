@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pandas as pd
@@ -199,3 +201,15 @@ def test_models_by_setting_totals_and_communes_without_a_residential_model():
                              "models_residential": pd.array([2, 0, None], dtype="Float64")})
     none = tables.communes_without_residential_model(view(communes=communes))
     assert none["commune_name"].tolist() == ["Y"]                   # Z: its district sent no Biểu 3
+
+
+# --- layers ------------------------------------------------------------------------------------------
+
+def test_notebook_helpers_load_no_writer():
+    """The analysis side stands alone: importing the notebook helpers and the narrative loads nothing of
+    ``antt.publish`` and none of the writers (python-pptx, xlsxwriter, Pillow)."""
+    code = ("import sys, antt.analyse.tables, antt.analyse.narrative, antt.analyse.report_frames; "
+            "print(sorted({m.split('.')[0] if not m.startswith('antt.') else 'antt.publish' for m in sys.modules "
+            "if m.split('.')[0] in ('pptx', 'xlsxwriter', 'PIL') or m.startswith('antt.publish')}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,6 +1,7 @@
 """The narrative: one sentence per chart (and one on data quality) saying what the data of a cycle
 show — who met the target, who is below it, what changed since the earlier cycle — computed from a
-``CycleView``. The deck writes them over its charts and the notebooks under theirs (``takeaway``).
+``CycleView``. The deck writes them over its charts; the notebooks show them with theirs
+(``tables.takeaway``, as Markdown).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from pptx.util import Inches, Pt
 from antt.core.values import number_or_none
 from antt.publish.house_style import HEADING, OFFICE_FONT, PALETTE
 
-SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
+SLIDE_W_IN = 13.333
 MARGIN_IN = 0.5
 CONTENT_TOP_IN = 1.95
 CONTENT_BOTTOM_IN = 7.0

@@ -30,7 +30,6 @@ class Col:
 class Formats:
     """The cell formats of one xlsxwriter workbook (created once, reused)."""
     def __init__(self, wb):
-        self.wb = wb
         base = {"font_name": OFFICE_FONT, "font_size": 10, "valign": "top"}
         cell = {**base, "border": 1, "border_color": "#BFBFBF"}
         add = wb.add_format
@@ -39,7 +38,6 @@ class Formats:
         self.header = add({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "border_color": "#8EA9C1",
                            "text_wrap": True, "valign": "vcenter"})
         self.text = add({**cell, "text_wrap": True})
-        self.plain = add(cell)
         self.int = add({**cell, "num_format": "#,##0"})
         self.dec1 = add({**cell, "num_format": "#,##0.0"})
         self.pct = add({**cell, "num_format": "0.0%"})
