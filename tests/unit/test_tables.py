@@ -205,11 +205,13 @@ def test_models_by_setting_totals_and_communes_without_a_residential_model():
 
 # --- layers ------------------------------------------------------------------------------------------
 
-def test_notebook_helpers_load_no_writer():
+def test_notebook_helpers_load_no_writer_and_no_reader():
     """The analysis side stands alone: importing the notebook helpers and the narrative loads nothing of
-    ``antt.publish`` and none of the writers (python-pptx, xlsxwriter, Pillow)."""
+    ``antt.publish``, none of the writers (python-pptx, xlsxwriter, Pillow) and no reader (calamine,
+    openpyxl)."""
     code = ("import sys, antt.analyse.tables, antt.analyse.narrative, antt.analyse.report_frames; "
             "print(sorted({m.split('.')[0] if not m.startswith('antt.') else 'antt.publish' for m in sys.modules "
-            "if m.split('.')[0] in ('pptx', 'xlsxwriter', 'PIL') or m.startswith('antt.publish')}))")
+            "if m.split('.')[0] in ('pptx', 'xlsxwriter', 'PIL', 'python_calamine', 'openpyxl') "
+            "or m.startswith('antt.publish')}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
