@@ -81,18 +81,21 @@ def summary_object(data) -> dict:
 
 def _print_by_province(obj: dict, data, h) -> None:
     """One line per province: districts reporting, residential areas meeting the standard, new-rural xã, cameras."""
-    from antt.core.indicators import RATIO, ratio
+    from antt.core.indicators import RATIO, province_ratio
+    from antt.store.frames import CycleFrames
 
     expected = Counter(h.unit(d).parent for d in data.districts_expected)
     reporting = Counter(h.unit(d).parent for d in data.districts_reporting)
     names = {p: h.unit(p).name for p in obj["by_province"]}
     width = max(map(len, names.values()))
     n = text.format_number
+    by_d = CycleFrames(data).districts
+    province_of = by_d.index.map(lambda d: h.unit(d).parent)
     print()
     print(f"  {'Tỉnh, thành phố':<{width}}  {'báo cáo':>7}  {'KDC đạt chuẩn / tổng số':>30}  "
           f"{'xã đạt NTM / số xã':>18}  {'camera':>9}")
     for p, v in obj["by_province"].items():
-        share = ratio(v, RATIO["kdc_meeting_share"])
+        share = province_ratio(by_d[province_of == p], RATIO["kdc_meeting_share"])
         kdc = f"{n(v['kdc_meeting'])} / {n(v['kdc_total'])} ({text.format_percent(share)})"
         print(f"  {names[p]:<{width}}  {f'{reporting[p]}/{expected[p]}':>7}  {kdc:>30}  "
               f"{n(v['ntm_met']) + ' / ' + n(v['ntm_communes']):>18}  {n(v['cameras']):>9}")

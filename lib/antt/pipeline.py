@@ -25,8 +25,10 @@ def notebooks() -> list[Path]:
 def run_report(cycle: str | None = None, scope: str | None = None, progress: bool = True) -> Path:
     """Build ``reports/<cycle>/`` (default: the latest cycle under data/raw) and return its path."""
     from antt.analyse.view import open_cycle
-    from antt.publish.export import export_deck, export_workbook, save_charts
+    from antt.publish.chart_files import save_charts
+    from antt.publish.deck import export_deck
     from antt.publish.quality import write_quality_report
+    from antt.publish.summary_workbook import export_workbook
 
     scope = scope or config.PROVINCE_CODE
     books = notebooks()
@@ -55,10 +57,10 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
                 save_charts(view, out / "charts")
                 bar.update()
                 step("deck")
-                export_deck(view, out / f"bao_cao_{view.cycle.id}.pptx", out / "charts")
+                export_deck(view, out, out / "charts")
                 bar.update()
                 step("workbook")
-                export_workbook(view, out / f"tong_hop_{view.cycle.id}.xlsx")
+                export_workbook(view, out)
                 bar.update()
                 step("notebooks")
                 for run in runs:

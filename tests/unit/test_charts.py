@@ -1,5 +1,6 @@
-"""antt.publish.charts: every function returns a 16:9 Figure with the given title, renders without a missing
-glyph, writes numbers the Vietnamese way and says "không có số liệu" instead of drawing a zero.
+"""antt.publish.charts (kdc_ntm, activities, overview): every function returns a 16:9 Figure with the
+given title, renders without a missing glyph, writes numbers the Vietnamese way and says "không có số
+liệu" instead of drawing a zero.
 
 Inputs are tiny hand-made frames; expected labels are worked out by hand from those inputs.
 """
@@ -20,8 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from antt.publish import charts
-from antt.publish.charts import ChartMeta
+from antt.analyse.meta import ChartMeta, source_line
+from antt.publish.charts import activities, kdc_ntm, overview
+from antt.publish.charts.kit import NO_DATA
+from antt.publish.house_style import PALETTE, STYLE
 
 TITLE = "Khu dân cư: tập huấn, dữ liệu, Ở đâu ằ"      # ậ ằ ữ Ở
 META = ChartMeta(title=TITLE, subtitle="6 tháng đầu năm 2023",
@@ -99,19 +102,19 @@ def completeness() -> pd.DataFrame:
 
 
 CALLS = {
-    "plot_kdc_coverage": lambda: charts.plot_kdc_coverage(districts(), 0.95, meta=META),
-    "plot_kdc_registered_meeting": lambda: charts.plot_kdc_registered_meeting(districts(), meta=META),
-    "plot_ntm_by_district": lambda: charts.plot_ntm_by_district(districts(), meta=META),
-    "plot_ntm_criteria_distribution": lambda: charts.plot_ntm_criteria_distribution(ntm(), meta=META),
-    "plot_ntm_recognitions_by_year": lambda: charts.plot_ntm_recognitions_by_year(ntm(), meta=META),
-    "plot_trend": lambda: charts.plot_trend(trend(), ["kdc_meeting_share", "cameras"], meta=META),
-    "plot_models_by_type": lambda: charts.plot_models_by_type(models(), meta=META, districts=districts()),
-    "plot_models_setting": lambda: charts.plot_models_setting(districts(), meta=META),
-    "plot_cameras_per_kdc": lambda: charts.plot_cameras_per_kdc(districts(), meta=META),
-    "plot_outreach": lambda: charts.plot_outreach(districts(), meta=META),
-    "plot_bright_spots": lambda: charts.plot_bright_spots(districts(), meta=META),
-    "plot_commune_map": lambda: charts.plot_commune_map(communes(), meta=META),
-    "plot_completeness": lambda: charts.plot_completeness(completeness(), meta=META),
+    "plot_kdc_coverage": lambda: kdc_ntm.plot_kdc_coverage(districts(), 0.95, meta=META),
+    "plot_kdc_registered_meeting": lambda: kdc_ntm.plot_kdc_registered_meeting(districts(), meta=META),
+    "plot_ntm_by_district": lambda: kdc_ntm.plot_ntm_by_district(districts(), meta=META),
+    "plot_ntm_criteria_distribution": lambda: kdc_ntm.plot_ntm_criteria_distribution(ntm(), meta=META),
+    "plot_ntm_recognitions_by_year": lambda: kdc_ntm.plot_ntm_recognitions_by_year(ntm(), meta=META),
+    "plot_trend": lambda: overview.plot_trend(trend(), ["kdc_meeting_share", "cameras"], meta=META),
+    "plot_models_by_type": lambda: activities.plot_models_by_type(models(), meta=META, districts=districts()),
+    "plot_models_setting": lambda: activities.plot_models_setting(districts(), meta=META),
+    "plot_cameras_per_kdc": lambda: activities.plot_cameras_per_kdc(districts(), meta=META),
+    "plot_outreach": lambda: activities.plot_outreach(districts(), meta=META),
+    "plot_bright_spots": lambda: activities.plot_bright_spots(districts(), meta=META),
+    "plot_commune_map": lambda: overview.plot_commune_map(communes(), meta=META),
+    "plot_completeness": lambda: overview.plot_completeness(completeness(), meta=META),
 }
 
 
@@ -142,9 +145,10 @@ def figures() -> dict[str, Figure]:
     return out
 
 
-def test_at_least_eleven_chart_functions():
-    assert len(CALLS) >= 11
-    assert all(callable(getattr(charts, name)) for name in CALLS)
+def test_every_chart_function_is_called_here():
+    defined = {name for module in (kdc_ntm, activities, overview) for name in vars(module)
+               if name.startswith("plot_") and callable(getattr(module, name))}
+    assert defined == set(CALLS)
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -161,7 +165,7 @@ def test_figure_size_title_and_clean_render(figures, name):
 def test_the_render_check_does_see_a_missing_glyph():
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        fig = charts.plot_kdc_coverage(districts(), 0.95, meta=ChartMeta(title="漢字 ậ ằ ữ Ở"))
+        fig = kdc_ntm.plot_kdc_coverage(districts(), 0.95, meta=ChartMeta(title="漢字 ậ ằ ữ Ở"))
     assert any("missing from font" in m for m in render(fig))
 
 
@@ -183,6 +187,15 @@ def test_kdc_coverage_labels_shares_in_vietnamese_format(figures):
     assert "Toàn tỉnh" in labels
 
 
+def test_province_values_leave_out_a_district_missing_one_of_the_two_counts():
+    d = districts().assign(kdc_meeting=[791.0, np.nan, np.nan], cameras=[2500.0, np.nan, np.nan])
+    labels = texts(kdc_ntm.plot_kdc_coverage(d, 0.95, meta=META))
+    assert labels.count("79,1 %") == 2       # Lộc Ninh and the province, 791/1000; not 791/1020 = 77,5 %
+    ax = activities.plot_cameras_per_kdc(d, meta=META).axes[0]
+    mean = next(ln for ln in ax.get_lines() if ln.get_gid() == "province_mean")
+    assert list(mean.get_xdata()) == [2.5, 2.5]             # 2500/1000; Bù Đốp's 20 areas left out
+
+
 def test_kdc_coverage_target_line(figures):
     ax = figures["plot_kdc_coverage"].axes[0]
     lines = [ln for ln in ax.get_lines() if ln.get_gid() == "target"]
@@ -196,20 +209,20 @@ def test_kdc_coverage_colours_by_target_and_no_bar_for_missing(figures):
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert len(bars) == 3                    # province, Lộc Ninh, Bù Đốp; none for Hớn Quản
     widths = {round(b.get_width(), 4): matplotlib.colors.to_hex(b.get_facecolor()) for b in bars}
-    assert widths[0.791] == charts.PALETTE["bad"].lower()
-    assert widths[1.0] == charts.PALETTE["good"].lower()
+    assert widths[0.791] == PALETTE["bad"].lower()
+    assert widths[1.0] == PALETTE["good"].lower()
 
 
 @pytest.mark.parametrize("name", ["plot_kdc_coverage", "plot_kdc_registered_meeting", "plot_ntm_by_district",
                                   "plot_models_by_type", "plot_models_setting", "plot_cameras_per_kdc",
                                   "plot_outreach", "plot_bright_spots"])
 def test_missing_district_says_no_data(figures, name):
-    assert charts.NO_DATA in texts(figures[name])
-    assert charts.NO_DATA == "không có số liệu"
+    assert NO_DATA in texts(figures[name])
+    assert NO_DATA == "không có số liệu"
 
 
 def test_kdc_coverage_without_target_has_no_target_line():
-    fig = charts.plot_kdc_coverage(districts(), meta=META)
+    fig = kdc_ntm.plot_kdc_coverage(districts(), meta=META)
     assert not [ln for ln in fig.axes[0].get_lines() if ln.get_gid() == "target"]
     assert not any(t.startswith("Chỉ tiêu") for t in texts(fig))
 
@@ -232,8 +245,8 @@ def test_ntm_criteria_distribution_highlights_one_or_two_short(figures):
     assert heights[19] == 2 and heights[18] == 1 and heights[17] == 1 and heights[15] == 1 and heights[16] == 0
     colour = {k: matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches
               for k in [round(p.get_x() + p.get_width() / 2)]}
-    assert colour[17] == colour[18] == charts.PALETTE["warn"].lower()
-    assert colour[19] == charts.PALETTE["good"].lower()
+    assert colour[17] == colour[18] == PALETTE["warn"].lower()
+    assert colour[19] == PALETTE["good"].lower()
     assert "1 xã không có số liệu về số tiêu chí" in texts(fig)
 
 
@@ -251,7 +264,7 @@ def test_trend_orders_cycles_and_formats_values(figures):
                                                                    "6 tháng đầu\nnăm 2023"]
     labels = texts(fig)
     assert {"70,0 %", "75,0 %", "79,1 %", "1.200", "2.530"} <= set(labels)
-    assert charts.NO_DATA in [t.get_text() for t in cam_ax.texts]     # cameras of "năm 2022"
+    assert NO_DATA in [t.get_text() for t in cam_ax.texts]     # cameras of "năm 2022"
     assert "Camera an ninh" in labels                                 # panel titled by the key's label
 
 
@@ -306,7 +319,7 @@ def test_commune_map_places_points_with_cos_lat_scaling(figures):
 def test_commune_map_leaves_out_communes_without_coordinates():
     c = communes()
     c.loc[0, "lat"] = np.nan
-    fig = charts.plot_commune_map(c, meta=META)
+    fig = overview.plot_commune_map(c, meta=META)
     assert len(fig.axes[0].collections[0].get_offsets()) == 4
     assert any(t.startswith("1 đơn vị không có toạ độ") for t in texts(fig))
 
@@ -320,22 +333,22 @@ def test_completeness_cells_in_vietnamese(figures):
 
 def test_completeness_accepts_long_form():
     long = completeness().reset_index().melt(id_vars="district_name", var_name="table", value_name="status")
-    fig = charts.plot_completeness(long, meta=META)
+    fig = overview.plot_completeness(long, meta=META)
     assert "Bị từ chối" in texts(fig)
 
 
 def test_source_line():
-    assert charts.source_line(11, 11, "6 tháng đầu năm 2023") == \
+    assert source_line(11, 11, "6 tháng đầu năm 2023") == \
         "Nguồn: báo cáo của 11/11 đơn vị cấp huyện, kỳ 6 tháng đầu năm 2023"
 
 
 def test_style_is_data_and_leaves_global_state_alone():
-    rc = matplotlib.rc_params_from_file(str(charts.STYLE), use_default_template=False)
+    rc = matplotlib.rc_params_from_file(str(STYLE), use_default_template=False)
     assert rc["font.family"] == ["DejaVu Sans"]
     assert rc["axes.prop_cycle"].by_key()["color"][:3] == ["#0072B2", "#E69F00", "#009E73"]
     before = dict(matplotlib.rcParams)
     with matplotlib.rc_context({"font.family": ["serif"], "font.size": 5}):
-        fig = charts.plot_kdc_coverage(districts(), 0.95, meta=META)
+        fig = kdc_ntm.plot_kdc_coverage(districts(), 0.95, meta=META)
     assert dict(matplotlib.rcParams) == before
     fig.canvas.draw()                        # drawn outside the style: still the house font
     assert fig.axes[0].get_yticklabels()[0].get_fontname() == "DejaVu Sans"
@@ -343,7 +356,7 @@ def test_style_is_data_and_leaves_global_state_alone():
 
 
 def test_trend_target_line_in_the_panel_of_its_key():
-    fig = charts.plot_trend(trend(), ["kdc_meeting_share", "cameras"], meta=META,
+    fig = overview.plot_trend(trend(), ["kdc_meeting_share", "cameras"], meta=META,
                             targets={"kdc_meeting_share": 0.95})
     share_ax, cam_ax = fig.axes[:2]
     line = [ln for ln in share_ax.get_lines() if ln.get_gid() == "target"]

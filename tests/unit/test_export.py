@@ -1,4 +1,5 @@
-"""antt.publish.export: charts as files, the slide deck, the summary workbook, and atomic writes.
+"""What a cycle exports: its charts as files (``chart_files``), the slide deck (``deck``) with its
+takeaways (``antt.analyse.narrative``), the summary workbook (``summary_workbook``), and atomic writes.
 
 The inputs are the sample returns processed once (``sample_processed`` in conftest). Expected values
 are computed here from the view's frames (not from the exporter), except the published figures of
@@ -18,9 +19,11 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from antt.publish import export, figures
-from antt.core import indicators
+from antt.analyse import narrative
 from antt.analyse.view import open_cycle
+from antt.core import indicators
+from antt.core.atomic import atomic_path
+from antt.publish import chart_files, deck as deck_file, figures, summary_workbook
 
 DISTRICTS = 11
 KDC_SERIES = "Tỷ lệ khu dân cư đạt chuẩn"
@@ -34,12 +37,12 @@ def view(sample_processed):
 @pytest.fixture(scope="module")
 def charts(view, tmp_path_factory) -> tuple[Path, list[Path]]:
     out = tmp_path_factory.mktemp("charts")
-    return out, export.save_charts(view, out)
+    return out, chart_files.save_charts(view, out)
 
 
 @pytest.fixture(scope="module")
 def deck(view, charts, tmp_path_factory):
-    path = export.export_deck(view, tmp_path_factory.mktemp("deck"), charts[0])
+    path = deck_file.export_deck(view, tmp_path_factory.mktemp("deck"), charts[0])
     return path, Presentation(str(path))
 
 
@@ -205,7 +208,7 @@ def test_takeaway_names_the_districts_below_target(sample_processed):
     shares = _shares(view)
     below = [n for n, s in shares.items() if s < view.targets["kdc_meeting_share"]]
     assert 0 < len(below) <= DISTRICTS // 2         # the sample's 2022: a few below 95 %
-    text = export.takeaway("kdc_coverage", view)
+    text = narrative.takeaway("kdc_coverage", view)
     assert text.startswith(f"{len(below)}/{DISTRICTS} đơn vị dưới chỉ tiêu 95 %: ")
     for name in below:
         assert name in text
@@ -229,7 +232,7 @@ def test_every_chart_slide_has_a_title_and_a_takeaway(deck):
 
 
 def test_deck_draws_missing_pictures_itself(view, tmp_path):
-    path = export.export_deck(view, tmp_path / "d.pptx", tmp_path / "charts")
+    path = deck_file.export_deck(view, tmp_path / "d.pptx", tmp_path / "charts")
     assert path.exists() and (tmp_path / "charts" / "06_ntm_map.png").exists()
 
 
@@ -255,7 +258,7 @@ def _records(ws, first: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def workbook(view, tmp_path_factory):
-    path = export.export_workbook(view, tmp_path_factory.mktemp("wb"))
+    path = summary_workbook.export_workbook(view, tmp_path_factory.mktemp("wb"))
     return path, openpyxl.load_workbook(path)
 
 
@@ -327,7 +330,7 @@ def test_workbook_completeness_in_vietnamese_with_rates(workbook, view):
 
 
 def test_formula_looking_text_stays_text(hostile_view, tmp_path):
-    path = export.export_workbook(hostile_view, tmp_path)
+    path = summary_workbook.export_workbook(hostile_view, tmp_path)
     wb = openpyxl.load_workbook(path)
     ws = wb["Phát hiện"]
     seen = {}
@@ -354,7 +357,7 @@ def test_formula_looking_text_stays_text(hostile_view, tmp_path):
 def test_atomic_path_replaces_on_success(tmp_path):
     final = tmp_path / "a.txt"
     final.write_text("old")
-    with export.atomic_path(final) as tmp:
+    with atomic_path(final) as tmp:
         assert tmp.parent == tmp_path and tmp != final and tmp.suffix == ".txt"
         tmp.write_text("new")
         assert final.read_text() == "old"         # nobody sees the new file before it is whole
@@ -366,7 +369,7 @@ def test_atomic_path_leaves_the_old_file_on_failure(tmp_path):
     final = tmp_path / "a.txt"
     final.write_text("old")
     with pytest.raises(RuntimeError):
-        with export.atomic_path(final) as tmp:
+        with atomic_path(final) as tmp:
             tmp.write_text("half")
             raise RuntimeError("killed")
     assert final.read_text() == "old"
@@ -374,8 +377,8 @@ def test_atomic_path_leaves_the_old_file_on_failure(tmp_path):
 
 
 def test_rerunning_replaces_the_files(view, tmp_path):
-    first = export.export_workbook(view, tmp_path)
+    first = summary_workbook.export_workbook(view, tmp_path)
     inode = os.stat(first).st_ino
-    second = export.export_workbook(view, tmp_path)
+    second = summary_workbook.export_workbook(view, tmp_path)
     assert first == second and os.stat(second).st_ino != inode
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tong_hop_2023-H1.xlsx"]

@@ -1,14 +1,16 @@
-"""antt.analyse.tables on tiny hand-made cycles: formats, province rows, targets, new-rural pace, per-district sums."""
+"""antt.analyse.tables and columns on tiny hand-made cycles: formats, province rows, targets, new-rural pace, per-district sums."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from antt.analyse import tables
+from antt.analyse import columns, tables
 from antt.core.cycles import parse_cycle
 
 KEYS = ["kdc_total", "kdc_registered", "kdc_meeting"]
@@ -50,7 +52,7 @@ def completeness(**status):
     ("district_name", "Bù Đăng", "Bù Đăng"),
 ])
 def test_format_value(column, value, text):
-    assert tables.format_value(column, value) == text
+    assert columns.format_value(column, value) == text
 
 
 @pytest.mark.parametrize("column, value, text", [
@@ -61,7 +63,7 @@ def test_format_value(column, value, text):
     ("kdc_meeting", pd.NA, "–"),
 ])
 def test_format_change(column, value, text):
-    assert tables.format_change(column, value) == text
+    assert columns.format_change(column, value) == text
 
 
 # --- province rows and district tables -----------------------------------------------------------------
@@ -199,3 +201,17 @@ def test_models_by_setting_totals_and_communes_without_a_residential_model():
                              "models_residential": pd.array([2, 0, None], dtype="Float64")})
     none = tables.communes_without_residential_model(view(communes=communes))
     assert none["commune_name"].tolist() == ["Y"]                   # Z: its district sent no Biểu 3
+
+
+# --- layers ------------------------------------------------------------------------------------------
+
+def test_notebook_helpers_load_no_writer_and_no_reader():
+    """The analysis side stands alone: importing the notebook helpers and the narrative loads nothing of
+    ``antt.publish``, none of the writers (python-pptx, xlsxwriter, Pillow) and no reader (calamine,
+    openpyxl)."""
+    code = ("import sys, antt.analyse.tables, antt.analyse.narrative, antt.analyse.report_frames; "
+            "print(sorted({m.split('.')[0] if not m.startswith('antt.') else 'antt.publish' for m in sys.modules "
+            "if m.split('.')[0] in ('pptx', 'xlsxwriter', 'PIL', 'python_calamine', 'openpyxl') "
+            "or m.startswith('antt.publish')}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

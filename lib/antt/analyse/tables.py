@@ -17,7 +17,6 @@ average the districts' rates.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,10 +25,12 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from antt.publish import export
+from antt.analyse import narrative, report_frames
+from antt.analyse.columns import LABELS, RATES, SETTINGS, format_change, format_value
 from antt.core import forms, indicators
-from antt.analyse.view import KEY_LABELS, CycleView, comparison, open_cycle
+from antt.analyse.view import CycleView, comparison, open_cycle
 from antt.core.cycles import parse_cycle, previous
+from antt.core.findings import SEVERITY_LABEL
 from antt.store.processed import processed_cycles
 from antt.core.text import format_number, format_percent
 
@@ -39,85 +40,12 @@ NO_DISTRICT = "Chưa xác định đơn vị"
 NTM_CRITERIA = 19                      # criteria of the national new-rural standard (19.2: security)
 BELOW = "background-color: #FBE3D6"    # rows below the target (light vermillion)
 TOTAL = "font-weight: bold; border-top: 1px solid #999"
-
-
-@dataclass(frozen=True)
-class Rate:
-    """numerator / denominator, both columns of the same frame."""
-
-    numerator: str
-    denominator: str
-    label: str
-    decimals: int = 1
-
-
-RATES: dict[str, Rate] = {
-    **{r.name: Rate(r.numerator, r.denominator, r.label) for r in indicators.RATIOS},
-    "hours_per_kdc": Rate("broadcast_hours", "kdc_total", "Giờ phát thanh trên một khu dân cư", 2),
-    "banners_per_kdc": Rate("banners_posters", "kdc_total", "Băng rôn, khẩu hiệu, áp phích trên một khu dân cư"),
-    "sessions_per_kdc": Rate("sessions", "kdc_total", "Buổi tuyên truyền trên một khu dân cư"),
-    "attendees_per_kdc": Rate("attendees", "kdc_total", "Lượt người tham dự trên một khu dân cư"),
-    "bright_spots_per_commune": Rate("bright_spots", "communes", "Điểm sáng trên một xã, phường, thị trấn"),
-    "core_groups_per_commune": Rate("core_groups", "communes", "Tổ, nhóm nòng cốt trên một xã, phường, thị trấn"),
-    "security_share": Rate("security_met", "ntm_communes", "Tỷ lệ xã đạt tiêu chí 19.2 (an ninh, trật tự)"),
-}
-SEVERITIES = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
 STATUSES = {"received": "Đã nhận", "empty": "Biểu trống", "missing": "Thiếu", "rejected": "Bị loại"}
 STATUS_STYLE = {"received": "background-color: #DDF1E8", "empty": "background-color: #FCEBC7",
                 "missing": "background-color: #FBE3D6", "rejected": "background-color: #F4B9A0"}
-SETTINGS = {"residential": "Ở khu dân cư", "institutional": "Ở cơ quan, doanh nghiệp, nhà trường"}
-
-LABELS: dict[str, str] = {
-    **KEY_LABELS, **{name: r.label for name, r in RATES.items()}, **SEVERITIES, **SETTINGS,
-    "district_name": "Đơn vị", "commune_name": "Xã, phường, thị trấn", "commune_kind": "Loại",
-    "sessions": "Buổi tuyên truyền", "attendees": "Lượt người tham dự",
-    "communes": "Số xã, phường, thị trấn", "bright_spots": "Điểm sáng (các cấp)",
-    "ntm_criteria_met": "Số tiêu chí đã đạt (/19)", "criteria_short": "Còn thiếu (tiêu chí)",
-    "ntm_security_criterion": "Tiêu chí 19.2 (an ninh, trật tự)",
-    "security_met": "Xã đạt tiêu chí 19.2", "security_not_met": "Xã chưa đạt tiêu chí 19.2",
-    "ntm_not_met": "Xã chưa đạt chuẩn NTM", "not_met_without_security": "…trong đó chưa đạt tiêu chí 19.2",
-    "needed": "Cần thêm để đạt chỉ tiêu", "year": "Năm", "recognised": "Xã được công nhận trong năm",
-    "cumulative": "Lũy kế", "models_total": "Tổng số mô hình", "model_type": "Loại mô hình",
-    "table": "Mã biểu", "title": "Biểu", "expected": "Đơn vị phải báo cáo", "received_share": "Tỷ lệ đã nhận",
-    "received": "Đã nhận", "empty": "Biểu trống", "missing": "Thiếu", "rejected": "Bị loại",
-    "tables_received": "Số biểu đã nhận (/5)", "file": "Tệp báo cáo", "report_date": "Ngày báo cáo",
-    "on_time": "Thời hạn", "superseded": "Tệp bị thay thế", "files_rejected": "Tệp bị loại",
-    "severity": "Mức độ", "where": "Vị trí (tệp › biểu › ô)", "code": "Mã", "message": "Nội dung",
-}
-_PLAIN = {"year", "ntm_year", "founded"}            # numbers written without grouping (years)
 _LONG = {"message", "where", "file", "model_type"}   # text that may wrap
 _TEXT = _LONG | {"district_name", "commune_name", "commune_kind", "severity", "report_date", "on_time", "table",
                  "title", "code"}
-
-
-# --- formats -----------------------------------------------------------------------------------
-
-def format_value(column: str, x) -> str:
-    """A cell as people read it: 1.234; 79,1 % for shares; 2,5 for rates; years plain; "–" for no data."""
-    if x is None or (not isinstance(x, str) and pd.isna(x)):
-        return "–"
-    if isinstance(x, (bool, np.bool_)):
-        return "Đạt" if x else "Chưa đạt"
-    if isinstance(x, str) or not isinstance(x, numbers.Real):
-        return str(x)
-    if column in _PLAIN:
-        return str(int(x))
-    if column.endswith("_share"):
-        return format_percent(x)
-    if column in RATES:
-        return format_number(x, RATES[column].decimals)
-    return format_number(x, 0 if float(x).is_integer() else 1)
-
-
-def format_change(column: str, x) -> str:
-    """A change with its sign: +32; −4; +3,2 điểm % for shares; "–" when there is nothing to compare."""
-    if x is None or pd.isna(x):
-        return "–"
-    if column.endswith("_share"):
-        text = format_number(abs(x) * 100, 1) + " điểm %"
-    else:
-        text = format_value(column, abs(x))
-    return ("+" if x > 0 else "−" if x < 0 else "") + text
 
 
 class Text(str):
@@ -128,8 +56,8 @@ class Text(str):
 
 
 def takeaway(name: str, view: CycleView) -> Text:
-    """The deck's one-sentence takeaway of chart ``name`` (``export.takeaway``), as Markdown."""
-    return Text(f"**Nhận xét:** {export.takeaway(name, view)}")
+    """The deck's one-sentence takeaway of chart ``name`` (``narrative.takeaway``), as Markdown."""
+    return Text(f"**Nhận xét:** {narrative.takeaway(name, view)}")
 
 
 def heading(view: CycleView) -> Text:
@@ -168,16 +96,11 @@ def _plain(text: pd.DataFrame) -> Styler:
 
 def province_row(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """One row "Toàn tỉnh": each column summed over the districts with a value, a rate recomputed
-    from its numerator and denominator summed over the districts that have both."""
+    from its numerator and denominator summed over the districts that have both
+    (``indicators.province_ratio``)."""
     row = {"district_name": PROVINCE_ROW}
     for c in columns:
-        if c in RATES:
-            num, den = (pd.to_numeric(frame[k], errors="coerce") for k in (RATES[c].numerator, RATES[c].denominator))
-            both = num.notna() & den.notna()
-            num, den = _total(num[both]), _total(den[both])
-            row[c] = num / den if num is not None and den else None
-        else:
-            row[c] = _total(frame[c])
+        row[c] = indicators.province_ratio(frame, RATES[c]) if c in RATES else _total(frame[c])
     return pd.DataFrame([row])
 
 
@@ -391,9 +314,9 @@ def completeness_table(view: CycleView) -> Styler:
 
 
 def reporting_rates(view: CycleView) -> pd.DataFrame:
-    """Per table of the return (``export.reporting_rates``): districts expected, received, and the
-    share received, with those whose table was empty, missing or rejected."""
-    r = export.reporting_rates(view).rename(columns={"rate": "received_share"})
+    """Per table of the return (``report_frames.reporting_rates``): districts expected, received, and
+    the share received, with those whose table was empty, missing or rejected."""
+    r = report_frames.reporting_rates(view).rename(columns={"rate": "received_share"})
     for status in ("empty", "missing", "rejected"):
         r[status] = [int((view.completeness[t] == status).sum()) for t in r["table"]]
     return r[["table", "title", "expected", "received", "empty", "missing", "rejected", "received_share"]]
@@ -401,8 +324,8 @@ def reporting_rates(view: CycleView) -> pd.DataFrame:
 
 def district_reporting(view: CycleView) -> pd.DataFrame:
     """Per district, fewest tables first: tables received (of 5), the file loaded, its report date
-    and whether it came by the deadline (``export.timeliness``), files superseded or rejected."""
-    t = export.timeliness(view)
+    and whether it came by the deadline (``report_frames.timeliness``), files superseded or rejected."""
+    t = report_frames.timeliness(view)
     f, c = view.files, view.completeness.set_index("district_code")
     out = pd.DataFrame({
         "district_name": t["district_name"],
@@ -420,24 +343,24 @@ def findings_summary(view: CycleView) -> pd.DataFrame:
     """Findings by district (rows, most errors first; findings of files with no district in their
     own row) and severity (error, warning, info), with the province row."""
     f = view.findings.assign(district_name=view.findings["district_name"].fillna(NO_DISTRICT))
-    counts = pd.crosstab(f["district_name"], f["severity"]).reindex(columns=list(SEVERITIES), fill_value=0)
+    counts = pd.crosstab(f["district_name"], f["severity"]).reindex(columns=list(SEVERITY_LABEL), fill_value=0)
     names = list(view.completeness["district_name"]) + ([NO_DISTRICT] if NO_DISTRICT in counts.index else [])
     counts = counts.reindex(names, fill_value=0).rename_axis(None, axis=1).reset_index(names="district_name")
     counts = counts.sort_values(["error", "warning", "info", "district_name"],
                                 ascending=[False, False, False, True])
-    return pd.concat([counts, province_row(counts, list(SEVERITIES))], ignore_index=True).astype(
-        {s: int for s in SEVERITIES})
+    return pd.concat([counts, province_row(counts, list(SEVERITY_LABEL))], ignore_index=True).astype(
+        {s: int for s in SEVERITY_LABEL})
 
 
 def findings_list(view: CycleView, severities: Sequence[str] = ("error", "warning")) -> pd.DataFrame:
     """The findings of these severities, errors first: severity (Vietnamese), district, where
     ("file › sheet › cell"), code, message."""
     f = view.findings[view.findings["severity"].isin(list(severities))].copy()
-    f["_order"] = f["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    f["_order"] = f["severity"].map({s: i for i, s in enumerate(SEVERITY_LABEL)})
     f = f.sort_values(["_order", "district_name", "file", "row"], na_position="last")
     where = [" › ".join(str(p) for p in parts if p is not None and not pd.isna(p))
              for parts in zip(f["file"], f["sheet"], f["cell"])]
-    return pd.DataFrame({"severity": f["severity"].map(SEVERITIES).to_numpy(),
+    return pd.DataFrame({"severity": f["severity"].map(SEVERITY_LABEL).to_numpy(),
                          "district_name": f["district_name"].fillna(NO_DISTRICT).to_numpy(),
                          "where": where, "code": f["code"].to_numpy(), "message": f["message"].to_numpy()})
 
@@ -620,12 +543,7 @@ def bright_spots_per_commune(view: CycleView) -> pd.DataFrame:
 
 
 def _with_rates(frame: pd.DataFrame, rates: Sequence[str]) -> pd.DataFrame:
-    out = frame.copy()
-    for name in rates:
-        r = RATES[name]
-        den = out[r.denominator].astype("Float64")
-        out[name] = out[r.numerator].astype("Float64") / den.where(den != 0)
-    return out
+    return frame.assign(**{name: indicators.ratio(frame, RATES[name]) for name in rates})
 
 
 # --- cycles (06) -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from antt.core import config, forms, indicators, units
-from antt.publish.charts import ChartMeta, source_line
+from antt.analyse.meta import ChartMeta, source_line
 from antt.core.cycles import Cycle, parse_cycle, previous, targets
 from antt.store.processed import processed_cycles, read_frame
 
@@ -72,19 +72,11 @@ class CycleView:
 
     @cached_property
     def province(self) -> dict:
-        """Province totals of the keys (districts with a value), the ratios, and coverage.
-
-        A ratio sums its numerator and its denominator over the same districts, those with both
-        values: a district whose cameras are missing does not add its residential areas to the
-        denominator of cameras per residential area."""
+        """Province totals of the keys (districts with a value), the ratios
+        (``indicators.province_ratio``: over the districts with both values), and coverage."""
         d = self.districts
         tot, cov = indicators.totals(d.set_index("district_code")[list(indicators.KEYS)])
-        out = dict(tot)
-        for r in indicators.RATIOS:
-            both = d[r.numerator].notna() & d[r.denominator].notna()
-            pair = {k: float(d.loc[both, k].sum()) if both.any() else None for k in (r.numerator, r.denominator)}
-            out[r.name] = indicators.ratio(pair, r)
-        return out | {"coverage": cov}
+        return tot | {r.name: indicators.province_ratio(d, r) for r in indicators.RATIOS} | {"coverage": cov}
 
     @property
     def expected(self) -> int:

@@ -3,8 +3,10 @@
 Each summary key is defined once (table, how it aggregates, Vietnamese label, unit). A district's
 value is null when its table was not received (missing, empty, rejected) or when any value it sums
 is missing; province totals sum the districts that have a value, and ``coverage`` counts them.
-Ratios are numerator / denominator of keys, computed after aggregation. A key is a stock or a flow
-as its table is (``is_flow``).
+Ratios are numerator / denominator of keys, computed after aggregation: a unit's ratio from its
+own values (``ratio``), the ratio of several units together from their summed values
+(``province_ratio``: the province from its districts, the country from its provinces). A key is a
+stock or a flow as its table is (``is_flow``).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Ratio:
     denominator: str
     label: str
     target_key: str | None = None   # key of the cycle's targets (data/reference/targets.json)
+    decimals: int = 1               # shown with this many decimals (a share: of its percentage)
 
 
 RATIOS: tuple[Ratio, ...] = (
@@ -132,6 +135,19 @@ def ratio(values: dict | pd.DataFrame, r: Ratio):
     if isinstance(values, dict):
         return None if num is None or not den else num / den
     return (num / den.where(den != 0)).astype("Float64")
+
+
+def province_ratio(units: pd.DataFrame, r: Ratio) -> float | None:
+    """The ratio of several units together (one row each): numerator and denominator summed over the
+    units that have both values, then divided. A unit missing one of them adds to neither (a district
+    whose cameras are missing does not add its residential areas to the denominator of cameras per
+    residential area). None when no unit has both or the denominator sums to zero."""
+    num, den = units[r.numerator].astype("float64"), units[r.denominator].astype("float64")
+    both = num.notna() & den.notna()
+    if not both.any():
+        return None
+    total = float(den[both].sum())
+    return float(num[both].sum()) / total if total else None
 
 
 RATIO = {r.name: r for r in RATIOS}

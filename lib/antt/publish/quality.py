@@ -10,7 +10,7 @@
   in ``<details>``; each finding with file › sheet › cell, its Vietnamese message and code.
   Every text from the data (file names, sheet names, messages) is HTML-escaped: they come from
   files people send.
-- ``kiem_tra_du_lieu.xlsx``: the same tables as sheets, written by ``antt.publish.export``'s sheet writers.
+- ``kiem_tra_du_lieu.xlsx``: the same tables as sheets, written by the sheet writers of ``antt.publish.quality_sheets``.
 """
 
 from __future__ import annotations
@@ -21,13 +21,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from antt.core import forms
+from antt.analyse.report_frames import file_statuses, findings_sorted, reporting_rates, timeliness
 from antt.analyse.view import CycleView
-from antt.publish.charts import COMPLETENESS_COLORS, COMPLETENESS_LABELS
-from antt.publish.export import (atomic_path, file_statuses, findings_sorted, reporting_rates, sheet_completeness,
-                     sheet_files, sheet_findings, sheet_timeliness, timeliness, write_workbook)
+from antt.core import forms
+from antt.core.atomic import atomic_path
 from antt.core.findings import SEVERITY_LABEL
 from antt.core.text import format_number, format_percent
+from antt.publish.house_style import COMPLETENESS_COLORS, COMPLETENESS_LABELS
+from antt.publish.quality_sheets import sheet_completeness, sheet_files, sheet_findings, sheet_timeliness
+from antt.publish.xlsx_kit import write_workbook
 
 HTML_NAME = "kiem_tra_du_lieu.html"
 XLSX_NAME = "kiem_tra_du_lieu.xlsx"

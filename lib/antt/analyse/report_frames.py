@@ -1,0 +1,157 @@
+"""Frames about the returns of a cycle that the deck, the workbooks, the quality report and the
+notebooks show: a ratio by district, reporting rate per table, status of every file, timeliness against the deadline,
+findings in reading order and counted by severity, and the new-rural status of every commune.
+
+Each is computed from a ``CycleView``; nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from antt.analyse.view import CycleView
+from antt.core import forms
+from antt.core.findings import SEVERITY_ORDER
+from antt.core.values import is_missing
+
+FILE_STATUS_LABELS = {"loaded": "đã nạp", "superseded": "bị thay thế", "rejected": "bị từ chối"}
+
+
+def district_ratio(view: CycleView, ratio: str) -> pd.Series:
+    """A ratio of ``indicators.RATIOS`` by district (rows of ``view.districts``) as floats, NaN where
+    a district has no value."""
+    return view.districts[ratio].astype("float64")
+
+
+def reporting_rates(view: CycleView) -> pd.DataFrame:
+    """Per table: table, title, received, expected (districts), rate = received / expected (never above
+    1; None when no district is expected)."""
+    c = view.completeness
+    rows = []
+    for tid, t in forms.TABLES.items():
+        received = int((c[tid] == "received").sum())
+        rows.append({"table": tid, "title": t.title, "received": received, "expected": len(c),
+                     "rate": received / len(c) if len(c) else None})
+    return pd.DataFrame(rows)
+
+
+def _file_reasons(view: CycleView) -> dict[str, str]:
+    """file -> why it was superseded or rejected (the messages of its findings)."""
+    f, files = view.findings, view.files
+    out = {}
+    for file, status in zip(files["file"], files["status"]):
+        if status == "superseded":
+            sel = f[(f["file"] == file) & f["code"].isin(["file_superseded", "file_duplicate"])]
+        elif status == "rejected":
+            sel = f[(f["file"] == file) & (f["severity"] == "error")]
+        else:
+            continue
+        out[file] = " ".join(dict.fromkeys(str(m) for m in sel["message"] if not is_missing(m)))
+    return out
+
+
+def file_statuses(view: CycleView) -> pd.DataFrame:
+    """One row per file of the cycle folder: file, district, status (and its Vietnamese label),
+    tables, report date, format, and the reason for a superseded or rejected file."""
+    files = view.files
+    reasons = _file_reasons(view)
+    names = files["district_code"].map(view._district_name)
+    rows = []
+    for i, r in enumerate(files.itertuples(index=False)):
+        tables = [] if r.tables is None or (not hasattr(r.tables, "__len__") and is_missing(r.tables)) else list(r.tables)
+        rows.append({"file": r.file, "district_code": None if is_missing(r.district_code) else r.district_code,
+                     "district_name": names.iloc[i] if not is_missing(names.iloc[i]) else None,
+                     "status": r.status, "status_label": FILE_STATUS_LABELS.get(r.status, str(r.status)),
+                     "tables": ", ".join(str(forms.TABLES[t].number) if t in forms.TABLES else str(t)
+                                         for t in sorted(tables, key=_table_order)),
+                     "report_date": _as_date(r.report_date), "format": r.format,
+                     "reason": reasons.get(r.file, "")})
+    order = {"rejected": 0, "superseded": 1, "loaded": 2}
+    out = pd.DataFrame(rows, columns=["file", "district_code", "district_name", "status", "status_label", "tables",
+                                      "report_date", "format", "reason"])
+    return out.sort_values(["status", "file"], key=lambda s: s.map(order) if s.name == "status" else s,
+                           kind="stable").reset_index(drop=True)
+
+
+def _table_order(tid: str) -> int:
+    return forms.TABLES[tid].number if tid in forms.TABLES else 99
+
+
+def _as_date(v) -> date | None:
+    if v is None or (not isinstance(v, (str, list, tuple)) and pd.isna(v) is True):
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v[:10])
+        except ValueError:
+            return None
+    try:
+        return pd.Timestamp(v).date()
+    except (TypeError, ValueError):
+        return None
+
+
+def timeliness(view: CycleView) -> pd.DataFrame:
+    """Per expected district: its loaded report's date against the deadline.
+
+    Columns: district_code, district_name, file, report_date, deadline, days_late (0 when on time),
+    status ("Đúng hạn", "Nộp muộn N ngày", "Không ghi ngày báo cáo", "Chưa có báo cáo",
+    "Chỉ có tệp bị từ chối").
+    """
+    deadline = view.cycle.deadline
+    files = view.files[view.files["status"] == "loaded"]
+    rejected = set(view.files.loc[view.files["status"] == "rejected", "district_code"].dropna())
+    rows = []
+    for code, name in zip(view.completeness["district_code"], view.completeness["district_name"]):
+        mine = files[files["district_code"] == code]
+        dates = [d for d in (_as_date(x) for x in mine["report_date"]) if d is not None]
+        when = max(dates) if dates else None
+        late = (when - deadline).days if when else None
+        if mine.empty:
+            status = "Chỉ có tệp bị từ chối" if code in rejected else "Chưa có báo cáo"
+        elif when is None:
+            status = "Không ghi ngày báo cáo"
+        elif late > 0:
+            status = f"Nộp muộn {late} ngày"
+        else:
+            status = "Đúng hạn"
+        rows.append({"district_code": code, "district_name": name, "file": ", ".join(mine["file"]) or None,
+                     "report_date": when, "deadline": deadline, "days_late": max(late, 0) if late is not None else None,
+                     "status": status})
+    return pd.DataFrame(rows, columns=["district_code", "district_name", "file", "report_date", "deadline",
+                                       "days_late", "status"])
+
+
+def findings_sorted(view: CycleView) -> pd.DataFrame:
+    """Findings ordered by severity (errors first), district, file and row."""
+    f = view.findings.copy()
+    f["_sev"] = f["severity"].map(SEVERITY_ORDER).fillna(9)
+    order = {c: i for i, c in enumerate(view.completeness["district_code"])}
+    f["_dist"] = f["district_code"].map(order).astype("float64").fillna(len(order))
+    f["_row"] = pd.to_numeric(f["row"], errors="coerce").astype("float64").fillna(0)
+    return f.sort_values(["_sev", "_dist", "file", "_row"], kind="stable", na_position="last") \
+        .drop(columns=["_sev", "_dist", "_row"]).reset_index(drop=True)
+
+
+def severity_counts(view: CycleView) -> dict[str, int]:
+    """Findings per severity, every severity present (errors, warnings, information), in that order."""
+    counts = view.findings["severity"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in SEVERITY_ORDER}
+
+
+def commune_status(communes: pd.DataFrame) -> pd.Series:
+    """New-rural status of each commune (rows of ``CycleView.communes``) for the map: "Đạt chuẩn NTM",
+    "Chưa đạt", "Phường, thị trấn" (not a xã) or "Không có số liệu"."""
+    def one(row) -> str:
+        if row["commune_kind"] != "Xã":
+            return "Phường, thị trấn"
+        if pd.isna(row["ntm_met"]):
+            return "Không có số liệu"
+        return "Đạt chuẩn NTM" if bool(row["ntm_met"]) else "Chưa đạt"
+    return communes.apply(one, axis=1)

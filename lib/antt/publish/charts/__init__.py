@@ -1,0 +1,44 @@
+"""Charts: frames in, matplotlib Figures out. No file I/O (``antt.publish.chart_files`` writes the files).
+
+``kit`` holds what every chart shares; the charts are grouped by theme: ``kdc_ntm`` (residential
+areas, new-rural xã), ``activities`` (models, cameras, outreach, bright spots), ``overview`` (across
+cycles, the map, completeness of the returns).
+
+House style is data (``antt.publish.house_style``): ``style/antt.mplstyle`` (font, sizes, spines,
+grid, the Okabe–Ito colour cycle) applied with ``matplotlib.style.context`` inside every function, so
+importing these modules changes no global state, and ``PALETTE`` for colours with a meaning (met /
+not met, no data). Every chart:
+
+- is a ``matplotlib.figure.Figure`` (no pyplot state, nothing to close) of 13.333 × 7.5 in (16:9);
+- has a left-aligned Vietnamese title (``fig.get_suptitle()``), a subtitle with the period under it
+  and the source line bottom-left ("Nguồn: báo cáo của 11/11 đơn vị cấp huyện, kỳ …"), from
+  ``antt.analyse.meta.ChartMeta``;
+- writes numbers the Vietnamese way (1.234; 79,1 %) via ``antt.core.text``;
+- writes a missing value as "không có số liệu", never draws it as zero;
+- uses DejaVu Sans, which covers every Vietnamese letter.
+
+Input frames (the caller builds them from processed data; values are floats, NaN/NA = no data):
+
+``districts``
+    one row per district: ``district_name`` (short name, "Lộc Ninh"), optional ``district_code``,
+    and any of the 15 summary keys of ``antt.core.indicators`` (kdc_total, kdc_registered, kdc_meeting,
+    ntm_communes, ntm_met, models_residential, models_institutional, communes_with_models, cameras,
+    broadcast_hours, banners_posters, bright_spots_upper, bright_spots_commune, core_groups,
+    core_group_members).
+``ntm``
+    one row per xã of table ``ntm``: ``ntm_criteria_met`` (0–19), ``ntm_met`` (bool), ``ntm_year``.
+``trend``
+    one row per cycle × key: ``cycle`` ("2023-H1"), ``cycle_label`` ("6 tháng đầu năm 2023"),
+    ``key`` (a summary key or a ratio of ``antt.core.indicators.RATIOS``), ``value``.
+``models``
+    one row per model: ``district_name``, ``model_type`` (one of ``forms.MODEL_TYPES``),
+    ``setting`` ("residential" / "institutional"), ``cameras``.
+``communes``
+    one row per commune: ``commune_code``, ``commune_name``, ``district_name``, ``lat``, ``lon``,
+    ``status`` (a short category: "Đạt chuẩn NTM", "Chưa đạt", "Phường, thị trấn",
+    "100 % KDC đạt chuẩn", "Dưới 95 %", "Không có số liệu", …).
+``completeness``
+    district × table matrix of "received" / "empty" / "missing" / "rejected": index (or a column)
+    ``district_name``, one column per table id (kdc, ntm, models, outreach, bright_spots); or the
+    long form with columns ``district_name``, ``table``, ``status``.
+"""

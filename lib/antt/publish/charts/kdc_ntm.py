@@ -1,0 +1,229 @@
+"""Charts of residential areas (KDC) and new-rural xã (NTM): the share of areas meeting the standard
+against the target, areas registered and meeting it, xã meeting the standard by district, the
+criteria the xã have met, and the recognitions year by year.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from antt.analyse.meta import ChartMeta
+from antt.core.indicators import RATIO
+from antt.core.text import format_number, format_percent
+from antt.publish.charts.kit import (LABEL_SIZE, NO_DATA, add_note, bold_ticklabel, column, count_axis, hbar_axis,
+                                     headroom, legend_above, new_figure, no_data_label, percent_axis, province_value,
+                                     reference_line, sort_by_value, styled, unit_names, value_label, wrap)
+from antt.publish.house_style import PALETTE
+
+
+# --- KDC -----------------------------------------------------------------------------------------
+
+@styled
+def plot_kdc_coverage(districts: pd.DataFrame, target: float | None = None, *, meta: ChartMeta,
+                      show_province: bool = True) -> Figure:
+    """Share of residential areas meeting the standard (kdc_meeting / kdc_total) by district, sorted.
+
+    Columns: district_name, kdc_total, kdc_meeting. Bars below ``target`` (a fraction, 0.95) are
+    vermillion, at or above it green; the target is a dashed line labelled "Chỉ tiêu 95 %". The
+    province ("Toàn tỉnh") is the first bar, over the districts that reported both counts.
+    """
+    total, meeting = column(districts, "kdc_total"), column(districts, "kdc_meeting")
+    share = meeting / total.where(total > 0)
+    d = sort_by_value(districts.assign(_share=share), share)
+    labels, values = list(unit_names(d)), list(d["_share"])
+    positions = list(np.arange(len(labels)) + (1.35 if show_province else 0))
+    if show_province:
+        labels.insert(0, "Toàn tỉnh")
+        values.insert(0, province_value(districts, "kdc_meeting_share"))
+        positions.insert(0, 0.0)
+
+    fig, axes = new_figure(meta)
+    ax = axes[0, 0]
+    pos = hbar_axis(ax, labels, positions)
+
+    def colour(v):
+        if target is None:
+            return PALETTE["primary"]
+        return PALETTE["good"] if v >= target - 1e-12 else PALETTE["bad"]
+
+    for i, (p, v) in enumerate(zip(pos, values)):
+        if math.isnan(v):
+            no_data_label(ax, p)
+            continue
+        province = show_province and i == 0
+        ax.barh(p, v, height=0.68, color=colour(v), zorder=2,
+                edgecolor=PALETTE["text"] if province else "none", linewidth=1.4 if province else 0)
+        value_label(ax, v, p, format_percent(v, 1), box=True, weight="bold" if province else "normal")
+    if show_province:
+        bold_ticklabel(ax.yaxis, 0)
+    top = max([1.0] + [v for v in values if not math.isnan(v)])
+    ax.set_xlim(0, headroom(top, ["100,0 %"], 10.5))
+    percent_axis(ax.xaxis, 1.0)
+    ax.set_xlabel(wrap(RATIO["kdc_meeting_share"].label, 90))
+    if target is not None:
+        reference_line(ax, target, f"Chỉ tiêu {format_percent(target, 0)}", "target")
+        legend_above(ax, [Patch(color=PALETTE["good"], label="Đạt chỉ tiêu"),
+                           Patch(color=PALETTE["bad"], label="Chưa đạt chỉ tiêu")])
+    return fig
+
+
+@styled
+def plot_kdc_registered_meeting(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+    """Residential areas by district: total, registered, meeting the standard (counts, grouped).
+
+    Columns: district_name, kdc_total, kdc_registered, kdc_meeting. Sorted by total.
+    """
+    series = [("kdc_total", "Tổng số khu dân cư", PALETTE["muted"]),
+              ("kdc_registered", "Đăng ký", PALETTE["secondary"]),
+              ("kdc_meeting", "Đạt chuẩn", PALETTE["primary"])]
+    d = sort_by_value(districts, column(districts, "kdc_total"))
+    fig, axes = new_figure(meta)
+    ax = axes[0, 0]
+    x = np.arange(len(d))
+    width = 0.27
+    top = 0.0
+    for j, (key, label, colour) in enumerate(series):
+        vals = column(d, key).to_numpy()
+        xs = x + (j - 1) * width
+        ax.bar(xs, np.nan_to_num(vals), width=width * 0.94, color=colour, label=label, zorder=2)
+        for xi, v in zip(xs, vals):
+            if not math.isnan(v):
+                value_label(ax, xi, v, format_number(v), horizontal=False, size=10.5)
+                top = max(top, v)
+    all_missing = pd.concat([column(d, k) for k, _, _ in series], axis=1).isna().all(axis=1)
+    for xi, missing in zip(x, all_missing):
+        if missing:
+            no_data_label(ax, xi, horizontal=False)
+    ax.set_xticks(x, labels=[wrap(n, 9) for n in unit_names(d)])
+    ax.set_xlim(-0.6, len(d) - 0.4)
+    ax.set_ylim(0, (top or 1) * 1.12)
+    count_axis(ax.yaxis)
+    ax.set_ylabel("khu dân cư")
+    ax.legend(loc="upper right", ncols=3)
+    return fig
+
+
+# --- NTM -----------------------------------------------------------------------------------------
+
+@styled
+def plot_ntm_by_district(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+    """Xã meeting the new-rural standard out of all xã, by district ("68/86"), sorted by share.
+
+    Columns: district_name, ntm_communes, ntm_met. A grey bar is every xã, the green part those met.
+    """
+    n, met = column(districts, "ntm_communes"), column(districts, "ntm_met")
+    d = sort_by_value(districts.assign(_n=n, _met=met), met / n.where(n > 0))
+    fig, axes = new_figure(meta)
+    ax = axes[0, 0]
+    pos = hbar_axis(ax, list(unit_names(d)))
+    labels = []
+    for p, total, m in zip(pos, d["_n"], d["_met"]):
+        if math.isnan(total) or math.isnan(m):
+            no_data_label(ax, p)
+            continue
+        if total == 0:
+            ax.annotate("không có xã", xy=(0, p), xytext=(5, 0), textcoords="offset points", va="center",
+                        fontsize=LABEL_SIZE, color=PALETTE["subtle"], style="italic")
+            continue
+        ax.barh(p, total, height=0.68, color=PALETTE["muted"], zorder=2)
+        ax.barh(p, m, height=0.68, color=PALETTE["good"], zorder=2.1)
+        text = f"{format_number(m)}/{format_number(total)}  ({format_percent(m / total, 0)})"
+        labels.append(text)
+        value_label(ax, total, p, text)
+    top = float(np.nanmax(d["_n"])) if d["_n"].notna().any() else 1.0
+    ax.set_xlim(0, headroom(top, labels, 10.5))
+    count_axis(ax.xaxis)
+    ax.set_xlabel("số xã")
+    ok = n.notna() & met.notna()
+    prov = f" — toàn tỉnh {format_number(met[ok].sum())}/{format_number(n[ok].sum())} xã" if ok.any() else ""
+    legend_above(ax, [Patch(color=PALETTE["good"], label="Đạt chuẩn nông thôn mới" + prov),
+                       Patch(color=PALETTE["muted"], label="Chưa đạt")])
+    return fig
+
+
+@styled
+def plot_ntm_criteria_distribution(ntm: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+    """How many xã have met each number of the 19 criteria; 17–18 ("one or two short") highlighted.
+
+    Columns: ntm_criteria_met (0–19). Xã without a value are counted in a note, not as zero.
+    """
+    crit = column(ntm, "ntm_criteria_met")
+    known = crit.dropna().round().clip(0, 19).astype(int)
+    low = int(min(known.min(), 10)) if len(known) else 10
+    xs = np.arange(low, 20)
+    counts = known.value_counts().reindex(xs, fill_value=0)
+
+    def colour(k):
+        return PALETTE["good"] if k == 19 else PALETTE["warn"] if k >= 17 else PALETTE["secondary"]
+
+    fig, axes = new_figure(meta)
+    ax = axes[0, 0]
+    ax.bar(xs, counts.to_numpy(), width=0.72, color=[colour(k) for k in xs], zorder=2)
+    for k, c in zip(xs, counts):
+        if c:
+            value_label(ax, k, c, format_number(c), horizontal=False)
+    ax.set_xticks(xs, labels=[str(k) for k in xs])
+    ax.set_xlim(low - 0.6, 19.6)
+    ax.set_ylim(0, max(1, counts.max()) * 1.15)
+    count_axis(ax.yaxis)
+    ax.set_xlabel("Số tiêu chí đã đạt (trên 19 tiêu chí)")
+    ax.set_ylabel("số xã")
+    short = int(counts.loc[17:18].sum())
+    legend_above(ax, [Patch(color=PALETTE["good"], label="Đạt đủ 19 tiêu chí"),
+                       Patch(color=PALETTE["warn"], label=f"Còn thiếu 1–2 tiêu chí ({format_number(short)} xã)"),
+                       Patch(color=PALETTE["secondary"], label="Còn thiếu từ 3 tiêu chí")])
+    missing = int(crit.isna().sum())
+    if missing:
+        add_note(fig, f"{format_number(missing)} xã {NO_DATA} về số tiêu chí")
+    return fig
+
+
+@styled
+def plot_ntm_recognitions_by_year(ntm: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+    """Xã recognised as new-rural per year (bars) and the running total (line).
+
+    Columns: ntm_year (year of recognition, NaN if none), optional ntm_met (bool): xã met but with
+    no year are counted in a note.
+    """
+    years = column(ntm, "ntm_year").dropna().round().astype(int)
+    fig, axes = new_figure(meta)
+    ax = axes[0, 0]
+    if len(years):
+        xs = np.arange(years.min(), years.max() + 1)
+        counts = years.value_counts().reindex(xs, fill_value=0)
+        cum = counts.cumsum()
+        ax.bar(xs, counts.to_numpy(), width=0.66, color=PALETTE["primary"], zorder=2,
+               label="Số xã được công nhận trong năm")
+        for x, c in zip(xs, counts):
+            if c:
+                value_label(ax, x, c, format_number(c), horizontal=False)
+        ax.plot(xs, cum.to_numpy(), color=PALETTE["accent"], marker="o", zorder=3,
+                label="Lũy kế (tổng số xã đã được công nhận)")
+        for i, (x, c) in enumerate(zip(xs, cum)):
+            if i == 0:
+                continue                                    # the bar's label says it already
+            ax.annotate(format_number(c), xy=(x, c), xytext=(0, 8), textcoords="offset points", ha="center",
+                        va="bottom", fontsize=LABEL_SIZE, color=PALETTE["text"], fontweight="bold",
+                        bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
+        ax.set_xticks(xs, labels=[str(x) for x in xs])     # years: no thousands separator
+        ax.set_xlim(xs.min() - 0.6, xs.max() + 0.6)
+        ax.set_ylim(0, max(1, cum.max()) * 1.15)
+        ax.legend(loc="upper left")
+    else:
+        ax.text(0.5, 0.5, NO_DATA, transform=ax.transAxes, ha="center", va="center", fontsize=16,
+                color=PALETTE["subtle"], style="italic")
+        ax.set_xticks([])
+    count_axis(ax.yaxis)
+    ax.set_ylabel("số xã")
+    ax.set_xlabel("Năm được công nhận")
+    if "ntm_met" in ntm.columns:
+        met = ntm["ntm_met"].astype("boolean").fillna(False).astype(bool)
+        no_year = int((met & column(ntm, "ntm_year").isna()).sum())
+        if no_year:
+            add_note(fig, f"{format_number(no_year)} xã đạt chuẩn chưa ghi năm công nhận")
+    return fig

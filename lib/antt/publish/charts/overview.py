@@ -1,0 +1,250 @@
+"""Charts of the whole cycle: the key figures across the cycles, the communes on a map coloured by
+status, and which table of which district arrived.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+
+from antt.analyse.meta import ChartMeta
+from antt.core.cycles import parse_cycle
+from antt.core.forms import TABLES
+from antt.core.indicators import KEYS, RATIO, is_flow
+from antt.core.text import format_number, format_percent
+from antt.publish.charts.kit import LABEL_SIZE, NO_DATA, add_note, column, new_figure, reference_line, styled, wrap
+from antt.publish.house_style import COMPLETENESS_COLORS, COMPLETENESS_LABELS, OKABE_ITO, PALETTE
+
+
+def _key_label(key: str) -> str:
+    if key in KEYS:
+        return KEYS[key].label
+    if key in RATIO:
+        return RATIO[key].label
+    return key
+
+
+def _key_format(key: str):
+    if key.endswith("_share"):
+        return lambda v: format_percent(v, 1), lambda v, _p: format_percent(v, 0)
+    if key in RATIO:
+        return lambda v: format_number(v, 1), lambda v, _p: format_number(v, 1)
+    return lambda v: format_number(v), lambda v, _p: format_number(v)
+
+
+def _cycle_end(cycle_id: str):
+    try:
+        return parse_cycle(cycle_id).end
+    except ValueError:
+        return None
+
+
+@styled
+def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: ChartMeta,
+               targets: dict[str, float] | None = None) -> Figure:
+    """Each key across cycles, one small panel per key (own scale, from zero), values labelled.
+
+    Columns: cycle, cycle_label, key, value. Keys may be summary keys or ratios (``*_share`` are
+    shown as percentages). Cycles are ordered by end date. A cycle without a value is a gap marked
+    "không có số liệu". Flows (giờ phát thanh, băng rôn) of half-year and whole-year cycles are not
+    comparable: a panel mixing them says so. ``targets`` ({key: value}, e.g.
+    {"kdc_meeting_share": 0.95}) draws a dashed target line in that key's panel.
+    """
+    keys = list(keys) if keys is not None else list(dict.fromkeys(trend["key"]))
+    cycles = trend[["cycle", "cycle_label"]].drop_duplicates("cycle")
+    cycles = cycles.assign(_end=[_cycle_end(c) for c in cycles["cycle"]])
+    if cycles["_end"].notna().all():
+        cycles = cycles.sort_values("_end", kind="stable")
+    order = list(cycles["cycle"])
+    xlabels = [wrap(lbl, 12) for lbl in cycles["cycle_label"]]
+    n = max(1, len(keys))
+    ncols = n if n <= 3 else math.ceil(n / 2)
+    nrows = 1 if n <= 3 else 2
+    fig, axes = new_figure(meta, nrows, ncols)
+    x = np.arange(len(order))
+    for i, ax in enumerate(axes.flat):
+        if i >= n or not keys:
+            ax.set_visible(False)
+            continue
+        key = keys[i]
+        values = (trend[trend["key"] == key].drop_duplicates("cycle", keep="last").set_index("cycle")["value"]
+                  .reindex(order))
+        v = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+        fmt_label, fmt_tick = _key_format(key)
+        colour = list(OKABE_ITO.values())[i % 7]
+        known = np.isfinite(v)
+        if known.sum() > 1 and not known.all():            # bridge a missing cycle, dotted
+            ax.plot(x[known], v[known], color=colour, linestyle=(0, (1, 2.5)), linewidth=1.6, zorder=2.5)
+        ax.plot(x, v, color=colour, marker="o", zorder=3)
+        top = np.nanmax(v) if known.any() else 1.0
+        small = nrows > 1 or ncols > 2
+        for xi, vi in zip(x, v):
+            if math.isnan(vi):
+                ax.annotate(NO_DATA, xy=(xi, 0), xytext=(0, 6), textcoords="offset points", ha="center",
+                            va="bottom", rotation=90, fontsize=10 if small else LABEL_SIZE,
+                            color=PALETTE["subtle"], style="italic")
+            else:
+                ax.annotate(fmt_label(vi), xy=(xi, vi), xytext=(0, 9), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=10.5 if small else LABEL_SIZE,
+                            fontweight="bold", color=PALETTE["text"], zorder=4,
+                            bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
+        if key.endswith("_share"):
+            ax.set_ylim(0, max(1.0, top) * 1.18)
+            ax.yaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
+        else:
+            ax.set_ylim(0, (top if top > 0 else 1) * 1.25)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4 if small else 6, steps=[1, 2, 2.5, 5, 10],
+                                                   min_n_ticks=3))
+        ax.yaxis.set_major_formatter(FuncFormatter(fmt_tick))
+        if targets and targets.get(key) is not None:
+            t = targets[key]
+            reference_line(ax, t, "Chỉ tiêu\n" + (format_percent(t, 0 if round(t * 100, 6).is_integer() else 1)
+                                                   if key.endswith("_share") else format_number(t)),
+                            "target", vertical=False)
+        ax.set_xticks(x, labels=xlabels, fontsize=10.5 if small else 12)
+        ax.set_xlim(-0.4, len(order) - 0.6 if len(order) > 1 else 0.4)
+        ax.set_title(wrap(_key_label(key), 34 if ncols > 2 else 60), fontsize=13 if small else 15)
+        kinds = {c.endswith("-H1") for c in order}
+        if is_flow(key) and len(kinds) > 1:
+            ax.text(0, -0.32 if small else -0.2, "Số liệu 6 tháng và cả năm không so sánh trực tiếp",
+                    transform=ax.transAxes, fontsize=10, style="italic", color=PALETTE["subtle"])
+    return fig
+
+
+# --- map -----------------------------------------------------------------------------------------
+
+#: Colours of the usual statuses; others take the next colour of the cycle.
+STATUS_COLORS = {
+    "Đạt chuẩn NTM": OKABE_ITO["bluish_green"],
+    "Chưa đạt": OKABE_ITO["vermillion"],
+    "Phường, thị trấn": PALETTE["muted"],
+    "100 % KDC đạt chuẩn": OKABE_ITO["bluish_green"],
+    "Từ 95 % đến dưới 100 %": OKABE_ITO["sky_blue"],
+    "Dưới 95 %": OKABE_ITO["vermillion"],
+    "Không có số liệu": "white",
+}
+
+
+def _status_colours(statuses: Sequence[str]) -> dict[str, str]:
+    spare = [OKABE_ITO[k] for k in ("blue", "orange", "reddish_purple", "sky_blue", "yellow")]
+    out = {}
+    for s in statuses:
+        if s in STATUS_COLORS:
+            out[s] = STATUS_COLORS[s]
+        elif NO_DATA in s.lower():
+            out[s] = "white"
+        else:
+            out[s] = spare[len([k for k in out if k not in STATUS_COLORS]) % len(spare)]
+    return out
+
+
+@styled
+def plot_commune_map(communes: pd.DataFrame, *, meta: ChartMeta, status_order: Sequence[str] | None = None) -> Figure:
+    """Communes as points at their coordinates, coloured by status, district names at their centre.
+
+    Columns: commune_code, commune_name, district_name, lat, lon, status. Longitude is scaled by
+    cos(latitude) so distances look right; a 10 km bar gives the scale. Communes without
+    coordinates are counted in a note. ``status_order`` orders the legend (default: as first seen,
+    with "Không có số liệu" last).
+    """
+    lat, lon = column(communes, "lat"), column(communes, "lon")
+    ok = lat.notna() & lon.notna()
+    c = communes[ok].assign(_lat=lat[ok], _lon=lon[ok])
+    status = c["status"].astype("string").fillna("Không có số liệu").astype(str)
+    seen = list(dict.fromkeys(status))
+    preferred = list(status_order or STATUS_COLORS)
+    order = [s for s in preferred if s in seen] + [s for s in seen if s not in preferred]
+    order.sort(key=lambda s: NO_DATA in s.lower())          # no data last, stable otherwise
+    colours = _status_colours(order)
+    k = math.cos(math.radians(float(c["_lat"].mean()))) if len(c) else 1.0
+    x, y = c["_lon"] * k, c["_lat"]
+
+    fig, axes = new_figure(meta)
+    ax = axes[0, 0]
+    # one scatter, so that the map holds exactly one point per commune
+    face = [colours[s] for s in status]
+    edge = ["#595959" if colours[s] == "white" else "white" for s in status]
+    ax.scatter(x, y, s=90, c=face, edgecolors=edge, linewidths=0.9, zorder=3, gid="communes")
+    handles = [Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=colours[s],
+                      markeredgecolor="#595959" if colours[s] == "white" else "white",
+                      label=f"{s} ({format_number(int((status == s).sum()))})") for s in order]
+    for name, g in c.assign(_x=x).groupby("district_name", sort=True):
+        ax.text(g["_x"].mean(), g["_lat"].mean(), str(name), ha="center", va="center", fontsize=13,
+                fontweight="bold", color=PALETTE["text"], zorder=4,
+                path_effects=[patheffects.withStroke(linewidth=4, foreground="white")])
+    ax.set_aspect("equal", adjustable="box", anchor="C")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if len(c):
+        km = 10 / 111.32                                     # 10 km in degrees of latitude
+        x0 = float(x.min())
+        y0 = float(y.min()) - 0.03
+        ax.plot([x0, x0 + km], [y0, y0], color=PALETTE["text"], linewidth=3, solid_capstyle="butt",
+                gid="scale_bar")
+        ax.text(x0 + km / 2, y0, "10 km", ha="center", va="bottom", fontsize=11, color=PALETTE["text"])
+        ax.margins(0.04)
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), title="Trạng thái (số đơn vị)",
+              alignment="left", labelspacing=0.9)
+    missing = int((~ok).sum())
+    if missing:
+        add_note(fig, f"{format_number(missing)} đơn vị không có toạ độ, không vẽ trên bản đồ")
+    return fig
+
+
+# --- completeness --------------------------------------------------------------------------------
+
+@styled
+def plot_completeness(completeness: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+    """Which table of which district arrived: a district × table matrix of coloured, labelled cells.
+
+    ``completeness``: index (or column) district_name, one column per table id, values "received",
+    "empty", "missing", "rejected"; or long form with columns district_name, table, status.
+    """
+    frame = completeness
+    if {"district_name", "table", "status"} <= set(frame.columns):
+        frame = frame.pivot(index="district_name", columns="table", values="status")
+    elif "district_name" in frame.columns:
+        frame = frame.set_index("district_name")
+    frame = frame.drop(columns=[c for c in ("district_code",) if c in frame.columns])
+    tables = [t for t in TABLES if t in frame.columns] + [t for t in frame.columns if t not in TABLES]
+    frame = frame[tables]
+    fig, axes = new_figure(meta)
+    ax = axes[0, 0]
+    nrows, ncols = frame.shape
+    for i, (_district, row) in enumerate(frame.iterrows()):
+        for j, value in enumerate(row):
+            key = str(value) if pd.notna(value) else "missing"
+            colour = COMPLETENESS_COLORS.get(key, "white")
+            ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=colour,
+                                                      edgecolor="white", linewidth=3))
+            light = colour != OKABE_ITO["vermillion"]
+            ax.text(j, i, COMPLETENESS_LABELS.get(key, key), ha="center", va="center",
+                    fontsize=12 if nrows <= 14 else 10, color=PALETTE["text"] if light else "white",
+                    fontweight="normal" if key == "received" else "bold")
+    received = [(frame[t] == "received").sum() for t in tables]
+    col_labels = []
+    for t, r in zip(tables, received):
+        title = TABLES[t].title.split(" — ") if t in TABLES else [str(t)]
+        head = title[0] + ("\n" + wrap(title[1], 22) if len(title) > 1 else "")
+        col_labels.append(f"{head}\n{r}/{nrows} đã nhận")
+    ax.set_xlim(-0.5, ncols - 0.5)
+    ax.set_ylim(nrows - 0.5, -0.5)
+    ax.set_xticks(range(ncols), labels=col_labels, fontsize=11.5)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(nrows), labels=[str(i) for i in frame.index])
+    ax.grid(False)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.tick_params(length=0)
+    return fig

@@ -1,0 +1,40 @@
+"""The house style as data, shared by the charts, the deck, the workbooks and the quality report:
+the matplotlib style file, the colour-blind-safe palette and the colours with a meaning, the
+Vietnamese labels and colours of a table's status, and the font of the Office files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The matplotlib style of every chart (font, sizes, spines, grid, the Okabe–Ito colour cycle).
+STYLE = Path(__file__).with_name("style") / "antt.mplstyle"
+#: The font of the deck and the workbooks.
+OFFICE_FONT = "Arial"
+
+#: Okabe–Ito, the colour-blind-safe palette of the style's colour cycle.
+OKABE_ITO = {
+    "blue": "#0072B2", "orange": "#E69F00", "bluish_green": "#009E73", "vermillion": "#D55E00",
+    "sky_blue": "#56B4E9", "reddish_purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000",
+}
+#: Colours with a meaning.
+PALETTE = {
+    "primary": OKABE_ITO["blue"],
+    "secondary": OKABE_ITO["sky_blue"],
+    "accent": OKABE_ITO["orange"],
+    "good": OKABE_ITO["bluish_green"],
+    "bad": OKABE_ITO["vermillion"],
+    "warn": OKABE_ITO["orange"],
+    "muted": "#C9C9C9",          # totals behind a part, not-applicable units
+    "text": "#262626",
+    "subtle": "#666666",         # subtitle, source, "không có số liệu"
+    "reference": "#262626",      # target and average lines
+}
+#: Titles and headings of the deck and the workbooks.
+HEADING = "#1F4E79"
+
+#: A table of a district's return: received, empty (counts as not received), missing, rejected.
+COMPLETENESS_LABELS = {"received": "Đã nhận", "empty": "Trống", "missing": "Thiếu", "rejected": "Bị từ chối"}
+#: Received is a pale green so that what is not received stands out.
+COMPLETENESS_COLORS = {"received": "#CDEBE1", "empty": OKABE_ITO["yellow"], "missing": OKABE_ITO["orange"],
+                       "rejected": OKABE_ITO["vermillion"]}
