@@ -22,7 +22,8 @@ setup: $(STAMP) ## create or update .venv from requirements.txt
 report: setup ## ingest, validate, run the notebooks, write charts, deck and workbook to reports/<cycle>/
 	$(BIN)/antt report $(if $(CYCLE),--cycle $(CYCLE))
 
-test: setup ## the whole suite: unit, integration, then the notebooks on the ingested sample
+test: setup ## the whole suite: the package's layers, unit, integration, then the notebooks on the ingested sample
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 	$(BIN)/antt ingest
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks
