@@ -258,6 +258,34 @@ def case_ole_fat_cycle(d: Path) -> Path:
     return p
 
 
+def case_ole_difat_loop(d: Path) -> Path:
+    # The header counts no DIFAT sector, but its first-DIFAT field names a sector whose last entry
+    # points at itself: a reader by the specification (olefile) ignores the field, calamine walks
+    # the chain and allocates until the process aborts.
+    data = bytearray(cfb({"Workbook": biff_workbook(number(0, 0, 1.0))}))
+    loop = (len(data) - 512) // 512
+    data += b"\0" * 508 + struct.pack("<I", loop)
+    struct.pack_into("<II", data, 68, loop, 0)  # first DIFAT sector, number of DIFAT sectors
+    p = d / "difat.xls"
+    p.write_bytes(bytes(data))
+    return p
+
+
+def case_ole_hidden_workbook(d: Path) -> Path:
+    # Two directory entries named Workbook: the directory tree reaches the second (harmless) one,
+    # calamine takes the first in directory order, whose DIMENSIONS make it abort.
+    dims = rec(0x0200, struct.pack("<IIHHH", 0, 0xFFFFFFFF, 0, 0xFFFF, 0))
+    data = bytearray(cfb({"Workbook": biff_workbook(dims + number(0, 0, 1.0)),
+                          "Other": biff_workbook(number(0, 0, 1.0))}))
+    root = data.find("Root Entry".encode("utf-16-le"))
+    struct.pack_into("<I", data, root + 76, 2)  # the root's child: entry 2
+    data[root + 256 : root + 256 + 64] = ("Workbook".encode("utf-16-le") + b"\0\0").ljust(64, b"\0")
+    struct.pack_into("<H", data, root + 256 + 64, 18)
+    p = d / "hai_workbook.xls"
+    p.write_bytes(bytes(data))
+    return p
+
+
 def case_zip_bomb(d: Path) -> Path:
     zeros = b"0" * 2**20
 
@@ -388,6 +416,8 @@ CASES = {
     "ole_encrypted_package": (case_ole_encrypted_package, "file_encrypted"),
     "xls_filepass": (case_xls_filepass, "file_encrypted"),
     "ole_fat_cycle": (case_ole_fat_cycle, "file_hostile"),
+    "ole_difat_loop": (case_ole_difat_loop, "file_hostile"),
+    "ole_hidden_workbook": (case_ole_hidden_workbook, "file_hostile"),
     "zip_bomb_300mb": (case_zip_bomb, "file_hostile"),
     "lying_size_header": (case_lying_header, "file_hostile"),
     "billion_laughs_sheet": (case_billion_laughs_sheet, "file_hostile"),
