@@ -331,6 +331,26 @@ def case_billion_laughs_shared_strings(d: Path) -> Path:
     return xlsx(d / "lol_ss.xlsx", [[HEAD, b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>', TAIL]], shared=shared)
 
 
+DOCTYPE = LOL.split(b"\n", 1)[1]        # the <!DOCTYPE ...> line alone
+SHEET_START = HEAD.split(b"\n", 1)[1]   # <worksheet ...><sheetData>
+LOL_ROW = b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+
+
+def case_billion_laughs_after_comment(d: Path) -> Path:
+    return xlsx(d / "lol_c.xlsx", [[b'<?xml version="1.0"?>\n<!-- x -->' + DOCTYPE + SHEET_START, LOL_ROW, TAIL]])
+
+
+def case_billion_laughs_utf16(d: Path) -> Path:
+    xml = (b'<?xml version="1.0" encoding="UTF-16"?>\n' + DOCTYPE + SHEET_START + LOL_ROW + TAIL).decode()
+    return xlsx(d / "lol_16.xlsx", [[xml.encode("utf-16")]])
+
+
+def case_doctype_inside_the_body(d: Path) -> Path:
+    # not a DTD (one may only stand before the root element): no entity is declared, and the
+    # reference to one is an error
+    return xlsx(d / "lol_body.xlsx", [[HEAD, DOCTYPE, LOL_ROW, TAIL]])
+
+
 def case_million_junk_rows(d: Path) -> Path:
     def chunks():
         yield HEAD
@@ -422,6 +442,9 @@ CASES = {
     "lying_size_header": (case_lying_header, "file_hostile"),
     "billion_laughs_sheet": (case_billion_laughs_sheet, "file_hostile"),
     "billion_laughs_shared": (case_billion_laughs_shared_strings, "file_hostile"),
+    "billion_laughs_after_comment": (case_billion_laughs_after_comment, "file_hostile"),
+    "billion_laughs_utf16": (case_billion_laughs_utf16, "file_hostile"),
+    "doctype_inside_the_body": (case_doctype_inside_the_body, "file_unreadable"),
     "million_junk_rows": (case_million_junk_rows, "file_too_large"),
     "million_char_cell": (case_million_char_cell, "file_too_large"),
     "extreme_references": (case_extreme_references, "file_too_large"),

@@ -6,8 +6,9 @@ modules beside this one pay for their own parsing only where calamine cannot be 
 nothing (``guards``, ``xlsx``, ``ods``, ``xls``; ``formulas`` evaluates what has no cached value).
 
 Format (decided by the bytes, never the file name)
-    * zip holding ``xl/workbook.xml`` -> ``xlsx``, or ``xlsm`` (``xlsx``); ``xl/workbook.bin``
-      (.xlsb), a Word document or another zip -> file_not_workbook.
+    * zip holding ``xl/workbook.xml`` -> ``xlsx``, or ``xlsm`` with a VBA project or a macro-enabled
+      content type (macros are never run); ``xl/workbook.bin`` (.xlsb), a Word document or another
+      zip -> file_not_workbook.
     * zip whose ``mimetype`` is ``application/vnd.oasis.opendocument.spreadsheet`` -> ``ods``.
     * OLE2/CFB (``D0 CF 11 E0 A1 B1 1A E1``) holding a ``Workbook``/``Book`` stream -> ``xls``.
     * zero bytes -> file_empty; text (CSV, HTML), other OLE files, anything else ->

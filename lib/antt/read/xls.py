@@ -62,7 +62,6 @@ class _Cfb:
         if len(buf) < ss + 128:
             raise WorkbookError("file_unreadable", "tệp OLE2 bị cắt cụt")
         self.ss = ss
-        self.version = version
         (dir_len, fat_len, dir_start) = struct.unpack_from("<III", buf, 40)
         (mini_fat_start, mini_fat_len, difat_start) = struct.unpack_from("<III", buf, 60)
         difat_len_calamine = struct.unpack_from("<I", buf, 62)[0]  # calamine reads this offset
