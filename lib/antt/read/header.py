@@ -14,7 +14,7 @@ import re
 from functools import cache, lru_cache
 
 from antt.core import forms
-from antt.read.workbook import Sheet
+from antt.read.grid import Sheet
 
 HEADER_SCAN_ROWS = 30        # the header starts within the first 25 rows and has up to 3 rows
 MAX_HEADER_ROWS = 3

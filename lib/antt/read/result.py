@@ -11,7 +11,7 @@ from datetime import date
 from antt.core import units
 from antt.core.cycles import Cycle
 from antt.core.findings import Finding, finding
-from antt.read.workbook import cell_ref
+from antt.read.grid import cell_ref
 
 
 @dataclass

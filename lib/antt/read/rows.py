@@ -15,9 +15,9 @@ from functools import cache, lru_cache
 
 from antt.core import forms, text, units
 from antt.core.cycles import Cycle
+from antt.read.grid import Sheet, cell_ref
 from antt.read.result import Return, TableRead
 from antt.read.title import REPORT_DATE, excerpt
-from antt.read.workbook import Sheet, cell_ref
 
 _TOTAL_LABELS = ("tong cong", "tong so", "tong", "cong", "toan huyen", "toan thi xa", "toan thanh pho",
                  "toan quan", "cong toan huyen", "tong cong toan huyen", "toan don vi", "tong toan huyen")
