@@ -15,7 +15,7 @@ import pytest
 import xlwt
 from openpyxl.styles import Font
 
-from antt.read import grid
+from antt.read import calamine, grid
 from antt.read.biff_formula import decode_rgce
 from antt.read.ods import odf_formula
 from antt.read.xlsx_scan import scan_sheet, scan_sheet_exact
@@ -595,7 +595,7 @@ def test_reader_exceptions_are_wrapped(tmp_path, monkeypatch, exc, code):
     def explode(_data):
         raise exc
 
-    monkeypatch.setattr(grid, "open_calamine", explode)
+    monkeypatch.setattr(calamine, "open_calamine", explode)
     with pytest.raises(WorkbookError) as info:
         read_workbook(p)
     assert info.value.code == code
@@ -607,7 +607,7 @@ def test_keyboard_interrupt_is_not_swallowed(tmp_path, monkeypatch):
     def interrupt(_data):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(grid, "open_calamine", interrupt)
+    monkeypatch.setattr(calamine, "open_calamine", interrupt)
     with pytest.raises(KeyboardInterrupt):
         read_workbook(p)
 

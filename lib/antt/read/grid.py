@@ -1,20 +1,12 @@
-"""The grid a workbook is read into, and the steps every format shares.
-
-``Sheet`` and ``Workbook`` (what ``read_workbook`` returns), ``WorkbookError`` and its codes,
-``Limits``, A1 references, and the handling of what python-calamine returns: a dense list of rows
-with "" for empty cells and floats for every number (``clean``), the sheet's visibility, and cells
-set outside calamine's range (``set_cell``).
-"""
+"""The grid a workbook is read into: ``Sheet`` and ``Workbook`` (what ``read_workbook`` returns),
+``WorkbookError`` and its codes, ``Limits``, A1 references, and ``set_cell`` for a cell outside
+the range calamine returned."""
 
 from __future__ import annotations
 
-import io
-import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 ERROR_CODES = (
     "file_empty",
@@ -112,40 +104,6 @@ def short(exc: BaseException) -> str:
     """An exception's message on one line, at most 200 characters."""
     text = str(exc).replace("\n", " ").strip()
     return text[:200] if text else "lỗi không rõ"
-
-
-# ---------------------------------------------------------------------------------------------
-# calamine's rows
-# ---------------------------------------------------------------------------------------------
-def open_calamine(data: bytes) -> CalamineWorkbook:
-    return CalamineWorkbook.from_filelike(io.BytesIO(data))
-
-
-def is_hidden(meta) -> bool:
-    return meta.visible != SheetVisibleEnum.Visible
-
-
-_FLOAT = float
-_chain = itertools.chain.from_iterable
-
-
-def clean(raw: list[list]) -> list[list]:
-    """calamine rows -> None for "", int for whole floats; trailing empty rows dropped."""
-    if not raw:
-        return []
-    width = len(raw[0])
-    flat = [
-        (int(v) if v.is_integer() else v) if v.__class__ is _FLOAT else (None if v == "" else v)
-        for v in _chain(raw)
-    ]
-    if len(flat) != width * len(raw):  # ragged input (never seen from calamine): row by row
-        rows = [[None if v == "" else v for v in r] for r in raw]
-        rows = [[int(v) if v.__class__ is _FLOAT and v.is_integer() else v for v in r] for r in rows]
-    else:
-        rows = [flat[i : i + width] for i in range(0, len(flat), width)]
-    while rows and rows[-1].count(None) == len(rows[-1]):
-        rows.pop()
-    return rows
 
 
 def set_cell(rows: list[list], r: int, c: int, value) -> None:

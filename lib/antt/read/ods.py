@@ -21,9 +21,10 @@ from xml.etree.ElementTree import fromstring
 from python_calamine import SheetTypeEnum
 
 from antt.core.text import needs_fonts
-from antt.read import grid
+from antt.read import calamine
 from antt.read.formulas import apply_formulas
-from antt.read.grid import Limits, Sheet, Workbook, WorkbookError, clean, is_hidden, set_cell, short
+from antt.read.calamine import clean, is_hidden
+from antt.read.grid import Limits, Sheet, Workbook, WorkbookError, set_cell, short
 from antt.read.guards import MAX_MERGED, Zip, checked_texts, clip_merged, too_large_at, too_many_cells, too_many_merged
 
 _NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -313,7 +314,7 @@ def read_ods(path: Path, data: bytes, z: Zip, limits: Limits) -> Workbook:
         raise
     except Exception as exc:  # noqa: BLE001
         raise WorkbookError("file_unreadable", f"content.xml hỏng ({short(exc)})") from None
-    cwb = grid.open_calamine(data)
+    cwb = calamine.open_calamine(data)
     by_name = {t.name: t for t in tables}
     sheets: list[Sheet] = []
     pairs = []

@@ -34,10 +34,11 @@ from pathlib import Path
 from python_calamine import SheetTypeEnum
 
 from antt.core.text import needs_fonts
-from antt.read import grid
+from antt.read import calamine
 from antt.read.biff_formula import BIFF_ERRORS, decode_rgce
 from antt.read.formulas import apply_formulas
-from antt.read.grid import Limits, Sheet, Workbook, WorkbookError, clean, is_hidden, set_cell
+from antt.read.calamine import clean, is_hidden
+from antt.read.grid import Limits, Sheet, Workbook, WorkbookError, set_cell
 from antt.read.guards import checked_texts, merged_of, too_large_at, too_many_cells
 
 _ENDOFCHAIN = 0xFFFFFFFE
@@ -210,7 +211,7 @@ def read_xls(path: Path, data: bytes, limits: Limits) -> Workbook:
         raise WorkbookError("file_not_workbook", "tệp OLE2 không chứa bảng tính Excel (.xls)")
     sheet_scans = _scan_biff(stream, limits)
 
-    cwb = grid.open_calamine(data)
+    cwb = calamine.open_calamine(data)
     by_name = {s.name: s for s in sheet_scans}
     metas = cwb.sheets_metadata
     by_index = sheet_scans if len(sheet_scans) == len(metas) else []

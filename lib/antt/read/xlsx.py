@@ -19,9 +19,10 @@ from pathlib import Path
 from python_calamine import SheetTypeEnum
 
 from antt.core.text import needs_fonts
-from antt.read import grid
+from antt.read import calamine
 from antt.read.formulas import apply_formulas
-from antt.read.grid import Limits, Sheet, Workbook, WorkbookError, clean, col_of, is_hidden, set_cell
+from antt.read.calamine import clean, is_hidden
+from antt.read.grid import Limits, Sheet, Workbook, WorkbookError, col_of, set_cell
 from antt.read.guards import Budget, Zip, checked_texts, merged_of, too_large_at
 from antt.read.xlsx_scan import PREFIXED_RE, T_ATTR_RE, V_RE, SheetScan, attrs, scan_sheet, scan_sheet_exact
 
@@ -94,7 +95,7 @@ def read_xlsx(path: Path, data: bytes, z: Zip, limits: Limits) -> Workbook:
         if part is None or part in pre or part.split("/")[1:2] != ["worksheets"] or not z.has(part):
             continue
         pre[part] = scan_sheet(z.read(part), limits, part_names.get(part, part))
-    cwb = grid.open_calamine(data)
+    cwb = calamine.open_calamine(data)
     budget = Budget(limits)
     sheets: list[Sheet] = []
     scans: list[tuple[Sheet, str, SheetScan]] = []
