@@ -131,10 +131,12 @@ def _print_summary(obj: dict, data) -> None:
 
 
 def cmd_summary(args) -> int:
+    from antt.read.quiet import quiet_stderr
     from antt.store.ingest import load_with_history
     raw = Path(args.raw)
     cycle = _pick_cycle(raw, args.cycle)
-    data = load_with_history(raw, cycle, _scope(args.province))
+    with quiet_stderr():                       # what a reader's panic prints (it is a finding)
+        data = load_with_history(raw, cycle, _scope(args.province))
     obj = summary_object(data)
     if args.json:
         json.dump(obj, sys.stdout, ensure_ascii=False, indent=1)
@@ -145,11 +147,14 @@ def cmd_summary(args) -> int:
 
 
 def cmd_ingest(args) -> int:
+    from antt.read.quiet import quiet_stderr
     from antt.store.ingest import ingest
     raw = Path(args.raw)
     if not cycles_in(raw):
         raise UsageError(f"không có kỳ báo cáo nào trong {raw}")
-    for o in ingest(raw, Path(args.out), force=args.force, scope=_scope(args.province)):
+    with quiet_stderr():
+        outcomes = ingest(raw, Path(args.out), force=args.force, scope=_scope(args.province))
+    for o in outcomes:
         if o.action == "skipped":
             print(f"{o.cycle}: không đổi, bỏ qua ({o.files} tệp)")
         else:
@@ -180,6 +185,7 @@ def cmd_validate(args) -> int:
     from antt.check import validate
     from antt.core.cycles import is_cycle_id
     from antt.core.findings import finding
+    from antt.read.quiet import quiet_stderr
     from antt.read.returns import load_return, stated_cycle
     errors = False
     for name in args.files:
@@ -187,18 +193,19 @@ def cmd_validate(args) -> int:
         if not path.is_file():
             raise UsageError(f"không có tệp {name}")
         in_folder = is_cycle_id(path.parent.name)
-        cycle = parse_cycle(path.parent.name) if in_folder else stated_cycle(path)
-        if cycle is None:
-            items = [finding("period_unknown", path.name)]
-            status = "rejected"
-        else:
-            hierarchy = units.hierarchy_on(cycle.end)
-            raw = path.parent.parent if in_folder else path.parent
-            ret = load_return(path, raw, cycle, _scope(args.province), hierarchy)
-            validate.validate_return(ret, cycle, hierarchy)
-            if ret.status == "loaded":
-                validate.timeliness(ret, cycle)
-            items, status = ret.findings, ret.status
+        with quiet_stderr():
+            cycle = parse_cycle(path.parent.name) if in_folder else stated_cycle(path)
+            if cycle is None:
+                items = [finding("period_unknown", path.name)]
+                status = "rejected"
+            else:
+                hierarchy = units.hierarchy_on(cycle.end)
+                raw = path.parent.parent if in_folder else path.parent
+                ret = load_return(path, raw, cycle, _scope(args.province), hierarchy)
+                validate.validate_return(ret, cycle, hierarchy)
+                if ret.status == "loaded":
+                    validate.timeliness(ret, cycle)
+                items, status = ret.findings, ret.status
         errors = errors or any(f.severity == "error" for f in items)
         if args.json:
             print(json.dumps({"file": str(path), "cycle": cycle.id if cycle else None, "status": status,

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from antt.core import config
 from antt.core.atomic import atomic_dir
+from antt.read.quiet import quiet_stderr
 from antt.store.ingest import ingest
 from antt.notebook_runs import notebook_pool, start_notebooks
 
@@ -39,7 +40,8 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
         bar.set_postfix_str(name)
 
     step("ingest")
-    ingest(config.RAW_DIR, config.PROCESSED_DIR, scope=scope)
+    with quiet_stderr():                     # what a reader's panic prints (it is a finding)
+        ingest(config.RAW_DIR, config.PROCESSED_DIR, scope=scope)
     bar.update()
     view = open_cycle(cycle)
     final = config.REPORTS_DIR / view.cycle.id

@@ -361,12 +361,16 @@ def test_mutated_cycle_folders_load_and_write(fuzz_results, tmp_path):
 
 def test_saved_crash_reproducers_replay_clean(tmp_path, capfd):
     """Every case the fuzzer once failed on, replayed from its explicit recipe (tests/fixtures/fuzz_crashes.json):
-    no exception, the expected outcome, and nothing from a reader on stderr (a Rust panic prints there)."""
+    no exception, the expected outcome, and -- read as the antt commands read, inside ``quiet_stderr`` --
+    nothing from a reader on stderr (a Rust panic prints there)."""
+    from antt.read.quiet import quiet_stderr
+
     saved = json.loads(CRASHES.read_text(encoding="utf-8"))
     assert saved
     for entry in saved:
         capfd.readouterr()
-        res = run_case((entry["recipe"], str(tmp_path / "raw")))
+        with quiet_stderr():
+            res = run_case((entry["recipe"], str(tmp_path / "raw")))
         err = capfd.readouterr().err
         assert res["status"] != "crash", (entry["found"], res)
         expect = entry["expect"]
@@ -376,5 +380,56 @@ def test_saved_crash_reproducers_replay_clean(tmp_path, capfd):
         if "stderr_free_of" in expect:
             assert expect["stderr_free_of"] not in err, (entry["found"], err[-500:])
     # and the standard error is back where it was after the reads
+    os.write(2, b"stderr still here\n")
+    assert "stderr still here" in capfd.readouterr().err
+
+
+def _panicking() -> list[dict]:
+    """The saved reproducers that calamine still panics on (caught as file_unreadable)."""
+    saved = json.loads(CRASHES.read_text(encoding="utf-8"))
+    return [e for e in saved if "PanicException" in e["what"]]
+
+
+def test_validate_command_keeps_a_panic_off_the_terminal(tmp_path):
+    import subprocess
+    import sys
+
+    entries = _panicking()
+    assert entries
+    folder = tmp_path / "raw" / "2022"
+    folder.mkdir(parents=True)
+    paths = []
+    for k, entry in enumerate(entries):
+        path = folder / f"panic{k}{Path(entry['recipe']['source']).suffix}"
+        path.write_bytes(apply_recipe(entry["recipe"]))
+        paths.append(str(path))
+    run = subprocess.run([sys.executable, "-m", "antt.cli", "validate", "--json", *paths],
+                         capture_output=True, text=True, timeout=120, env={**os.environ, "RUST_BACKTRACE": "1"})
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "panicked" not in run.stderr and "backtrace" not in run.stderr, run.stderr[-2000:]
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [x["status"] for x in lines] == ["rejected"] * len(paths)
+    assert all(any(f["code"] == "file_unreadable" and "PanicException" in f["message"] for f in x["findings"])
+               for x in lines)
+
+
+def test_pool_workers_keep_a_panic_off_the_terminal(tmp_path, capfd):
+    """load_cycle's process pool starts its workers with silence_stderr: what a panic prints in a
+    worker never reaches this process's standard error, while this process's own stays."""
+    from antt.check.cycle import POOL_MIN_FILES, load_cycle
+
+    entry = _panicking()[0]
+    cycle = entry["recipe"]["source"].split("/")[0]
+    folder = tmp_path / "raw" / cycle
+    folder.mkdir(parents=True)
+    data = apply_recipe(entry["recipe"])
+    for k in range(POOL_MIN_FILES):
+        (folder / f"panic{k}.xls").write_bytes(data)
+    capfd.readouterr()
+    result = load_cycle(tmp_path / "raw", cycle, workers=2)
+    err = capfd.readouterr().err
+    statuses = [f["status"] for f in result.rows["files"]]
+    assert statuses == ["rejected"] * POOL_MIN_FILES
+    assert "panicked" not in err, err[-500:]
     os.write(2, b"stderr still here\n")
     assert "stderr still here" in capfd.readouterr().err

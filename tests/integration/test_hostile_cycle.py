@@ -323,19 +323,19 @@ class FakePanic(BaseException):
 
 
 def test_a_reader_panic_on_one_file_becomes_its_finding(roots, loaded, monkeypatch):
-    import antt.read.workbook as wbmod
+    from antt.read import calamine
 
     clean, _ = loaded
     victim = roots["mixed"] / CYCLE / "Bu Gia Map - thong ke phong trao 6 thang 2023.xlsx"
     poison = victim.read_bytes()
-    real = wbmod._open_calamine
+    real = calamine.open_calamine
 
     def open_calamine(data: bytes):
         if data == poison:
             raise FakePanic("called `Option::unwrap()` on a `None` value")
         return real(data)
 
-    monkeypatch.setattr(wbmod, "_open_calamine", open_calamine)
+    monkeypatch.setattr(calamine, "open_calamine", open_calamine)
     data = CycleFrames(load_cycle(roots["mixed"], CYCLE, workers=1))
     name = rel(victim.name)
     assert data.files.set_index("file").loc[name, "status"] == "rejected"

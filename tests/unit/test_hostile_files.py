@@ -258,6 +258,34 @@ def case_ole_fat_cycle(d: Path) -> Path:
     return p
 
 
+def case_ole_difat_loop(d: Path) -> Path:
+    # The header counts no DIFAT sector, but its first-DIFAT field names a sector whose last entry
+    # points at itself: a reader by the specification (olefile) ignores the field, calamine walks
+    # the chain and allocates until the process aborts.
+    data = bytearray(cfb({"Workbook": biff_workbook(number(0, 0, 1.0))}))
+    loop = (len(data) - 512) // 512
+    data += b"\0" * 508 + struct.pack("<I", loop)
+    struct.pack_into("<II", data, 68, loop, 0)  # first DIFAT sector, number of DIFAT sectors
+    p = d / "difat.xls"
+    p.write_bytes(bytes(data))
+    return p
+
+
+def case_ole_hidden_workbook(d: Path) -> Path:
+    # Two directory entries named Workbook: the directory tree reaches the second (harmless) one,
+    # calamine takes the first in directory order, whose DIMENSIONS make it abort.
+    dims = rec(0x0200, struct.pack("<IIHHH", 0, 0xFFFFFFFF, 0, 0xFFFF, 0))
+    data = bytearray(cfb({"Workbook": biff_workbook(dims + number(0, 0, 1.0)),
+                          "Other": biff_workbook(number(0, 0, 1.0))}))
+    root = data.find("Root Entry".encode("utf-16-le"))
+    struct.pack_into("<I", data, root + 76, 2)  # the root's child: entry 2
+    data[root + 256 : root + 256 + 64] = ("Workbook".encode("utf-16-le") + b"\0\0").ljust(64, b"\0")
+    struct.pack_into("<H", data, root + 256 + 64, 18)
+    p = d / "hai_workbook.xls"
+    p.write_bytes(bytes(data))
+    return p
+
+
 def case_zip_bomb(d: Path) -> Path:
     zeros = b"0" * 2**20
 
@@ -301,6 +329,26 @@ def case_billion_laughs_sheet(d: Path) -> Path:
 def case_billion_laughs_shared_strings(d: Path) -> Path:
     shared = LOL + f'<sst xmlns="{NS_MAIN}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'.encode()
     return xlsx(d / "lol_ss.xlsx", [[HEAD, b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>', TAIL]], shared=shared)
+
+
+DOCTYPE = LOL.split(b"\n", 1)[1]        # the <!DOCTYPE ...> line alone
+SHEET_START = HEAD.split(b"\n", 1)[1]   # <worksheet ...><sheetData>
+LOL_ROW = b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+
+
+def case_billion_laughs_after_comment(d: Path) -> Path:
+    return xlsx(d / "lol_c.xlsx", [[b'<?xml version="1.0"?>\n<!-- x -->' + DOCTYPE + SHEET_START, LOL_ROW, TAIL]])
+
+
+def case_billion_laughs_utf16(d: Path) -> Path:
+    xml = (b'<?xml version="1.0" encoding="UTF-16"?>\n' + DOCTYPE + SHEET_START + LOL_ROW + TAIL).decode()
+    return xlsx(d / "lol_16.xlsx", [[xml.encode("utf-16")]])
+
+
+def case_doctype_inside_the_body(d: Path) -> Path:
+    # not a DTD (one may only stand before the root element): no entity is declared, and the
+    # reference to one is an error
+    return xlsx(d / "lol_body.xlsx", [[HEAD, DOCTYPE, LOL_ROW, TAIL]])
 
 
 def case_million_junk_rows(d: Path) -> Path:
@@ -388,10 +436,15 @@ CASES = {
     "ole_encrypted_package": (case_ole_encrypted_package, "file_encrypted"),
     "xls_filepass": (case_xls_filepass, "file_encrypted"),
     "ole_fat_cycle": (case_ole_fat_cycle, "file_hostile"),
+    "ole_difat_loop": (case_ole_difat_loop, "file_hostile"),
+    "ole_hidden_workbook": (case_ole_hidden_workbook, "file_hostile"),
     "zip_bomb_300mb": (case_zip_bomb, "file_hostile"),
     "lying_size_header": (case_lying_header, "file_hostile"),
     "billion_laughs_sheet": (case_billion_laughs_sheet, "file_hostile"),
     "billion_laughs_shared": (case_billion_laughs_shared_strings, "file_hostile"),
+    "billion_laughs_after_comment": (case_billion_laughs_after_comment, "file_hostile"),
+    "billion_laughs_utf16": (case_billion_laughs_utf16, "file_hostile"),
+    "doctype_inside_the_body": (case_doctype_inside_the_body, "file_unreadable"),
     "million_junk_rows": (case_million_junk_rows, "file_too_large"),
     "million_char_cell": (case_million_char_cell, "file_too_large"),
     "extreme_references": (case_extreme_references, "file_too_large"),

@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from antt.check.cycle import load_cycle
 from antt.store.frames import CycleFrames
-from antt.read.returns import Return, _decode_sheets
+from antt.read.returns import Return, decode_sheets
 from antt.read.workbook import read_workbook
 from tests.returns_builder import (DONG_XOAI_TOTALS, KDC_ROWS, MODEL_ROWS, NTM_ROWS, STANDARD, SheetSpec,
                                    standard_sheets, title_rows, write_xlsx)
@@ -323,6 +323,6 @@ def test_ambiguous_text_is_read_by_its_font(tmp_path):
         sheet = read_workbook(tmp_path / "a.xlsx").sheets[0]
         assert sheet.fonts[(1, 0)] == font
         ret = Return(file="a.xlsx", sha256="")
-        _decode_sheets([sheet], ret)
+        decode_sheets([sheet], ret)
         assert sheet.rows[1][0] == expected
         assert [f.code for f in ret.findings] == ([] if font == "Times New Roman" else ["legacy_text_decoded"])

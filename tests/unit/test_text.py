@@ -23,6 +23,7 @@ from antt.core.text import (
     format_number,
     format_percent,
     is_missing_marker,
+    needs_fonts,
     nfc,
     parse_count,
     parse_mark,
@@ -249,6 +250,17 @@ def test_tcvn3_round_trip(s):
 @given(VI_TEXT)
 def test_vni_round_trip(s):
     assert decode_legacy(encode_vni(s), "VNI-Times")[0] == nfc(s)
+
+
+def test_needs_fonts_ignores_genuine_vietnamese():
+    assert not needs_fonts([])
+    assert not needs_fonts(["Bình Long", "Thanh Bình", "Lộc Ninh", "Đồng Xoài"])
+    assert not needs_fonts(["Phú Riềng", "é à ô", "Tân Phú"])
+    assert needs_fonts(["§ång Xoµi"])                  # TCVN3 "Đồng Xoài"
+    assert needs_fonts(["Xin chaøo"])                  # VNI "Xin chào"
+    assert not needs_fonts(["Số µm đo được"])          # µ beside letters only Unicode has
+    # Only letters both encodings have: the fonts decide (Unicode "Thèn" or TCVN3 "Thốn").
+    assert needs_fonts(["Bình Long", "X. Hoang Thèn"])
 
 
 @FAST

@@ -1,10 +1,11 @@
-"""antt.read.workbook: every format into a grid of cells.  All inputs are built here, at test time."""
+"""antt.read.workbook and the modules beside it: every format into a grid of cells.  All inputs are
+built here, at test time."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
+import os
 import pickle
 import zipfile
 from pathlib import Path
@@ -14,8 +15,12 @@ import pytest
 import xlwt
 from openpyxl.styles import Font
 
-import antt.read.workbook as wbmod
+from antt.read import calamine, grid
+from antt.read.biff_formula import decode_rgce
+from antt.read.ods import odf_formula
+from antt.read.xlsx_scan import scan_sheet, scan_sheet_exact
 from antt.read.workbook import (
+    ERROR_CODES,
     LEGACY_FONT_PREFIXES,
     Limits,
     Sheet,
@@ -135,9 +140,9 @@ def test_cell_ref(row, col, ref):
     assert cell_ref(row, col) == ref
 
 
-def test_cell_ref_round_trips_with_the_internal_parser():
+def test_cell_ref_round_trips_with_the_column_parser():
     for col in range(0, 20000, 7):
-        assert wbmod._col_index(wbmod._col_letters(col)) == col
+        assert grid.col_index(grid.col_letters(col)) == col
 
 
 def test_public_constants_and_error():
@@ -147,7 +152,7 @@ def test_public_constants_and_error():
     assert err.code == "file_hostile" and "1:900" in err.detail and "file_hostile" in str(err)
     clone = pickle.loads(pickle.dumps(err))  # crosses process boundaries intact
     assert (clone.code, clone.detail) == (err.code, err.detail)
-    assert set(wbmod.ERROR_CODES) == {
+    assert set(ERROR_CODES) == {
         "file_empty", "file_unreadable", "file_not_workbook", "file_encrypted", "file_too_large",
         "file_hostile",
     }
@@ -274,8 +279,8 @@ def test_exact_scan_agrees_with_the_fast_scan(tmp_path):
         '<row r="9"><c r="C9" t="e"><v>#N/A</v></c><c r="E9"><f t="shared" ref="E9:E10" si="0">C9+1</f></c></row>'
         '<row r="10"><c r="C10"><v>3</v></c><c r="E10"><f t="shared" si="0"/></c></row>'
     ).encode()
-    fast = wbmod._scan_xlsx_sheet(xml, Limits(), "S")
-    exact = wbmod._scan_xlsx_sheet_exact(xml, Limits(), "S")
+    fast = scan_sheet(xml, Limits(), "S")
+    exact = scan_sheet_exact(xml, Limits(), "S")
     assert fast.nocache == exact.nocache == {(7, 4): "=D8/C8", (8, 4): "=C9+1", (9, 4): "=C10+1"}
     assert fast.errors == exact.errors == {(8, 2): "#N/A"}
 
@@ -369,11 +374,25 @@ def test_shared_formulas_are_translated(tmp_path):
     assert [r[2] for r in s.rows] == [101, 202, 303]
 
 
-def test_shift_and_odf_formula_text():
-    assert wbmod._shift_formula('SUM(C8:C14)+"C8"&$D$2', 2, 1) == 'SUM(D10:D16)+"C8"&$D$2'
-    assert wbmod._odf_formula("of:=SUM([.C8:.C14])") == "=SUM(C8:C14)"
-    assert wbmod._odf_formula("of:=ROUND([.D8]/[.C8]*100;1)") == "=ROUND(D8/C8*100,1)"
-    assert wbmod._odf_formula("of:=[$'Biểu 2'.A1]+1") == "='Biểu 2'!A1+1"
+def test_shared_formula_moves_relative_references_only(tmp_path):
+    # master in C8; a follower two rows down and one column right: C8:C14 -> D10:D16, the text "C8"
+    # and the absolute $D$2 stay.  Master F5 = F1+1; its follower F4 would point above row 1 (Excel
+    # shows #REF!): recorded as unreadable, not evaluated.
+    p = raw_xlsx(tmp_path / "sh2.xlsx", {"S": sheet_xml(
+        '<row r="4"><c r="F4"><f t="shared" si="1"/></c></row>'
+        '<row r="5"><c r="F5"><f t="shared" ref="F4:F5" si="1">F1+1</f><v>1</v></c></row>'
+        '<row r="8"><c r="C8"><f t="shared" ref="C8:D10" si="0">SUM(C8:C14)+"C8"&amp;$D$2</f><v>0</v></c></row>'
+        '<row r="10"><c r="D10"><f t="shared" si="0"/></c></row>'
+    )})
+    s = read_workbook(p).sheets[0]
+    assert s.formulas == {(3, 5): "=?", (9, 3): '=SUM(D10:D16)+"C8"&$D$2'}
+    assert s.unevaluated == {(3, 5), (9, 3)}  # no formula; text in arithmetic
+
+
+def test_odf_formula_text():
+    assert odf_formula("of:=SUM([.C8:.C14])") == "=SUM(C8:C14)"
+    assert odf_formula("of:=ROUND([.D8]/[.C8]*100;1)") == "=ROUND(D8/C8*100,1)"
+    assert odf_formula("of:=[$'Biểu 2'.A1]+1") == "='Biểu 2'!A1+1"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,11 +447,11 @@ def test_xls_values_merged_hidden_formulas(tmp_path):
 def test_biff_formula_decoder():
     # 1 + 2 * 3 written as tokens: ptgInt 1, ptgInt 2, ptgInt 3, ptgMul, ptgAdd
     rgce = bytes([0x1E, 1, 0, 0x1E, 2, 0, 0x1E, 3, 0, 0x05, 0x03])
-    assert wbmod._decode_rgce(rgce) == "=1+2*3"
+    assert decode_rgce(rgce) == "=1+2*3"
     # (1 + 2) * 3 without ptgParen must still come out with parentheses
     rgce = bytes([0x1E, 1, 0, 0x1E, 2, 0, 0x03, 0x1E, 3, 0, 0x05])
-    assert wbmod._decode_rgce(rgce) == "=(1+2)*3"
-    assert wbmod._decode_rgce(bytes([0x01, 0, 0, 0, 0])) == "=?"  # shared formula token
+    assert decode_rgce(rgce) == "=(1+2)*3"
+    assert decode_rgce(bytes([0x01, 0, 0, 0, 0])) == "=?"  # shared formula token
 
 
 # ---------------------------------------------------------------------------------------------
@@ -545,18 +564,7 @@ def test_fonts_read_only_when_legacy_text_is_present(tmp_path):
     assert all(s.fonts == {} for s in wb.sheets)
 
 
-def test_legacy_trigger_ignores_genuine_vietnamese():
-    assert not wbmod._legacy_texts(["Bình Long", "Thanh Bình", "Lộc Ninh", "Đồng Xoài"])
-    assert not wbmod._legacy_texts(["Phú Riềng", "é à ô", "Tân Phú"])
-    assert wbmod._legacy_texts(["§ång Xoµi"])
-    assert wbmod._legacy_texts(["Xin chaøo"])  # VNI
-    assert not wbmod._legacy_texts(["Số µm đo được"])  # genuine letter in the same cell
-    # Only letters both encodings have: the fonts decide (Unicode "Thèn" or TCVN3 "Thốn").
-    assert wbmod._legacy_texts(["Bình Long", "X. Hoang Thèn"])
-
-
-
-def test_xls_fonts_from_biff_records(tmp_path):
+def test_xls_fonts_of_text_cells(tmp_path):
     path = tmp_path / "l.xls"
     book = xlwt.Workbook(encoding="utf-8")
     ws = book.add_sheet("S")
@@ -587,7 +595,7 @@ def test_reader_exceptions_are_wrapped(tmp_path, monkeypatch, exc, code):
     def explode(_data):
         raise exc
 
-    monkeypatch.setattr(wbmod, "_open_calamine", explode)
+    monkeypatch.setattr(calamine, "open_calamine", explode)
     with pytest.raises(WorkbookError) as info:
         read_workbook(p)
     assert info.value.code == code
@@ -599,7 +607,7 @@ def test_keyboard_interrupt_is_not_swallowed(tmp_path, monkeypatch):
     def interrupt(_data):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(wbmod, "_open_calamine", interrupt)
+    monkeypatch.setattr(calamine, "open_calamine", interrupt)
     with pytest.raises(KeyboardInterrupt):
         read_workbook(p)
 
@@ -665,3 +673,18 @@ def test_formatting_beyond_the_limits_is_not_data(tmp_path):
     sh.write(10, 250, None, xlwt.easyxf("borders: left thin"))
     book.save(str(tmp_path / "fmt.xls"))
     assert read_workbook(tmp_path / "fmt.xls").sheets[0].rows == [["Xã"]]
+
+
+def test_reading_leaves_standard_error_alone(tmp_path, monkeypatch):
+    """Silencing a reader's stderr is the caller's choice (antt.read.quiet): reading never
+    redirects file descriptor 2 itself."""
+    paths = [typical_xlsx(tmp_path / "b.xlsx"), typical_xls(tmp_path / "b.xls"), typical_ods(tmp_path / "b.ods")]
+
+    def refuse(*_args):
+        raise AssertionError("a reader touched a file descriptor")
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "dup2", refuse)
+        m.setattr(os, "dup", refuse)
+        formats = [read_workbook(p).format for p in paths]
+    assert formats == ["xlsx", "xls", "ods"]

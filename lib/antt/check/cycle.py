@@ -21,6 +21,7 @@ from antt.core import config, forms, indicators, units
 from antt.check import validate
 from antt.core.cycles import Cycle, parse_cycle
 from antt.core.findings import SEVERITY_ORDER, Finding
+from antt.read.quiet import silence_stderr
 from antt.read.returns import Return, load_return
 
 POOL_MIN_FILES = 40          # below this a pool costs more than it saves
@@ -103,7 +104,7 @@ def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | 
     if len(jobs) < POOL_MIN_FILES or workers < 2:
         returns = [_read_one(j) for j in jobs]
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=silence_stderr) as pool:
             pending = pool.map(_read_one, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 4))))
             if while_reading is not None:
                 while_reading()

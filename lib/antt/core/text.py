@@ -26,6 +26,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "is_missing_marker",
+    "needs_fonts",
     "nfc",
     "parse_count",
     "parse_mark",
@@ -275,6 +276,25 @@ def decode_legacy(s: str, font: str | None = None) -> tuple[str, str | None]:
     else:
         return text, None
     return (decoded, encoding) if decoded != text else (text, None)
+
+
+# Characters TCVN3 (ABC) or VNI text produces when read as Latin-1 and that Unicode Vietnamese
+# never contains. à á â ã è é ê ì í ò ó ô õ ù ú ý are left out on purpose ("Bình Long" must not
+# count); the list is the one tried on real returns, not derived from the tables above.
+_LEGACY_MARKS = re.compile("[%s]" % re.escape("§µ¸¹¶·ªº»¼½¾ÆÇËÎÏÐÑÖ×ØÛÜÞßæçëîïðñö÷øûüþ¡¢£¤¥¦¨©«¬\xad®"))
+# Letters only Unicode Vietnamese has (ă đ ĩ ũ ơ ư and U+1EA0-U+1EF9): no legacy text holds them.
+_UNICODE_ONLY = re.compile("[" + "".join(sorted(_LETTERS - _LATIN1_LETTERS)) + "]")
+
+
+def needs_fonts(texts: list[str]) -> bool:
+    """Whether a workbook's texts may be legacy TCVN3/VNI, so that the fonts of its cells are worth
+    reading: a character only such text produces, in a text without a letter only Unicode has; or
+    a text :func:`decode_legacy` reads as legacy without a font ("X. Hoang Thèn" is Unicode in Times
+    New Roman, "X. Hoang Thốn" in .VnTime)."""
+    if _LEGACY_MARKS.search("\n".join(texts)) is not None and any(
+            _LEGACY_MARKS.search(t) and not _UNICODE_ONLY.search(t) for t in texts):
+        return True
+    return any(decode_legacy(t, None)[1] is not None for t in texts if not t.isascii())
 
 
 # ---------------------------------------------------------------------------------------------

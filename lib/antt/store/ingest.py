@@ -24,6 +24,7 @@ from antt.check import validate
 from antt.core.atomic import commit_dir, flush, recover_dir, stage_dir
 from antt.core.cycles import Cycle, cycles_in, parse_cycle, previous
 from antt.core.findings import Finding
+from antt.read.quiet import silence_stderr
 from antt.check.cycle import CycleData, check_scope, cycle_files, few_collections, load_cycle, load_cycles
 from antt.store.processed import frame_path
 from antt.store.schema import FRAMES
@@ -188,7 +189,7 @@ def _loaded(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int) -> Ite
     reading one (results stream back in order while this process writes). A few: a pool over their
     files."""
     if len(cycles) >= 2 * workers > 2:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=silence_stderr) as pool:
             yield from pool.map(_load_cycle, [(raw_dir, c.id, scope) for c in cycles])
     else:
         yield from load_cycles(raw_dir, cycles, scope, workers, while_reading=_frames_module).values()
