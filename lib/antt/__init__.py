@@ -7,4 +7,4 @@ contract in pyproject.toml, checked by ``make test``):
                                             make (sample, templates) ---^
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

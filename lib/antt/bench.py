@@ -67,7 +67,7 @@ def save_frames(processed: str, saved: str) -> None:
     for c in processed_cycles(out):
         manifest = json.loads((out / c.id / "manifest.json").read_text(encoding="utf-8"))
         rows = {name: read_rows(frame_path(out, c, name)) for name in FRAMES}
-        cycles.append(CycleData(c, manifest["scope"], rows, {}, {}, manifest["signatures"]))
+        cycles.append(CycleData(c, manifest["scope"], manifest["reporting_level"], rows, {}, {}, manifest["signatures"]))
     Path(saved).write_bytes(pickle.dumps(cycles))
 
 

@@ -41,79 +41,45 @@ def _pick_cycle(raw: Path, cycle_id: str | None):
     return cycle
 
 
-def _number(v):
-    if v is None:
-        return None
-    v = float(v)
-    return int(v) if v.is_integer() else round(v, 6)
-
-
-def summary_object(data) -> dict:
-    """The JSON object of ``antt summary --json`` for a loaded cycle."""
-    from antt.core.indicators import totals
-    from antt.store.frames import CycleFrames
-    by_d = CycleFrames(data).districts
-    tot, cov = totals(by_d)
-    reporting = data.districts_reporting
-    files = [{"file": r["file"], "status": r["status"], "district_code": r["district_code"], "tables": list(r["tables"])}
-             for r in data.rows["files"]]
-    findings = data.rows["findings"]
-    out = {
-        "cycle": data.cycle.id,
-        "province_code": data.scope,
-        "districts_expected": len(data.districts_expected),
-        "districts_reporting": len(reporting),
-        "missing_districts": sorted(set(data.districts_expected) - set(reporting)),
-        "totals": {k: _number(v) for k, v in tot.items()},
-        "by_district": {d: {k: _number(v) for k, v in row.items()} for d, row in sorted(data.district_values.items())},
-        "coverage": cov,
-        "files": files,
-        "findings": findings,
-    }
-    if data.scope == "all":
-        from antt.core import units
-        h = units.hierarchy_on(data.cycle.end)
-        prov = by_d.groupby(by_d.index.map(lambda d: h.unit(d).parent)).sum(min_count=1)
-        out["by_province"] = {p: {k: _number(None if v != v else v) for k, v in row.items()}
-                              for p, row in prov.astype(object).where(prov.notna(), None).iterrows()}
-    return out
-
-
 def _print_by_province(obj: dict, data, h) -> None:
-    """One line per province: districts reporting, residential areas meeting the standard, new-rural xã, cameras."""
+    """One line per province: units reporting, residential areas meeting the standard, new-rural xã, cameras."""
     from antt.core.indicators import RATIO, province_ratio
-    from antt.store.frames import CycleFrames
+    from antt.summary import province_of
 
-    expected = Counter(h.unit(d).parent for d in data.districts_expected)
-    reporting = Counter(h.unit(d).parent for d in data.districts_reporting)
+    of = {u: province_of(h.unit(u), h) for u in data.units_expected}
+    reporting = Counter(of[u] for u in data.units_reporting)
+    expected = Counter(of.values())
     names = {p: h.unit(p).name for p in obj["by_province"]}
     width = max(map(len, names.values()))
     n = text.format_number
-    by_d = CycleFrames(data).districts
-    province_of = by_d.index.map(lambda d: h.unit(d).parent)
     print()
-    print(f"  {'Tỉnh, thành phố':<{width}}  {'báo cáo':>7}  {'KDC đạt chuẩn / tổng số':>30}  "
+    print(f"  {'Tỉnh, thành phố':<{width}}  {'báo cáo':>9}  {'KDC đạt chuẩn / tổng số':>30}  "
           f"{'xã đạt NTM / số xã':>18}  {'camera':>9}")
     for p, v in obj["by_province"].items():
-        share = province_ratio(by_d[province_of == p], RATIO["kdc_meeting_share"])
+        share = province_ratio((row for u, row in data.unit_values.items() if of[u] == p), RATIO["kdc_meeting_share"])
         kdc = f"{n(v['kdc_meeting'])} / {n(v['kdc_total'])} ({text.format_percent(share)})"
-        print(f"  {names[p]:<{width}}  {f'{reporting[p]}/{expected[p]}':>7}  {kdc:>30}  "
+        print(f"  {names[p]:<{width}}  {f'{reporting[p]}/{expected[p]}':>9}  {kdc:>30}  "
               f"{n(v['ntm_met']) + ' / ' + n(v['ntm_communes']):>18}  {n(v['cameras']):>9}")
 
 
+LEVEL_LABEL = {"district": "cấp huyện", "commune": "cấp xã"}
+
+
 def _print_summary(obj: dict, data) -> None:
+    from antt.core import territory, units
     from antt.core.indicators import KEYS
-    from antt.core import units
     h = units.hierarchy_on(data.cycle.end)
-    print(f"Kỳ {obj['cycle']} ({data.cycle.label}) — {h.unit(obj['province_code']).name if obj['province_code'] != 'all' else 'toàn quốc'}")
-    print(f"Đơn vị báo cáo: {obj['districts_reporting']}/{obj['districts_expected']}"
-          + (f"; chưa báo cáo: {', '.join(h.unit(c).name for c in obj['missing_districts'])}" if obj["missing_districts"] else ""))
+    print(f"Kỳ {obj['cycle']} ({data.cycle.label}) — {territory.resolve(obj['province_code']).name}")
+    missing = obj["missing_units"]
+    print(f"Đơn vị báo cáo ({LEVEL_LABEL[obj['reporting_level']]}): {obj['units_reporting']}/{obj['units_expected']}"
+          + (f"; chưa báo cáo: {', '.join(h.unit(c).name for c in missing[:30])}" if missing else "")
+          + (f" và {len(missing) - 30} đơn vị khác" if len(missing) > 30 else ""))
     print()
     width = max(len(k.label) for k in KEYS.values())
     for name, key in KEYS.items():
         v = obj["totals"][name]
         shown = text.format_number(v, 0 if v is None or float(v).is_integer() else 1)
-        print(f"  {key.label:<{width}}  {shown:>9}  ({obj['coverage'][name]}/{obj['districts_expected']} đơn vị)")
+        print(f"  {key.label:<{width}}  {shown:>9}  ({obj['coverage'][name]}/{obj['units_expected']} đơn vị)")
     if obj["province_code"] == "all":
         _print_by_province(obj, data, h)
     print()
@@ -133,11 +99,12 @@ def _print_summary(obj: dict, data) -> None:
 def cmd_summary(args) -> int:
     from antt.read.quiet import quiet_stderr
     from antt.store.ingest import load_with_history
+    from antt.summary import summary_object
     raw = Path(args.raw)
     cycle = _pick_cycle(raw, args.cycle)
     with quiet_stderr():                       # what a reader's panic prints (it is a finding)
         data = load_with_history(raw, cycle, _scope(args.province))
-    obj = summary_object(data)
+    obj = summary_object(data, units_now=args.units == "current")
     if args.json:
         json.dump(obj, sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -246,20 +213,21 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="số liệu chính, tệp và phát hiện của một kỳ")
     s.add_argument("--raw", default=str(config.RAW_DIR), help="thư mục báo cáo gốc (mặc định data/raw)")
     s.add_argument("--cycle", help="mã kỳ: 2023-H1 (6 tháng) hoặc 2023 (năm); mặc định kỳ mới nhất")
-    s.add_argument("--province", default=config.PROVINCE_CODE, help="mã tỉnh (mặc định %(default)s) hoặc all")
+    s.add_argument("--province", default=config.PROVINCE_CODE, help="mã tỉnh (mặc định %(default)s; mã tỉnh cũ như 70 cũng được) hoặc all")
     s.add_argument("--json", action="store_true", help="in một đối tượng JSON (theo hợp đồng chung)")
     s.add_argument("--strict", action="store_true", help="trả mã 1 nếu có phát hiện mức lỗi")
+    s.add_argument("--units", choices=["current"], help="current: số theo đơn vị cấp xã hiện nay (quy đổi qua sắp xếp 2025)")
     s.set_defaults(func=cmd_summary)
     s = sub.add_parser("ingest", help="mọi kỳ trong thư mục raw -> Parquet")
     s.add_argument("--raw", default=str(config.RAW_DIR), help="thư mục báo cáo gốc (mặc định data/raw)")
     s.add_argument("--out", default=str(config.PROCESSED_DIR), help="thư mục dữ liệu đã xử lý (mặc định data/processed)")
     s.add_argument("--force", action="store_true", help="xử lý lại cả các kỳ không thay đổi")
-    s.add_argument("--province", default=config.PROVINCE_CODE, help="mã tỉnh (mặc định %(default)s) hoặc all")
+    s.add_argument("--province", default=config.PROVINCE_CODE, help="mã tỉnh (mặc định %(default)s; mã tỉnh cũ như 70 cũng được) hoặc all")
     s.set_defaults(func=cmd_ingest)
     s = sub.add_parser("sample", help="báo cáo mẫu, xác định")
     s.add_argument("--out", required=True, help="thư mục ghi báo cáo mẫu (DIR/<kỳ>/...)")
     s.add_argument("--cycles", default="2022-H1,2022,2023-H1", help="các kỳ, cách nhau bằng dấu phẩy")
-    s.add_argument("--province", default=config.PROVINCE_CODE, help="mã tỉnh (mặc định %(default)s) hoặc all")
+    s.add_argument("--province", default=config.PROVINCE_CODE, help="mã tỉnh (mặc định %(default)s; mã tỉnh cũ như 70 cũng được) hoặc all")
     s.set_defaults(func=cmd_sample)
     s = sub.add_parser("validate", help="kiểm tra báo cáo trước khi gửi")
     s.add_argument("files", nargs="+", metavar="FILE", help="tệp báo cáo cần kiểm tra")

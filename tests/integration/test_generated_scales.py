@@ -40,7 +40,7 @@ def _value(v):
 
 
 def stored_by_district(processed, cycle) -> dict[str, dict]:
-    frame = read_frame(processed, cycle, "districts").set_index("district_code").astype(object)
+    frame = read_frame(processed, cycle, "units").set_index("unit_code").astype(object)
     return {d: {k: (None if _value(v) is None else int(v)) for k, v in row.items()}
             for d, row in frame.to_dict("index").items()}
 

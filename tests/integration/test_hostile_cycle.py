@@ -255,12 +255,12 @@ def test_the_variants_are_what_they_claim(roots):
 
 def test_good_returns_give_the_same_numbers_as_alone(loaded):
     clean, mixed = loaded
-    assert len(clean.districts) == 11
-    pd.testing.assert_frame_equal(mixed.districts, clean.districts)
+    assert len(clean.units) == 11
+    pd.testing.assert_frame_equal(mixed.units, clean.units)
     assert mixed.completeness == clean.completeness
     for tid, frame in clean.tables.items():
-        a = frame.drop(columns="source_file").sort_values(["district_code", "sheet", "row"]).reset_index(drop=True)
-        b = (mixed.tables[tid].drop(columns="source_file").sort_values(["district_code", "sheet", "row"])
+        a = frame.drop(columns="source_file").sort_values(["unit_code", "sheet", "row"]).reset_index(drop=True)
+        b = (mixed.tables[tid].drop(columns="source_file").sort_values(["unit_code", "sheet", "row"])
              .reset_index(drop=True))
         pd.testing.assert_frame_equal(b, a, obj=tid)
 
@@ -342,11 +342,11 @@ def test_a_reader_panic_on_one_file_becomes_its_finding(roots, loaded, monkeypat
     errors = data.findings[(data.findings["file"] == name) & (data.findings["severity"] == "error")]
     assert errors["code"].tolist() == ["file_unreadable"] and "FakePanic" in errors.iloc[0]["message"]
     # the other districts keep their numbers; Bù Gia Mập (691) has none now
-    pd.testing.assert_frame_equal(data.districts.drop(index="691"), clean.districts.drop(index="691"))
-    assert data.districts.loc["691"].isna().all()
+    pd.testing.assert_frame_equal(data.units.drop(index="691"), clean.units.drop(index="691"))
+    assert data.units.loc["691"].isna().all()
     # the file name names the district, so its return shows as rejected (not merely missing)
     assert data.completeness["691"] == dict.fromkeys(clean.completeness["691"], "rejected")
-    assert data.files.set_index("file").loc[name, "district_code"] == "691"
+    assert data.files.set_index("file").loc[name, "unit_code"] == "691"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,12 +365,12 @@ def test_summary_command_shows_findings_not_tracebacks(roots):
     for name in BAD:
         assert f"[bị từ chối] {rel(name)}" in text
         assert text.count(f"Lỗi: {rel(name)}: ") == 1, name
-    assert "Đơn vị báo cáo: 11/11" in text
+    assert "Đơn vị báo cáo (cấp huyện): 11/11" in text
     code, _, _ = run_cli("summary", "--raw", str(roots["mixed"]), "--cycle", CYCLE, "--strict")
     assert code == 1
 
 
-# Was a bug (found by this suite, fixed since): cli.summary_object copies files.district_code as is: pd.NA for
+# Was a bug (found by this suite, fixed since): cli.summary_object copies files.unit_code as is: pd.NA for
 #  a rejected file whose district is unknown -> json.dump raises TypeError (traceback to the user)
 def test_summary_json_with_rejected_files(roots):
     code, out, err = run_cli("summary", "--raw", str(roots["mixed"]), "--cycle", CYCLE, "--json")
@@ -535,7 +535,7 @@ def test_a_file_name_in_a_legacy_encoding_does_not_lose_the_cycle(tmp_path, load
     # "Báo cáo Bù Đốp.xlsx" as a CP1258 zip extraction leaves it on a UTF-8 file system
     os.rename(folder / PROTECTED, os.fsencode(folder) + b"/B\xe1o c\xe1o B\xf9 \xd0\xf4p.xlsx")
     data = CycleFrames(load_cycle(tmp_path, CYCLE))
-    pd.testing.assert_frame_equal(data.districts, clean.districts)
+    pd.testing.assert_frame_equal(data.units, clean.units)
     odd = [f for f in data.files["file"] if "\ufffd" in f]
     assert odd == [f"{CYCLE}/B\ufffdo c\ufffdo B\ufffd \ufffd\ufffdp.xlsx"]
     assert data.files.set_index("file").loc[odd[0], "status"] == "loaded"

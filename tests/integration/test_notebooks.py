@@ -121,18 +121,18 @@ def corrupt_duplicate_row(cycle_dir: Path) -> None:
 
 
 def corrupt_district_value(cycle_dir: Path) -> None:
-    d = pd.read_parquet(cycle_dir / "districts.parquet")
+    d = pd.read_parquet(cycle_dir / "units.parquet")
     d.loc[0, "kdc_meeting"] -= 5
-    d.to_parquet(cycle_dir / "districts.parquet", index=False)
+    d.to_parquet(cycle_dir / "units.parquet", index=False)
 
 
 def corrupt_share_over_100(cycle_dir: Path) -> None:
     """A commune with more residential areas meeting the standard than it has, its district agreeing."""
-    kdc, d = pd.read_parquet(cycle_dir / "kdc.parquet"), pd.read_parquet(cycle_dir / "districts.parquet")
+    kdc, d = pd.read_parquet(cycle_dir / "kdc.parquet"), pd.read_parquet(cycle_dir / "units.parquet")
     kdc.loc[0, "kdc_meeting"] = kdc.loc[0, "kdc_total"] + 3
-    d.loc[d["district_code"] == kdc.loc[0, "district_code"], "kdc_meeting"] += 3
+    d.loc[d["unit_code"] == kdc.loc[0, "unit_code"], "kdc_meeting"] += 3
     kdc.to_parquet(cycle_dir / "kdc.parquet", index=False)
-    d.to_parquet(cycle_dir / "districts.parquet", index=False)
+    d.to_parquet(cycle_dir / "units.parquet", index=False)
 
 
 @pytest.mark.parametrize("corrupt, message", [
@@ -165,10 +165,10 @@ def test_headline_2023_h1_equals_the_published_figures(processed):
 
 def test_province_rows_equal_the_province_totals(processed):
     view = open_cycle("2023-H1", processed)
-    shown = tables.district_table(view, ["kdc_total", "kdc_meeting", "kdc_meeting_share", "cameras_per_kdc"],
+    shown = tables.unit_table(view, ["kdc_total", "kdc_meeting", "kdc_meeting_share", "cameras_per_kdc"],
                                   target="kdc_meeting_share").data
     total = shown.iloc[-1]
-    assert total["district_name"] == "Toàn tỉnh" and len(shown) == 12
+    assert total["unit_name"] == "Toàn tỉnh" and len(shown) == 12
     assert total["kdc_total"] == 843 and total["kdc_meeting_share"] == 1.0
     assert total["cameras_per_kdc"] == pytest.approx(view.province["cameras"] / 843)
 
@@ -176,8 +176,8 @@ def test_province_rows_equal_the_province_totals(processed):
 def test_districts_below_target_2022_h1(processed):
     below = tables.below_target(open_cycle("2022-H1", processed))
     # Every district but Chơn Thành (84/88 = 95,5 %) is below 95 %; Bù Đăng 92/106 needs 101: 9 more.
-    assert len(below) == 10 and "Chơn Thành" not in set(below["district_name"])
-    assert below.iloc[0]["district_name"] == "Bù Đăng" and below.iloc[0]["needed"] == 9
+    assert len(below) == 10 and "Chơn Thành" not in set(below["unit_name"])
+    assert below.iloc[0]["unit_name"] == "Bù Đăng" and below.iloc[0]["needed"] == 9
 
 
 def test_new_rural_2023_h1(processed):
@@ -221,7 +221,7 @@ def test_cycle_comparison_changes(processed):
     # A flow compares with the previous cycle of the same kind: 2023-H1 with 2022-H1, and 2022 with none.
     assert c.at["broadcast_hours", "Δ 2023-H1"] == 89 - 84 and pd.isna(c.at["broadcast_hours", "Δ 2022"])
     # Bù Đăng wrote "chưa có số liệu" for its members in 2022: the change leaves Bù Đăng out of both cycles.
-    bu_dang = view.districts.set_index("district_name").at["Bù Đăng", "core_group_members"]
+    bu_dang = view.units.set_index("unit_name").at["Bù Đăng", "core_group_members"]
     assert c.at["core_group_members", "common 2023-H1"] == 10
     assert c.at["core_group_members", "Δ 2023-H1"] == 4052 - bu_dang - c.at["core_group_members", "prev 2023-H1"]
 
@@ -230,7 +230,7 @@ def test_data_check_tables_2022_h1(processed):
     view = open_cycle("2022-H1", processed)
     rates = tables.reporting_rates(view).set_index("table")
     assert rates.at["bright_spots", "received"] == 10 and rates.at["bright_spots", "missing"] == 1
-    summary = tables.findings_summary(view).set_index("district_name")
+    summary = tables.findings_summary(view).set_index("unit_name")
     assert summary.loc["Toàn tỉnh"].tolist() == [0, 3, 3]
     listed = tables.findings_list(view)
     assert len(listed) == 3 and "2022-H1/DONG PHU - BC SO KET 6 THANG 2022.xlsx › BIEU 4 › C14" in set(listed["where"])

@@ -65,11 +65,13 @@ def test_all_districts_report_with_complete_totals_2023_h1(summary_2023_h1):
 
 def test_summary_contract_shape(summary_2023_h1):
     s = summary_2023_h1
-    assert set(s) == {"cycle", "province_code", "districts_expected", "districts_reporting", "missing_districts",
-                      "totals", "by_district", "coverage", "files", "findings"}
+    assert set(s) == {"cycle", "province_code", "reporting_level", "units_expected", "units_reporting", "missing_units",
+                      "totals", "by_unit", "coverage", "files", "findings",
+                      "districts_expected", "districts_reporting", "missing_districts", "by_district"}
+    assert s["reporting_level"] == "district" and s["by_unit"] == s["by_district"]
     assert len(s["totals"]) == 15 and len(s["by_district"]) == 11
     assert all(set(f) == {"severity", "code", "file", "sheet", "cell", "row", "message"} for f in s["findings"])
-    assert all(set(f) == {"file", "status", "district_code", "tables"} for f in s["files"])
+    assert all(set(f) == {"file", "status", "unit_code", "district_code", "tables"} for f in s["files"])
 
 
 def test_the_latest_cycle_is_the_default_and_unknown_cycles_are_usage_errors():

@@ -31,7 +31,7 @@ def test_blank_templates_are_recognised_and_empty(blank):
     data = CycleFrames(load_cycle(root, CYCLE))
     files = data.files
     assert list(files.status) == ["loaded"] * 11
-    assert sorted(files.district_code) == [d.code for d in DISTRICTS]
+    assert sorted(files.unit_code) == [d.code for d in DISTRICTS]
     assert all(list(t) == list(forms.TABLES) for t in files.tables)
     assert data.findings[data.findings.severity == "error"].empty, data.findings.to_dict("records")
     assert data.completeness == {d.code: {tid: "empty" for tid in forms.TABLES} for d in DISTRICTS}

@@ -34,8 +34,8 @@ META = ChartMeta(title=TITLE, subtitle="6 tháng đầu năm 2023",
 def districts() -> pd.DataFrame:
     """Lộc Ninh: 791 of 1000 KDC meet (79,1 %); Bù Đốp: 20 of 20 (100,0 %); Hớn Quản: no KDC data."""
     return pd.DataFrame({
-        "district_code": ["692", "693", "694"],
-        "district_name": ["Lộc Ninh", "Bù Đốp", "Hớn Quản"],
+        "unit_code": ["692", "693", "694"],
+        "unit_name": ["Lộc Ninh", "Bù Đốp", "Hớn Quản"],
         "kdc_total": [1000.0, 20.0, np.nan],
         "kdc_registered": [900.0, 20.0, np.nan],
         "kdc_meeting": [791.0, 20.0, np.nan],
@@ -56,7 +56,7 @@ def districts() -> pd.DataFrame:
 
 def ntm() -> pd.DataFrame:
     return pd.DataFrame({
-        "district_name": ["Lộc Ninh"] * 6,
+        "unit_name": ["Lộc Ninh"] * 6,
         "ntm_criteria_met": [19, 19, 18, 17, 15, np.nan],
         "ntm_met": [True, True, False, False, False, False],
         "ntm_year": [2019.0, 2021.0, np.nan, np.nan, np.nan, np.nan],
@@ -75,7 +75,7 @@ def trend() -> pd.DataFrame:
 
 def models() -> pd.DataFrame:
     return pd.DataFrame({
-        "district_name": ["Lộc Ninh", "Lộc Ninh", "Lộc Ninh", "Bù Đốp"],
+        "unit_name": ["Lộc Ninh", "Lộc Ninh", "Lộc Ninh", "Bù Đốp"],
         "model_type": ["Tiếng kẻng an ninh", "Tiếng kẻng an ninh", "Khác", "Camera an ninh"],
         "setting": ["residential", "residential", "institutional", "residential"],
         "cameras": [0, 0, 0, 12],
@@ -86,7 +86,7 @@ def communes() -> pd.DataFrame:
     return pd.DataFrame({
         "commune_code": ["25297", "25300", "25303", "25306", "25309"],
         "commune_name": ["Lộc Thái", "Lộc Hưng", "Thanh Hòa", "Tân Tiến", "Thiện Hưng"],
-        "district_name": ["Lộc Ninh", "Lộc Ninh", "Bù Đốp", "Bù Đốp", "Bù Đốp"],
+        "unit_name": ["Lộc Ninh", "Lộc Ninh", "Bù Đốp", "Bù Đốp", "Bù Đốp"],
         "lat": [11.85, 11.80, 11.99, 12.02, 11.97],
         "lon": [106.58, 106.55, 106.82, 106.85, 106.80],
         "status": ["Đạt chuẩn NTM", "Chưa đạt", "Phường, thị trấn", "Chưa đạt", "Không có số liệu"],
@@ -97,18 +97,18 @@ def completeness() -> pd.DataFrame:
     frame = pd.DataFrame({"kdc": ["received", "rejected"], "ntm": ["received", "empty"],
                           "models": ["missing", "received"], "outreach": ["received", "received"],
                           "bright_spots": ["received", "received"]},
-                         index=pd.Index(["Lộc Ninh", "Bù Đốp"], name="district_name"))
+                         index=pd.Index(["Lộc Ninh", "Bù Đốp"], name="unit_name"))
     return frame
 
 
 CALLS = {
     "plot_kdc_coverage": lambda: kdc_ntm.plot_kdc_coverage(districts(), 0.95, meta=META),
     "plot_kdc_registered_meeting": lambda: kdc_ntm.plot_kdc_registered_meeting(districts(), meta=META),
-    "plot_ntm_by_district": lambda: kdc_ntm.plot_ntm_by_district(districts(), meta=META),
+    "plot_ntm_by_unit": lambda: kdc_ntm.plot_ntm_by_unit(districts(), meta=META),
     "plot_ntm_criteria_distribution": lambda: kdc_ntm.plot_ntm_criteria_distribution(ntm(), meta=META),
     "plot_ntm_recognitions_by_year": lambda: kdc_ntm.plot_ntm_recognitions_by_year(ntm(), meta=META),
     "plot_trend": lambda: overview.plot_trend(trend(), ["kdc_meeting_share", "cameras"], meta=META),
-    "plot_models_by_type": lambda: activities.plot_models_by_type(models(), meta=META, districts=districts()),
+    "plot_models_by_type": lambda: activities.plot_models_by_type(models(), meta=META, units=districts()),
     "plot_models_setting": lambda: activities.plot_models_setting(districts(), meta=META),
     "plot_cameras_per_kdc": lambda: activities.plot_cameras_per_kdc(districts(), meta=META),
     "plot_outreach": lambda: activities.plot_outreach(districts(), meta=META),
@@ -213,7 +213,7 @@ def test_kdc_coverage_colours_by_target_and_no_bar_for_missing(figures):
     assert widths[1.0] == PALETTE["good"].lower()
 
 
-@pytest.mark.parametrize("name", ["plot_kdc_coverage", "plot_kdc_registered_meeting", "plot_ntm_by_district",
+@pytest.mark.parametrize("name", ["plot_kdc_coverage", "plot_kdc_registered_meeting", "plot_ntm_by_unit",
                                   "plot_models_by_type", "plot_models_setting", "plot_cameras_per_kdc",
                                   "plot_outreach", "plot_bright_spots"])
 def test_missing_district_says_no_data(figures, name):
@@ -233,7 +233,7 @@ def test_registered_meeting_counts_in_vietnamese_format(figures):
 
 
 def test_ntm_by_district_labels_met_over_total(figures):
-    labels = texts(figures["plot_ntm_by_district"])
+    labels = texts(figures["plot_ntm_by_unit"])
     assert any(t.startswith("68/86") for t in labels)
     assert any(t.startswith("6/6") for t in labels)
 
@@ -332,7 +332,7 @@ def test_completeness_cells_in_vietnamese(figures):
 
 
 def test_completeness_accepts_long_form():
-    long = completeness().reset_index().melt(id_vars="district_name", var_name="table", value_name="status")
+    long = completeness().reset_index().melt(id_vars="unit_name", var_name="table", value_name="status")
     fig = overview.plot_completeness(long, meta=META)
     assert "Bị từ chối" in texts(fig)
 

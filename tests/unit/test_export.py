@@ -68,8 +68,8 @@ def hostile_view(sample_processed, tmp_path_factory):
 
 
 def _shares(view) -> dict[str, float]:
-    d = view.districts
-    return {name: float(m) / float(t) for name, m, t in zip(d["district_name"], d["kdc_meeting"], d["kdc_total"])}
+    d = view.units
+    return {name: float(m) / float(t) for name, m, t in zip(d["unit_name"], d["kdc_meeting"], d["kdc_total"])}
 
 
 def _slide_titled(prs, title: str):
@@ -167,11 +167,11 @@ def test_kdc_chart_series_are_the_districts_shares(deck, view):
 
 def test_ntm_chart_series_are_met_and_total_by_district(deck, view):
     _, prs = deck
-    slide = _slide_titled(prs, figures.BY_NAME["ntm_by_district"].title)
+    slide = _slide_titled(prs, figures.BY_NAME["ntm_by_unit"].title)
     chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
     plot = chart.plots[0]
     names = [c.split(" (")[0] for c in plot.categories]
-    by_name = view.districts.set_index("district_name")
+    by_name = view.units.set_index("unit_name")
     values = {s.name: dict(zip(names, s.values)) for s in plot.series}
     for name in names:
         assert values["Tổng số xã"][name] == by_name.loc[name, "ntm_communes"]
@@ -199,7 +199,7 @@ def test_takeaways_say_what_the_data_say(deck, view):
     slide = _slide_titled(prs, figures.BY_NAME["kdc_coverage"].title)
     text = _shape(slide, "takeaway").text_frame.text
     assert text.startswith(f"{met}/{DISTRICTS} đơn vị đạt chỉ tiêu 95 %")
-    slide = _slide_titled(prs, figures.BY_NAME["ntm_by_district"].title)
+    slide = _slide_titled(prs, figures.BY_NAME["ntm_by_unit"].title)
     assert _shape(slide, "takeaway").text_frame.text.startswith("68/86 xã (79,1 %) đạt chuẩn nông thôn mới")
 
 
@@ -306,12 +306,12 @@ def test_workbook_key_figures_equal_the_view(workbook, view):
 def test_workbook_districts_equal_the_view(workbook, view):
     _, wb = workbook
     rows = {r["Mã đơn vị"]: r for r in _records(wb["Theo đơn vị"], "Mã đơn vị") if r["Mã đơn vị"]}
-    assert set(rows) == set(view.districts["district_code"])
-    for _, d in view.districts.iterrows():
-        row = rows[d["district_code"]]
-        assert row["Đơn vị"] == d["district_name"]
+    assert set(rows) == set(view.units["unit_code"])
+    for _, d in view.units.iterrows():
+        row = rows[d["unit_code"]]
+        assert row["Đơn vị"] == d["unit_name"]
         for k in indicators.SUMMARY_KEYS:
-            assert row[k.label] == d[k.name], (d["district_name"], k.name)
+            assert row[k.label] == d[k.name], (d["unit_name"], k.name)
         assert row[indicators.RATIO["kdc_meeting_share"].label] == pytest.approx(d["kdc_meeting_share"])
 
 

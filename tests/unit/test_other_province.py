@@ -94,8 +94,8 @@ def test_a_hand_typed_xls_of_another_province_loads_to_the_numbers_it_holds(tmp_
     folder.mkdir(parents=True)
     build(folder / "TX Quang Tri - bao cao 6 thang.xls")
     data = CycleFrames(load_cycle(tmp_path / "raw", "2023-H1", scope=PROVINCE))
-    assert list(data.files.status) == ["loaded"] and list(data.files.district_code) == [DISTRICT]
-    values = {k: (None if v != v else v) for k, v in data.districts.loc[DISTRICT].to_dict().items()}
+    assert list(data.files.status) == ["loaded"] and list(data.files.unit_code) == [DISTRICT]
+    values = {k: (None if v != v else v) for k, v in data.units.loc[DISTRICT].to_dict().items()}
     assert values == {
         "kdc_total": 12, "kdc_registered": 11, "kdc_meeting": 8, "ntm_communes": 1, "ntm_met": 1,
         "models_residential": 2, "models_institutional": 1, "communes_with_models": 2, "cameras": 24,

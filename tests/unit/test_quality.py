@@ -31,21 +31,21 @@ def messy_view(sample_processed, tmp_path_factory):
     folder = root / "2023-H1"
 
     comp = pd.read_parquet(folder / "completeness.parquet")
-    comp.loc[comp["district_code"] == "693", TABLES] = "missing"
-    comp.loc[comp["district_code"] == "690", "bright_spots"] = "empty"
+    comp.loc[comp["unit_code"] == "693", TABLES] = "missing"
+    comp.loc[comp["unit_code"] == "690", "bright_spots"] = "empty"
     comp.to_parquet(folder / "completeness.parquet")
 
     files = pd.read_parquet(folder / "files.parquet")
     dtypes = files.dtypes.to_dict()
-    files = files[files["district_code"] != "693"]
-    files.loc[files["district_code"] == "694", "report_date"] = date(2023, 6, 23)
-    rejected = pd.DataFrame([{"file": REJECTED, "status": "rejected", "district_code": None, "tables": [],
+    files = files[files["unit_code"] != "693"]
+    files.loc[files["unit_code"] == "694", "report_date"] = date(2023, 6, 23)
+    rejected = pd.DataFrame([{"file": REJECTED, "status": "rejected", "unit_code": None, "tables": [],
                               "sha256": "0" * 64, "report_date": None, "format": "xlsx"}])
     pd.concat([files, rejected], ignore_index=True).astype(dtypes).to_parquet(folder / "files.parquet")
 
     f = pd.read_parquet(folder / "findings.parquet")
     f = f[~f["file"].astype(str).str.contains("Bu Dop")]
-    hq = files.loc[files["district_code"] == "694", "file"].iloc[0]
+    hq = files.loc[files["unit_code"] == "694", "file"].iloc[0]
     extra = pd.DataFrame([
         {"severity": "error", "code": "file_hostile", "file": REJECTED, "sheet": None, "cell": None, "row": None,
          "message": "Tệp có cấu trúc nguy hiểm (bom nén); tệp bị từ chối."},

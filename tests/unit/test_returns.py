@@ -26,7 +26,7 @@ def load(tmp_path, sheets, name="DongXoai.xlsx", cycle="2023-H1"):
 
 
 def totals(data) -> dict:
-    row = data.districts.loc[DONG_XOAI]
+    row = data.units.loc[DONG_XOAI]
     return {k: (None if v is None or v != v else v) for k, v in row.to_dict().items()}
 
 
@@ -225,7 +225,7 @@ def test_period_forms_for_the_half_year(tmp_path, period):
                                   "BAN THƯỜNG TRỰC UBMTTQ VN THÀNH PHỐ ĐỒNG XOÀI"])
 def test_district_from_the_title_block(tmp_path, unit):
     data = load(tmp_path, standard_sheets(unit=unit))
-    assert list(data.files.district_code) == [DONG_XOAI]
+    assert list(data.files.unit_code) == [DONG_XOAI]
 
 
 def test_district_of_another_province_is_rejected(tmp_path):

@@ -16,23 +16,23 @@ from antt.core.cycles import parse_cycle
 KEYS = ["kdc_total", "kdc_registered", "kdc_meeting"]
 
 
-def view(cycle="2023-H1", districts=None, completeness=None, tables_=None, province=None, communes=None,
+def view(cycle="2023-H1", units=None, completeness=None, tables_=None, province=None, communes=None,
          target=0.95):
     """A stand-in for ``CycleView`` with only what the functions under test read."""
-    return SimpleNamespace(cycle=parse_cycle(cycle), districts=districts, completeness=completeness,
+    return SimpleNamespace(cycle=parse_cycle(cycle), units=units, completeness=completeness,
                            tables=tables_ or {}, province=province or {}, communes=communes,
                            targets={"kdc_meeting_share": target}, expected=None if completeness is None else len(completeness))
 
 
-def districts(rows):
-    """rows: (code, name, kdc_total, kdc_meeting) -> the districts frame with the share."""
-    d = pd.DataFrame(rows, columns=["district_code", "district_name", "kdc_total", "kdc_meeting"])
+def units_frame(rows):
+    """rows: (code, name, kdc_total, kdc_meeting) -> the units frame with the share."""
+    d = pd.DataFrame(rows, columns=["unit_code", "unit_name", "kdc_total", "kdc_meeting"])
     d = d.astype({"kdc_total": "Float64", "kdc_meeting": "Float64"})
     return d.assign(kdc_meeting_share=d["kdc_meeting"] / d["kdc_total"])
 
 
 def completeness(**status):
-    return pd.DataFrame([{"district_code": code, "district_name": name, "kdc": s, "ntm": s, "models": s,
+    return pd.DataFrame([{"unit_code": code, "unit_name": name, "kdc": s, "ntm": s, "models": s,
                           "outreach": s, "bright_spots": s} for code, (name, s) in status.items()])
 
 
@@ -49,7 +49,7 @@ def completeness(**status):
     ("kdc_total", None, "–"),
     ("kdc_total", pd.NA, "–"),
     ("ntm_security_criterion", True, "Đạt"),
-    ("district_name", "Bù Đăng", "Bù Đăng"),
+    ("unit_name", "Bù Đăng", "Bù Đăng"),
 ])
 def test_format_value(column, value, text):
     assert columns.format_value(column, value) == text
@@ -69,23 +69,23 @@ def test_format_change(column, value, text):
 # --- province rows and district tables -----------------------------------------------------------------
 
 def test_province_row_recomputes_the_rate_from_sums_not_the_mean_of_rates():
-    d = districts([("1", "A", 10, 10), ("2", "B", 90, 45)])     # 100 % and 50 %: mean 75 %, province 55 %
+    d = units_frame([("1", "A", 10, 10), ("2", "B", 90, 45)])     # 100 % and 50 %: mean 75 %, province 55 %
     row = tables.province_row(d, ["kdc_total", "kdc_meeting", "kdc_meeting_share"]).iloc[0]
-    assert row["district_name"] == "Toàn tỉnh"
+    assert row["unit_name"] == "Toàn tỉnh"
     assert (row["kdc_total"], row["kdc_meeting"]) == (100, 55)
     assert row["kdc_meeting_share"] == pytest.approx(0.55)
 
 
 def test_province_rate_leaves_out_a_district_missing_its_numerator():
-    d = districts([("1", "A", 10, 9), ("2", "B", 90, None)])
+    d = units_frame([("1", "A", 10, 9), ("2", "B", 90, None)])
     row = tables.province_row(d, ["kdc_total", "kdc_meeting_share"]).iloc[0]
     assert row["kdc_total"] == 100 and row["kdc_meeting_share"] == pytest.approx(0.9)
 
 
 def test_district_table_sorts_lowest_first_tints_rows_below_target_and_ends_with_the_province():
-    v = view(districts=districts([("1", "A", 100, 99), ("2", "B", 100, 80), ("3", "C", 100, None), ("4", "D", 100, 94)]))
-    styler = tables.district_table(v, ["kdc_total", "kdc_meeting", "kdc_meeting_share"], target="kdc_meeting_share")
-    assert styler.data["district_name"].tolist() == ["B", "D", "A", "C", "Toàn tỉnh"]
+    v = view(units=units_frame([("1", "A", 100, 99), ("2", "B", 100, 80), ("3", "C", 100, None), ("4", "D", 100, 94)]))
+    styler = tables.unit_table(v, ["kdc_total", "kdc_meeting", "kdc_meeting_share"], target="kdc_meeting_share")
+    assert styler.data["unit_name"].tolist() == ["B", "D", "A", "C", "Toàn tỉnh"]
     html = styler.to_html()
     tinted = " ".join(sel for sel, props in re.findall(r"([^{}]*)\{([^}]*)\}", html) if "#FBE3D6" in props)
     rows = set(re.findall(r"_row(\d+)_col", tinted))
@@ -94,9 +94,9 @@ def test_district_table_sorts_lowest_first_tints_rows_below_target_and_ends_with
 
 
 def test_below_target_counts_what_is_needed_to_reach_it():
-    v = view(districts=districts([("1", "Bù Đăng", 106, 92), ("2", "B", 20, 19), ("3", "C", 20, None)]))
+    v = view(units=units_frame([("1", "Bù Đăng", 106, 92), ("2", "B", 20, 19), ("3", "C", 20, None)]))
     below = tables.below_target(v)
-    assert below["district_name"].tolist() == ["Bù Đăng"]
+    assert below["unit_name"].tolist() == ["Bù Đăng"]
     assert below.at[0, "needed"] == 9          # 95 % of 106 = 100,7: 101 areas, 9 more than 92
 
 
@@ -104,19 +104,19 @@ def test_below_target_counts_what_is_needed_to_reach_it():
 
 def outreach_view():
     c = completeness(**{"1": ("A", "received"), "2": ("B", "received"), "3": ("C", "missing"), "4": ("D", "received")})
-    rows = pd.DataFrame({"district_code": ["1", "1", "2", "2"], "commune_code": ["11", "12", "21", "22"],
+    rows = pd.DataFrame({"unit_code": ["1", "1", "2", "2"], "commune_code": ["11", "12", "21", "22"],
                          "broadcast_hours": [1.5, 2.0, 3.0, 1.0], "banners_posters": [10, 5, pd.NA, 4],
                          "sessions": [1, 2, 3, 4], "attendees": [100, 50, 30, 20]})
     rows = rows.astype({"banners_posters": "Int64"})
-    d = pd.DataFrame({"district_code": ["1", "2", "3", "4"], "district_name": ["A", "B", "C", "D"],
+    d = pd.DataFrame({"unit_code": ["1", "2", "3", "4"], "unit_name": ["A", "B", "C", "D"],
                       "kdc_total": pd.array([5, 10, 7, 2], dtype="Float64"),
                       "broadcast_hours": pd.array([3.5, 4.0, None, 0], dtype="Float64"),
                       "banners_posters": pd.array([15, None, None, 0], dtype="Float64")})
-    return view(districts=d, completeness=c, tables_={"outreach": rows})
+    return view(units=d, completeness=c, tables_={"outreach": rows})
 
 
 def test_outreach_per_kdc_sums_communes_and_keeps_missing_values_missing():
-    o = tables.outreach_per_kdc(outreach_view()).set_index("district_name")
+    o = tables.outreach_per_kdc(outreach_view()).set_index("unit_name")
     assert o.at["A", "broadcast_hours"] == 3.5 and o.at["A", "attendees_per_kdc"] == 30
     assert pd.isna(o.at["B", "banners_posters"]) and o.at["B", "sessions"] == 7      # one "?" makes B's banners null
     assert pd.isna(o.at["C", "attendees"])                                           # table not received
@@ -126,9 +126,9 @@ def test_outreach_per_kdc_sums_communes_and_keeps_missing_values_missing():
 def test_row_sum_mismatches_names_the_district_and_key_that_disagree():
     v = outreach_view()
     assert tables.row_sum_mismatches(v, "outreach").empty
-    v.districts.loc[0, "broadcast_hours"] = 9
+    v.units.loc[0, "broadcast_hours"] = 9
     bad = tables.row_sum_mismatches(v, "outreach")
-    assert bad[["district_name", "key", "stored", "from_rows"]].values.tolist() == [["A", "broadcast_hours", 9, 3.5]]
+    assert bad[["unit_name", "key", "stored", "from_rows"]].values.tolist() == [["A", "broadcast_hours", 9, 3.5]]
 
 
 # --- new rural ----------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_projection_when_all_are_met_or_none_was_recognised():
 
 def test_ntm_near_lists_xa_one_or_two_criteria_short():
     v = ntm_view("2023-H1", [2020], 5, criteria=[18, 17, 16, 19])
-    n = v.tables["ntm"].assign(district_name="A", commune_name=["X1", "X2", "X3", "X4", "X5"],
+    n = v.tables["ntm"].assign(unit_name="A", commune_name=["X1", "X2", "X3", "X4", "X5"],
                                ntm_security_criterion=pd.array([True, True, False, True, False], dtype="boolean"))
     v.tables["ntm"] = n
     near = tables.ntm_near(v)
@@ -178,10 +178,10 @@ def test_ntm_near_lists_xa_one_or_two_criteria_short():
 
 def test_security_criterion_by_district():
     c = completeness(**{"1": ("A", "received"), "2": ("B", "missing")})
-    ntm = pd.DataFrame({"district_code": ["1", "1", "1"], "ntm_met": pd.array([True, False, False], dtype="boolean"),
+    ntm = pd.DataFrame({"unit_code": ["1", "1", "1"], "ntm_met": pd.array([True, False, False], dtype="boolean"),
                         "ntm_security_criterion": pd.array([True, False, True], dtype="boolean")})
-    d = pd.DataFrame({"district_code": ["1", "2"], "district_name": ["A", "B"]})
-    s = tables.security_criterion(view(districts=d, completeness=c, tables_={"ntm": ntm})).set_index("district_name")
+    d = pd.DataFrame({"unit_code": ["1", "2"], "unit_name": ["A", "B"]})
+    s = tables.security_criterion(view(units=d, completeness=c, tables_={"ntm": ntm})).set_index("unit_name")
     assert s.loc["A", ["ntm_communes", "security_met", "security_not_met", "ntm_not_met",
                        "not_met_without_security"]].tolist() == [3, 2, 1, 2, 1]
     assert s.at["A", "security_share"] == pytest.approx(2 / 3) and pd.isna(s.at["B", "security_met"])
@@ -196,7 +196,7 @@ def test_models_by_setting_totals_and_communes_without_a_residential_model():
     s = tables.models_by_setting(view(tables_={"models": models})).set_index("model_type")
     assert s.loc["Camera an ninh", ["residential", "institutional", "models_total", "cameras"]].tolist() == [1, 1, 2, 14]
     assert s.loc["Tổng cộng", ["residential", "institutional", "models_total"]].tolist() == [2, 1, 3]
-    communes = pd.DataFrame({"district_name": ["A", "A", "B"], "commune_name": ["X", "Y", "Z"],
+    communes = pd.DataFrame({"unit_name": ["A", "A", "B"], "commune_name": ["X", "Y", "Z"],
                              "commune_kind": ["Xã"] * 3, "kdc_total": [5, 6, 7],
                              "models_residential": pd.array([2, 0, None], dtype="Float64")})
     none = tables.communes_without_residential_model(view(communes=communes))

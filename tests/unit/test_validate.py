@@ -98,7 +98,7 @@ def test_empty_table_counts_as_not_received(tmp_path):
     blank = [KDC_ROWS[0]] + [[r[0], r[1], None, None, None] for r in KDC_ROWS[1:]]
     data = load(tmp_path, {**STANDARD, "kdc": blank})
     assert data.completeness[DONG_XOAI]["kdc"] == "empty"
-    assert data.districts.loc[DONG_XOAI, "kdc_total"] is None or str(data.districts.loc[DONG_XOAI, "kdc_total"]) == "<NA>"
+    assert data.units.loc[DONG_XOAI, "kdc_total"] is None or str(data.units.loc[DONG_XOAI, "kdc_total"]) == "<NA>"
     rates = reporting_rates(data.completeness)
     assert rates["kdc"] == 0 and rates["ntm"] == 1 / 11      # 1 of the 11 districts of Bình Phước
 
@@ -110,14 +110,15 @@ def test_a_blank_table_of_xa_from_a_district_without_xa_is_received():
     ba_dinh, dong_xoai = hierarchy.unit("001"), hierarchy.unit(DONG_XOAI)
     returns = []
     for d in (ba_dinh, dong_xoai):
-        ret = Return(file=f"{d.code}.xlsx", sha256="", district=d)
+        ret = Return(file=f"{d.code}.xlsx", sha256="", unit=d)
         ret.tables = {tid: TableRead(tid, tid, "A", (9, 9), {}, [], [], empty=tid == "ntm") for tid in forms.TABLES}
         returns.append(ret)
-    matrix = completeness(returns, [ba_dinh, dong_xoai], set(), hierarchy)
+    no_rows = {tid: {} for tid in forms.TABLES}
+    matrix = completeness([ba_dinh, dong_xoai], "district", returns, no_rows, set(), hierarchy)
     assert matrix["001"] == dict.fromkeys(forms.TABLES, "received")
     assert matrix[DONG_XOAI]["ntm"] == "empty" and matrix[DONG_XOAI]["kdc"] == "received"
     returns[0].tables["kdc"].empty = True                 # any other blank table is not received
-    assert completeness(returns, [ba_dinh], set(), hierarchy)["001"]["kdc"] == "empty"
+    assert completeness([ba_dinh], "district", returns, no_rows, set(), hierarchy)["001"]["kdc"] == "empty"
 
 
 def _two_cycles(tmp_path, before_kdc, now_kdc, before_cycle="2022", now_cycle="2023-H1"):
@@ -201,8 +202,8 @@ def test_a_faulty_return_among_the_real_cycle_sets_aside_exactly_its_bad_rows(tm
     assert sorted(zip(errors.file, errors.sheet, errors.cell, errors.code)) == [
         ("2023-H1/DongXoai_sai.xlsx", "Biểu 1", "B10", "commune_unknown"),
         ("2023-H1/DongXoai_sai.xlsx", "Biểu 1", "E12", "kdc_meeting_gt_total")]
-    mine = data.districts.loc[DONG_XOAI]
+    mine = data.units.loc[DONG_XOAI]
     assert (mine.kdc_total, mine.kdc_registered, mine.kdc_meeting) == (72 - 12 - 9, 72 - 12 - 9, 69 - 11 - 9)
     assert all(mine[k] == v for k, v in DONG_XOAI_TOTALS.items() if not k.startswith("kdc"))
-    others = data.districts.drop(index=DONG_XOAI)
-    assert others.equals(clean.districts.drop(index=DONG_XOAI))
+    others = data.units.drop(index=DONG_XOAI)
+    assert others.equals(clean.units.drop(index=DONG_XOAI))

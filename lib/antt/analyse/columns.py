@@ -30,7 +30,7 @@ SETTINGS = {"residential": "Ở khu dân cư", "institutional": "Ở cơ quan, d
 
 LABELS: dict[str, str] = {
     **KEY_LABELS, **{name: r.label for name, r in RATES.items()}, **SEVERITY_LABEL, **SETTINGS,
-    "district_name": "Đơn vị", "commune_name": "Xã, phường, thị trấn", "commune_kind": "Loại",
+    "unit_name": "Đơn vị", "commune_name": "Xã, phường, thị trấn", "commune_kind": "Loại",
     "sessions": "Buổi tuyên truyền", "attendees": "Lượt người tham dự",
     "communes": "Số xã, phường, thị trấn", "bright_spots": "Điểm sáng (các cấp)",
     "ntm_criteria_met": "Số tiêu chí đã đạt (/19)", "criteria_short": "Còn thiếu (tiêu chí)",

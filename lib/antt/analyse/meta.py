@@ -18,7 +18,12 @@ class ChartMeta:
     source: str = ""
 
 
-def source_line(reporting: int, expected: int, period: str) -> str:
+#: Who reports, as a source line says it.
+LEVEL_UNITS = {"district": "đơn vị cấp huyện", "commune": "xã, phường"}
+
+
+def source_line(reporting: int, expected: int, period: str, level: str = "district") -> str:
     """``source_line(11, 11, "6 tháng đầu năm 2023")`` ->
-    "Nguồn: báo cáo của 11/11 đơn vị cấp huyện, kỳ 6 tháng đầu năm 2023"."""
-    return f"Nguồn: báo cáo của {reporting}/{expected} đơn vị cấp huyện, kỳ {period}"
+    "Nguồn: báo cáo của 11/11 đơn vị cấp huyện, kỳ 6 tháng đầu năm 2023";
+    at commune level "… của 93/95 xã, phường, kỳ …"."""
+    return f"Nguồn: báo cáo của {reporting}/{expected} {LEVEL_UNITS[level]}, kỳ {period}"

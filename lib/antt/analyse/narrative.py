@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from antt.analyse.report_frames import commune_status, district_ratio, severity_counts
+from antt.analyse.report_frames import commune_status, unit_ratio, severity_counts
 from antt.analyse.view import CycleView
 from antt.core import forms
 from antt.core.cycles import parse_cycle
@@ -31,8 +31,8 @@ def _coverage_note(view: CycleView, *keys: str) -> str:
 
 
 def _tw_kdc_coverage(view: CycleView) -> str:
-    d = view.districts
-    share = district_ratio(view, "kdc_meeting_share")
+    d = view.units
+    share = unit_ratio(view, "kdc_meeting_share")
     target = view.targets["kdc_meeting_share"]
     t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
     known = share.notna()
@@ -43,17 +43,17 @@ def _tw_kdc_coverage(view: CycleView) -> str:
         s = f"{len(met)}/{n} đơn vị đạt chỉ tiêu {t}"
     elif len(below) > len(met):         # most below: name the few that met it
         s = f"{len(met)}/{n} đơn vị đạt chỉ tiêu {t}"
-        s += f" ({_names_list(met['district_name'])})" if len(met) else ""
+        s += f" ({_names_list(met['unit_name'])})" if len(met) else ""
         s += f", {len(below)}/{n} đơn vị dưới chỉ tiêu"
     else:
-        s = f"{len(below)}/{n} đơn vị dưới chỉ tiêu {t}: {_names_list(below['district_name'])}"
+        s = f"{len(below)}/{n} đơn vị dưới chỉ tiêu {t}: {_names_list(below['unit_name'])}"
     p = view.province
     if p["kdc_meeting_share"] is not None:
         s += (f"; toàn tỉnh {format_percent(p['kdc_meeting_share'])} khu dân cư đạt chuẩn "
               f"({format_number(p['kdc_meeting'])}/{format_number(p['kdc_total'])})")
     missing = d[~known]
     if len(missing):
-        s += f"; {len(missing)} đơn vị không có số liệu: {_names_list(missing['district_name'])}"
+        s += f"; {len(missing)} đơn vị không có số liệu: {_names_list(missing['unit_name'])}"
     return s + "."
 
 
@@ -66,17 +66,17 @@ def _tw_kdc_registered_meeting(view: CycleView) -> str:
             f"({format_percent(p['kdc_meeting_share'])})" + _coverage_note(view, "kdc_total", "kdc_meeting") + ".")
 
 
-def _tw_ntm_by_district(view: CycleView) -> str:
+def _tw_ntm_by_unit(view: CycleView) -> str:
     p = view.province
     if not p["ntm_communes"]:
         return "Không có số liệu về xã đạt chuẩn nông thôn mới."
     s = (f"{format_number(p['ntm_met'])}/{format_number(p['ntm_communes'])} xã ({format_percent(p['ntm_share'])}) "
          f"đạt chuẩn nông thôn mới")
-    d = view.districts.assign(_s=district_ratio(view, "ntm_share"))
+    d = view.units.assign(_s=unit_ratio(view, "ntm_share"))
     d = d[d["_s"].notna()]
     if len(d) > 1 and d["_s"].min() < d["_s"].max():
         low = d[d["_s"] <= d["_s"].min() + 1e-12]
-        s += f"; tỷ lệ thấp nhất: {_names_list(low['district_name'], 3)} ({format_percent(d['_s'].min())})"
+        s += f"; tỷ lệ thấp nhất: {_names_list(low['unit_name'], 3)} ({format_percent(d['_s'].min())})"
     return s + _coverage_note(view, "ntm_communes", "ntm_met") + "."
 
 
@@ -138,14 +138,14 @@ def _tw_cameras_per_kdc(view: CycleView) -> str:
     p = view.province
     if p["cameras_per_kdc"] is None:
         return "Không có số liệu về camera an ninh."
-    d = view.districts.assign(_c=district_ratio(view, "cameras_per_kdc"))
+    d = view.units.assign(_c=unit_ratio(view, "cameras_per_kdc"))
     d = d[d["_c"].notna()].sort_values("_c", ascending=False, kind="stable")
     s = (f"Bình quân {format_number(p['cameras_per_kdc'], 1)} camera trên một khu dân cư "
          f"({format_number(p['cameras'])} camera)")
     if len(d) > 1:
         hi, lo = d.iloc[0], d.iloc[-1]
-        s += (f"; cao nhất {hi['district_name']} ({format_number(hi['_c'], 1)}), "
-              f"thấp nhất {lo['district_name']} ({format_number(lo['_c'], 1)})")
+        s += (f"; cao nhất {hi['unit_name']} ({format_number(hi['_c'], 1)}), "
+              f"thấp nhất {lo['unit_name']} ({format_number(lo['_c'], 1)})")
     return s + _coverage_note(view, "cameras", "kdc_total") + "."
 
 
@@ -155,10 +155,10 @@ def _tw_outreach(view: CycleView) -> str:
         return "Không có số liệu về tuyên truyền."
     s = (f"{format_number(p['broadcast_hours'])} giờ phát thanh, tuyên truyền và {format_number(p['banners_posters'])} "
          f"băng rôn, khẩu hiệu, áp phích")
-    h = pd.to_numeric(view.districts["broadcast_hours"], errors="coerce").astype("float64")
+    h = pd.to_numeric(view.units["broadcast_hours"], errors="coerce").astype("float64")
     if h.notna().any():
-        top = view.districts.loc[h.idxmax()]
-        s += f"; nhiều giờ phát thanh nhất: {top['district_name']} ({format_number(h.max())} giờ)"
+        top = view.units.loc[h.idxmax()]
+        s += f"; nhiều giờ phát thanh nhất: {top['unit_name']} ({format_number(h.max())} giờ)"
     return s + _coverage_note(view, "broadcast_hours", "banners_posters") + "."
 
 
@@ -226,7 +226,7 @@ def _tw_completeness(view: CycleView) -> str:
     full = (c[tables] == "received").all(axis=1)
     s = f"{int(full.sum())}/{len(c)} đơn vị gửi đủ {len(tables)} biểu"
     if not full.all():
-        s += f"; chưa đủ: {_names_list(c.loc[~full, 'district_name'])}"
+        s += f"; chưa đủ: {_names_list(c.loc[~full, 'unit_name'])}"
     return s + "."
 
 
@@ -241,7 +241,7 @@ def _tw_quality(view: CycleView) -> str:
 TAKEAWAYS: dict[str, Callable[[CycleView], str]] = {
     "kdc_coverage": _tw_kdc_coverage,
     "kdc_registered_meeting": _tw_kdc_registered_meeting,
-    "ntm_by_district": _tw_ntm_by_district,
+    "ntm_by_unit": _tw_ntm_by_unit,
     "ntm_criteria": _tw_ntm_criteria,
     "ntm_recognitions": _tw_ntm_recognitions,
     "ntm_map": _tw_ntm_map,

@@ -19,10 +19,10 @@ from antt.core.values import is_missing
 FILE_STATUS_LABELS = {"loaded": "đã nạp", "superseded": "bị thay thế", "rejected": "bị từ chối"}
 
 
-def district_ratio(view: CycleView, ratio: str) -> pd.Series:
-    """A ratio of ``indicators.RATIOS`` by district (rows of ``view.districts``) as floats, NaN where
+def unit_ratio(view: CycleView, ratio: str) -> pd.Series:
+    """A ratio of ``indicators.RATIOS`` by district (rows of ``view.units``) as floats, NaN where
     a district has no value."""
-    return view.districts[ratio].astype("float64")
+    return view.units[ratio].astype("float64")
 
 
 def reporting_rates(view: CycleView) -> pd.DataFrame:
@@ -57,19 +57,19 @@ def file_statuses(view: CycleView) -> pd.DataFrame:
     tables, report date, format, and the reason for a superseded or rejected file."""
     files = view.files
     reasons = _file_reasons(view)
-    names = files["district_code"].map(view._district_name)
+    names = files["unit_code"].map(view._unit_name)
     rows = []
     for i, r in enumerate(files.itertuples(index=False)):
         tables = [] if r.tables is None or (not hasattr(r.tables, "__len__") and is_missing(r.tables)) else list(r.tables)
-        rows.append({"file": r.file, "district_code": None if is_missing(r.district_code) else r.district_code,
-                     "district_name": names.iloc[i] if not is_missing(names.iloc[i]) else None,
+        rows.append({"file": r.file, "unit_code": None if is_missing(r.unit_code) else r.unit_code,
+                     "unit_name": names.iloc[i] if not is_missing(names.iloc[i]) else None,
                      "status": r.status, "status_label": FILE_STATUS_LABELS.get(r.status, str(r.status)),
                      "tables": ", ".join(str(forms.TABLES[t].number) if t in forms.TABLES else str(t)
                                          for t in sorted(tables, key=_table_order)),
                      "report_date": _as_date(r.report_date), "format": r.format,
                      "reason": reasons.get(r.file, "")})
     order = {"rejected": 0, "superseded": 1, "loaded": 2}
-    out = pd.DataFrame(rows, columns=["file", "district_code", "district_name", "status", "status_label", "tables",
+    out = pd.DataFrame(rows, columns=["file", "unit_code", "unit_name", "status", "status_label", "tables",
                                       "report_date", "format", "reason"])
     return out.sort_values(["status", "file"], key=lambda s: s.map(order) if s.name == "status" else s,
                            kind="stable").reset_index(drop=True)
@@ -100,16 +100,16 @@ def _as_date(v) -> date | None:
 def timeliness(view: CycleView) -> pd.DataFrame:
     """Per expected district: its loaded report's date against the deadline.
 
-    Columns: district_code, district_name, file, report_date, deadline, days_late (0 when on time),
+    Columns: unit_code, unit_name, file, report_date, deadline, days_late (0 when on time),
     status ("Đúng hạn", "Nộp muộn N ngày", "Không ghi ngày báo cáo", "Chưa có báo cáo",
     "Chỉ có tệp bị từ chối").
     """
     deadline = view.cycle.deadline
     files = view.files[view.files["status"] == "loaded"]
-    rejected = set(view.files.loc[view.files["status"] == "rejected", "district_code"].dropna())
+    rejected = set(view.files.loc[view.files["status"] == "rejected", "unit_code"].dropna())
     rows = []
-    for code, name in zip(view.completeness["district_code"], view.completeness["district_name"]):
-        mine = files[files["district_code"] == code]
+    for code, name in zip(view.completeness["unit_code"], view.completeness["unit_name"]):
+        mine = files[files["unit_code"] == code]
         dates = [d for d in (_as_date(x) for x in mine["report_date"]) if d is not None]
         when = max(dates) if dates else None
         late = (when - deadline).days if when else None
@@ -121,10 +121,10 @@ def timeliness(view: CycleView) -> pd.DataFrame:
             status = f"Nộp muộn {late} ngày"
         else:
             status = "Đúng hạn"
-        rows.append({"district_code": code, "district_name": name, "file": ", ".join(mine["file"]) or None,
+        rows.append({"unit_code": code, "unit_name": name, "file": ", ".join(mine["file"]) or None,
                      "report_date": when, "deadline": deadline, "days_late": max(late, 0) if late is not None else None,
                      "status": status})
-    return pd.DataFrame(rows, columns=["district_code", "district_name", "file", "report_date", "deadline",
+    return pd.DataFrame(rows, columns=["unit_code", "unit_name", "file", "report_date", "deadline",
                                        "days_late", "status"])
 
 
@@ -132,8 +132,8 @@ def findings_sorted(view: CycleView) -> pd.DataFrame:
     """Findings ordered by severity (errors first), district, file and row."""
     f = view.findings.copy()
     f["_sev"] = f["severity"].map(SEVERITY_ORDER).fillna(9)
-    order = {c: i for i, c in enumerate(view.completeness["district_code"])}
-    f["_dist"] = f["district_code"].map(order).astype("float64").fillna(len(order))
+    order = {c: i for i, c in enumerate(view.completeness["unit_code"])}
+    f["_dist"] = f["unit_code"].map(order).astype("float64").fillna(len(order))
     f["_row"] = pd.to_numeric(f["row"], errors="coerce").astype("float64").fillna(0)
     return f.sort_values(["_sev", "_dist", "file", "_row"], kind="stable", na_position="last") \
         .drop(columns=["_sev", "_dist", "_row"]).reset_index(drop=True)

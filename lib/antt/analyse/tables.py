@@ -3,9 +3,9 @@
 Notebooks stay thin: each table is one call here. Two kinds of function:
 
 - computations take a ``CycleView`` and return a plain frame with canonical column names (the keys
-  of ``antt.core.indicators`` and a few more, see ``LABELS``), one row per district (``district_code``,
-  ``district_name``), commune, xã or year, so that notebooks can ``assert`` on them;
-- display functions (``show``, ``district_table``, ``*_table``) return a pandas ``Styler``: Vietnamese
+  of ``antt.core.indicators`` and a few more, see ``LABELS``), one row per district (``unit_code``,
+  ``unit_name``), commune, xã or year, so that notebooks can ``assert`` on them;
+- display functions (``show``, ``unit_table``, ``*_table``) return a pandas ``Styler``: Vietnamese
   headings, Vietnamese numbers (1.234; 79,1 %; "–" for no data), districts sorted, the province row
   ("Toàn tỉnh") last and in bold, rows below the target tinted. ``styler.data`` is the frame shown.
 
@@ -44,7 +44,7 @@ STATUSES = {"received": "Đã nhận", "empty": "Biểu trống", "missing": "Th
 STATUS_STYLE = {"received": "background-color: #DDF1E8", "empty": "background-color: #FCEBC7",
                 "missing": "background-color: #FBE3D6", "rejected": "background-color: #F4B9A0"}
 _LONG = {"message", "where", "file", "model_type"}   # text that may wrap
-_TEXT = _LONG | {"district_name", "commune_name", "commune_kind", "severity", "report_date", "on_time", "table",
+_TEXT = _LONG | {"unit_name", "commune_name", "commune_kind", "severity", "report_date", "on_time", "table",
                  "title", "code"}
 
 
@@ -98,7 +98,7 @@ def province_row(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """One row "Toàn tỉnh": each column summed over the districts with a value, a rate recomputed
     from its numerator and denominator summed over the districts that have both
     (``indicators.province_ratio``)."""
-    row = {"district_name": PROVINCE_ROW}
+    row = {"unit_name": PROVINCE_ROW}
     for c in columns:
         row[c] = indicators.province_ratio(frame, RATES[c]) if c in RATES else _total(frame[c])
     return pd.DataFrame([row])
@@ -109,21 +109,21 @@ def _total(values: pd.Series) -> float | None:
     return float(values.sum()) if values.notna().any() else None
 
 
-def district_table(view: CycleView, columns: Sequence[str], target: str | None = None, *,
+def unit_table(view: CycleView, columns: Sequence[str], target: str | None = None, *,
                    frame: pd.DataFrame | None = None, sort_by: str | None = None, ascending: bool | None = None,
                    below_average: str | None = None) -> Styler:
-    """Districts × ``columns`` (of ``view.districts`` or of ``frame``) with the province row last.
+    """Districts × ``columns`` (of ``view.units`` or of ``frame``) with the province row last.
 
     ``target``: a ratio with a target for the cycle (``view.targets``): rows below it are tinted.
     ``below_average``: a column; rows below the province value are tinted. Sorted by ``sort_by``
     (default: the target or average column, lowest first; else the first column, highest first);
     districts with no data last.
     """
-    data = view.districts if frame is None else frame
+    data = view.units if frame is None else frame
     cols = list(dict.fromkeys([*columns, *(c for c in (target, below_average) if c)]))
     key = sort_by or target or below_average or cols[0]
     ascending = bool(target or below_average) if ascending is None else ascending
-    rows = data[["district_name", *cols]].sort_values([key, "district_name"], ascending=[ascending, True],
+    rows = data[["unit_name", *cols]].sort_values([key, "unit_name"], ascending=[ascending, True],
                                                       na_position="last")
     total = province_row(data, cols)
     out = pd.concat([rows.astype(object), total.astype(object)], ignore_index=True)
@@ -134,7 +134,7 @@ def district_table(view: CycleView, columns: Sequence[str], target: str | None =
         caption = f"Chỉ tiêu: {format_value(target, threshold)}. Tô màu: đơn vị dưới chỉ tiêu."
     elif below_average:
         threshold = total[below_average].iloc[0]
-        highlight = (pd.to_numeric(out[below_average], errors="coerce") < threshold) & (out["district_name"] != PROVINCE_ROW)
+        highlight = (pd.to_numeric(out[below_average], errors="coerce") < threshold) & (out["unit_name"] != PROVINCE_ROW)
         caption = f"Tô màu: đơn vị dưới mức chung toàn tỉnh ({format_value(below_average, threshold)})."
     return show(out, highlight=highlight, caption=caption)
 
@@ -145,10 +145,10 @@ def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFr
     """Districts whose ``ratio`` is below the cycle's target, lowest first, with ``needed``: how many
     more units (e.g. residential areas meeting the standard) would reach the target."""
     r, target = RATES[ratio], view.targets[ratio]
-    d = view.districts[["district_code", "district_name", r.numerator, r.denominator, ratio]]
+    d = view.units[["unit_code", "unit_name", r.numerator, r.denominator, ratio]]
     d = d[d[ratio].astype("Float64").fillna(np.inf) < target]
     needed = (d[r.denominator].astype(float) * target - d[r.numerator].astype(float) - 1e-9).map(math.ceil)
-    return d.assign(needed=needed.astype(int)).sort_values([ratio, "district_name"]).reset_index(drop=True)
+    return d.assign(needed=needed.astype(int)).sort_values([ratio, "unit_name"]).reset_index(drop=True)
 
 
 def _is_flow(column: str) -> bool:
@@ -162,16 +162,16 @@ def previous_view(view: CycleView, flow: bool = False) -> CycleView | None:
     return None if prev is None else open_cycle(prev, view.processed_dir)
 
 
-def district_change(view: CycleView, columns: Sequence[str],
+def unit_change(view: CycleView, columns: Sequence[str],
                     of: Callable[[CycleView], pd.DataFrame] | None = None) -> pd.DataFrame:
     """Per district and for the province: each column now, in the comparable earlier cycle
     (``<col>_previous``) and the change (``<col>_change``; for the province, of a count: the sum of
     the changes of the districts with a value in both cycles, as ``analysis.comparison``). ``of``
-    builds the frame of a cycle (default ``view.districts``). ``frame.attrs["previous"]`` names the
+    builds the frame of a cycle (default ``view.units``). ``frame.attrs["previous"]`` names the
     earlier cycle of each column."""
-    build = of or (lambda v: v.districts)
+    build = of or (lambda v: v.units)
     now = build(view)
-    out = pd.concat([now[["district_name", *columns]], province_row(now, columns)], ignore_index=True)
+    out = pd.concat([now[["unit_name", *columns]], province_row(now, columns)], ignore_index=True)
     out = out.astype({c: "Float64" for c in columns})
     attrs = {}
     for c in columns:
@@ -181,32 +181,32 @@ def district_change(view: CycleView, columns: Sequence[str],
             before = pd.Series(pd.NA, index=out.index, dtype="Float64")
         else:
             b = build(before_view)
-            b = pd.concat([b[["district_name", c]], province_row(b, [c])], ignore_index=True)
-            before = out["district_name"].map(b.set_index("district_name")[c]).astype("Float64")
+            b = pd.concat([b[["unit_name", c]], province_row(b, [c])], ignore_index=True)
+            before = out["unit_name"].map(b.set_index("unit_name")[c]).astype("Float64")
         out[f"{c}_previous"] = before
         out[f"{c}_change"] = out[c] - before
         if c not in RATES:      # the province changes by what its districts with a value in both cycles changed
             out.loc[len(out) - 1, f"{c}_change"] = out[f"{c}_change"].iloc[:-1].sum(min_count=1)
-    out = out[["district_name", *(f"{c}{s}" for c in columns for s in ("", "_previous", "_change"))]]
+    out = out[["unit_name", *(f"{c}{s}" for c in columns for s in ("", "_previous", "_change"))]]
     out.attrs["previous"] = attrs
     return out
 
 
 def change_table(view: CycleView, columns: Sequence[str],
                  of: Callable[[CycleView], pd.DataFrame] | None = None) -> Styler:
-    """``district_change`` for reading: a heading per indicator over "kỳ này / kỳ trước / thay đổi",
+    """``unit_change`` for reading: a heading per indicator over "kỳ này / kỳ trước / thay đổi",
     districts by change (largest fall first), the province last."""
-    d = district_change(view, columns, of)
-    rows = d[d["district_name"] != PROVINCE_ROW].sort_values([f"{columns[0]}_change", "district_name"],
+    d = unit_change(view, columns, of)
+    rows = d[d["unit_name"] != PROVINCE_ROW].sort_values([f"{columns[0]}_change", "unit_name"],
                                                               na_position="last")
-    d = pd.concat([rows, d[d["district_name"] == PROVINCE_ROW]], ignore_index=True)
+    d = pd.concat([rows, d[d["unit_name"] == PROVINCE_ROW]], ignore_index=True)
     labels = [("", "Đơn vị")]
     for c in columns:
         before = d.attrs["previous"][c]
         before_label = f"kỳ {parse_cycle(before).label}" if before else "kỳ trước (không có)"
         labels += [(LABELS.get(c, c), f"kỳ {view.cycle.label}"), (LABELS.get(c, c), before_label),
                    (LABELS.get(c, c), "Thay đổi")]
-    text = pd.DataFrame({"district_name": d["district_name"]})
+    text = pd.DataFrame({"unit_name": d["unit_name"]})
     for c in columns:
         text[c] = d[c].map(lambda x, c=c: format_value(c, x))
         text[f"{c}_previous"] = d[f"{c}_previous"].map(lambda x, c=c: format_value(c, x))
@@ -218,10 +218,10 @@ def change_table(view: CycleView, columns: Sequence[str],
 
 
 def row_contributions(view: CycleView, table: str) -> pd.DataFrame:
-    """What each tidy row of ``table`` adds to each of its keys (district_code + one column per key),
+    """What each tidy row of ``table`` adds to each of its keys (unit_code + one column per key),
     read from the key definitions of ``antt.core.indicators``; NA for a missing value."""
     rows = view.tables[table]
-    out = pd.DataFrame({"district_code": rows["district_code"]})
+    out = pd.DataFrame({"unit_code": rows["unit_code"]})
     for key in (k for k in indicators.SUMMARY_KEYS if k.table == table):
         if key.how == "sum":
             out[key.name] = pd.to_numeric(rows[key.column]).astype("Float64")
@@ -233,7 +233,7 @@ def row_contributions(view: CycleView, table: str) -> pd.DataFrame:
             out[key.name] = rows["setting"].eq(key.how.split(":", 1)[1]).fillna(False).astype(int)
         elif key.how == "distinct_residential":
             residential = rows["setting"].eq("residential").fillna(False).astype(bool)
-            first = ~rows.loc[residential, ["district_code", "commune_code"]].duplicated()
+            first = ~rows.loc[residential, ["unit_code", "commune_code"]].duplicated()
             out[key.name] = first.reindex(rows.index, fill_value=False).astype(int)
         else:
             raise ValueError(key.how)
@@ -242,15 +242,15 @@ def row_contributions(view: CycleView, table: str) -> pd.DataFrame:
 
 def row_sum_mismatches(view: CycleView, table: str) -> pd.DataFrame:
     """District values of ``table``'s keys that differ from what its rows add up to (empty when every
-    district is the sum of its communes): district_name, district_code, key, stored, from_rows."""
-    from_rows = _per_district(view, table, row_contributions(view, table)).set_index("district_code")
-    keys = [c for c in from_rows.columns if c != "district_name"]
-    stored = view.districts.set_index("district_code")[keys].reindex(from_rows.index)
+    district is the sum of its communes): unit_name, unit_code, key, stored, from_rows."""
+    from_rows = _per_unit(view, table, row_contributions(view, table)).set_index("unit_code")
+    keys = [c for c in from_rows.columns if c != "unit_name"]
+    stored = view.units.set_index("unit_code")[keys].reindex(from_rows.index)
     long = pd.DataFrame({"stored": stored.stack(future_stack=True),
                          "from_rows": from_rows[keys].stack(future_stack=True)})
     same = (long["stored"] == long["from_rows"]).fillna(False) | (long["stored"].isna() & long["from_rows"].isna())
-    bad = long[~same.astype(bool)].reset_index(names=["district_code", "key"])
-    bad.insert(0, "district_name", bad["district_code"].map(from_rows["district_name"]))
+    bad = long[~same.astype(bool)].reset_index(names=["unit_code", "key"])
+    bad.insert(0, "unit_name", bad["unit_code"].map(from_rows["unit_name"]))
     return bad
 
 
@@ -268,7 +268,7 @@ def province_values(view: CycleView) -> pd.Series:
 def headline(view: CycleView) -> pd.DataFrame:
     """The 15 keys and the ratios of the cycle: key, label, value, unit, coverage (districts with a
     value), expected (districts), target (where the cycle has one). Index: key."""
-    d = view.districts
+    d = view.units
     rows = []
     for key, value in province_values(view).items():
         r = RATES.get(key)
@@ -302,10 +302,10 @@ def completeness_table(view: CycleView) -> Styler:
     with the fewest tables received first."""
     c = view.completeness.copy()
     c["_received"] = (c[list(forms.TABLES)] == "received").sum(axis=1)
-    c = c.sort_values(["_received", "district_name"]).reset_index(drop=True)
+    c = c.sort_values(["_received", "unit_name"]).reset_index(drop=True)
     status = c[list(forms.TABLES)]
     text = status.map(lambda s: STATUSES.get(s, s))
-    text.insert(0, "Đơn vị", c["district_name"])
+    text.insert(0, "Đơn vị", c["unit_name"])
     text.columns = ["Đơn vị", *(forms.TABLES[t].title for t in forms.TABLES)]
     styles = pd.DataFrame("", index=text.index, columns=text.columns)
     styles.iloc[:, 1:] = status.map(lambda s: STATUS_STYLE.get(s, "")).to_numpy()
@@ -322,31 +322,31 @@ def reporting_rates(view: CycleView) -> pd.DataFrame:
     return r[["table", "title", "expected", "received", "empty", "missing", "rejected", "received_share"]]
 
 
-def district_reporting(view: CycleView) -> pd.DataFrame:
+def unit_reporting(view: CycleView) -> pd.DataFrame:
     """Per district, fewest tables first: tables received (of 5), the file loaded, its report date
     and whether it came by the deadline (``report_frames.timeliness``), files superseded or rejected."""
     t = report_frames.timeliness(view)
-    f, c = view.files, view.completeness.set_index("district_code")
+    f, c = view.files, view.completeness.set_index("unit_code")
     out = pd.DataFrame({
-        "district_name": t["district_name"],
-        "tables_received": [int((c.loc[d, list(forms.TABLES)] == "received").sum()) for d in t["district_code"]],
+        "unit_name": t["unit_name"],
+        "tables_received": [int((c.loc[d, list(forms.TABLES)] == "received").sum()) for d in t["unit_code"]],
         "file": [", ".join(p.split("/", 1)[-1] for p in x.split(", ")) if isinstance(x, str) else "–" for x in t["file"]],
         "report_date": [d.strftime("%d/%m/%Y") if isinstance(d, date) else "–" for d in t["report_date"]],
         "on_time": t["status"],
-        "superseded": [int(((f["district_code"] == d) & (f["status"] == "superseded")).sum()) for d in t["district_code"]],
-        "files_rejected": [int(((f["district_code"] == d) & (f["status"] == "rejected")).sum()) for d in t["district_code"]],
+        "superseded": [int(((f["unit_code"] == d) & (f["status"] == "superseded")).sum()) for d in t["unit_code"]],
+        "files_rejected": [int(((f["unit_code"] == d) & (f["status"] == "rejected")).sum()) for d in t["unit_code"]],
     })
-    return out.sort_values(["tables_received", "district_name"]).reset_index(drop=True)
+    return out.sort_values(["tables_received", "unit_name"]).reset_index(drop=True)
 
 
 def findings_summary(view: CycleView) -> pd.DataFrame:
     """Findings by district (rows, most errors first; findings of files with no district in their
     own row) and severity (error, warning, info), with the province row."""
-    f = view.findings.assign(district_name=view.findings["district_name"].fillna(NO_DISTRICT))
-    counts = pd.crosstab(f["district_name"], f["severity"]).reindex(columns=list(SEVERITY_LABEL), fill_value=0)
-    names = list(view.completeness["district_name"]) + ([NO_DISTRICT] if NO_DISTRICT in counts.index else [])
-    counts = counts.reindex(names, fill_value=0).rename_axis(None, axis=1).reset_index(names="district_name")
-    counts = counts.sort_values(["error", "warning", "info", "district_name"],
+    f = view.findings.assign(unit_name=view.findings["unit_name"].fillna(NO_DISTRICT))
+    counts = pd.crosstab(f["unit_name"], f["severity"]).reindex(columns=list(SEVERITY_LABEL), fill_value=0)
+    names = list(view.completeness["unit_name"]) + ([NO_DISTRICT] if NO_DISTRICT in counts.index else [])
+    counts = counts.reindex(names, fill_value=0).rename_axis(None, axis=1).reset_index(names="unit_name")
+    counts = counts.sort_values(["error", "warning", "info", "unit_name"],
                                 ascending=[False, False, False, True])
     return pd.concat([counts, province_row(counts, list(SEVERITY_LABEL))], ignore_index=True).astype(
         {s: int for s in SEVERITY_LABEL})
@@ -357,29 +357,29 @@ def findings_list(view: CycleView, severities: Sequence[str] = ("error", "warnin
     ("file › sheet › cell"), code, message."""
     f = view.findings[view.findings["severity"].isin(list(severities))].copy()
     f["_order"] = f["severity"].map({s: i for i, s in enumerate(SEVERITY_LABEL)})
-    f = f.sort_values(["_order", "district_name", "file", "row"], na_position="last")
+    f = f.sort_values(["_order", "unit_name", "file", "row"], na_position="last")
     where = [" › ".join(str(p) for p in parts if p is not None and not pd.isna(p))
              for parts in zip(f["file"], f["sheet"], f["cell"])]
     return pd.DataFrame({"severity": f["severity"].map(SEVERITY_LABEL).to_numpy(),
-                         "district_name": f["district_name"].fillna(NO_DISTRICT).to_numpy(),
+                         "unit_name": f["unit_name"].fillna(NO_DISTRICT).to_numpy(),
                          "where": where, "code": f["code"].to_numpy(), "message": f["message"].to_numpy()})
 
 
 # --- per district sums of a table --------------------------------------------------------------
 
-def _per_district(view: CycleView, table: str, values: pd.DataFrame) -> pd.DataFrame:
-    """Sums of ``values`` (columns to sum + district_code) by district, one row per expected district:
+def _per_unit(view: CycleView, table: str, values: pd.DataFrame) -> pd.DataFrame:
+    """Sums of ``values`` (columns to sum + unit_code) by district, one row per expected district:
     NA when a summed value is missing or the table was not received; 0 when received with no row."""
-    codes = list(view.completeness["district_code"])
-    cols = [c for c in values.columns if c != "district_code"]
+    codes = list(view.completeness["unit_code"])
+    cols = [c for c in values.columns if c != "unit_code"]
     numeric = values[cols].apply(pd.to_numeric).astype("Float64")
-    sums = numeric.groupby(values["district_code"]).sum(min_count=0)
-    sums = sums.mask(numeric.isna().groupby(values["district_code"]).any())
+    sums = numeric.groupby(values["unit_code"]).sum(min_count=0)
+    sums = sums.mask(numeric.isna().groupby(values["unit_code"]).any())
     sums = sums.reindex(codes, fill_value=0).astype("Float64")
-    received = view.completeness.set_index("district_code")[table].eq("received").reindex(codes)
+    received = view.completeness.set_index("unit_code")[table].eq("received").reindex(codes)
     sums.loc[~received.to_numpy()] = pd.NA
-    out = sums.rename_axis("district_code").reset_index()
-    out.insert(1, "district_name", out["district_code"].map(view.districts.set_index("district_code")["district_name"]))
+    out = sums.rename_axis("unit_code").reset_index()
+    out.insert(1, "unit_name", out["unit_code"].map(view.units.set_index("unit_code")["unit_name"]))
     return out
 
 
@@ -402,8 +402,8 @@ def ntm_near(view: CycleView, max_short: int = 2) -> pd.DataFrame:
     short = NTM_CRITERIA - n["ntm_criteria_met"].astype("Float64")
     near = n[(~n["ntm_met"].fillna(False).astype(bool)) & short.between(1, max_short).fillna(False).astype(bool)]
     out = near.assign(criteria_short=short[near.index].astype("Int64"))
-    return out[["district_name", "commune_name", "ntm_criteria_met", "criteria_short", "ntm_security_criterion"]
-               ].sort_values(["criteria_short", "district_name", "commune_name"]).reset_index(drop=True)
+    return out[["unit_name", "commune_name", "ntm_criteria_met", "criteria_short", "ntm_security_criterion"]
+               ].sort_values(["criteria_short", "unit_name", "commune_name"]).reset_index(drop=True)
 
 
 def security_criterion(view: CycleView) -> pd.DataFrame:
@@ -411,12 +411,12 @@ def security_criterion(view: CycleView) -> pd.DataFrame:
     among them those without 19.2 (NA where Biểu 2 was not received)."""
     n = view.tables["ntm"]
     sec, met = n["ntm_security_criterion"].astype("boolean"), n["ntm_met"].astype("boolean").fillna(False)
-    values = pd.DataFrame({"district_code": n["district_code"], "ntm_communes": 1,
+    values = pd.DataFrame({"unit_code": n["unit_code"], "ntm_communes": 1,
                            "security_met": sec.fillna(False).astype(int),
                            "security_not_met": (~sec).fillna(False).astype(int),
                            "ntm_not_met": (~met).astype(int),
                            "not_met_without_security": ((~met) & ~sec.fillna(True)).astype(int)})
-    out = _per_district(view, "ntm", values)
+    out = _per_unit(view, "ntm", values)
     return out.assign(security_share=out["security_met"] / out["ntm_communes"].where(out["ntm_communes"] != 0))
 
 
@@ -493,8 +493,8 @@ def models_by_type(view: CycleView) -> pd.DataFrame:
     Biểu 3 was not received."""
     m = view.tables["models"]
     values = pd.get_dummies(m["model_type"]).reindex(columns=list(forms.MODEL_TYPES), fill_value=0).astype(int)
-    values.insert(0, "district_code", m["district_code"])
-    out = _per_district(view, "models", values)
+    values.insert(0, "unit_code", m["unit_code"])
+    out = _per_unit(view, "models", values)
     return out.assign(models_total=out[list(forms.MODEL_TYPES)].sum(axis=1, min_count=1))
 
 
@@ -515,8 +515,8 @@ def communes_without_residential_model(view: CycleView) -> pd.DataFrame:
     """Communes (of districts whose Biểu 3 was received) with no model in a residential area."""
     c = view.communes
     none = c[c["models_residential"].eq(0).fillna(False).astype(bool)]
-    return none[["district_name", "commune_name", "commune_kind", "kdc_total"]].sort_values(
-        ["district_name", "commune_name"]).reset_index(drop=True)
+    return none[["unit_name", "commune_name", "commune_kind", "kdc_total"]].sort_values(
+        ["unit_name", "commune_name"]).reset_index(drop=True)
 
 
 # --- information work and bright spots (05) ---------------------------------------------------
@@ -525,9 +525,9 @@ def outreach_per_kdc(view: CycleView) -> pd.DataFrame:
     """Per district: broadcast hours, banners and posters, sessions, attendees (Biểu 4), residential
     areas, and each per residential area."""
     o = view.tables["outreach"]
-    sums = _per_district(view, "outreach", o[["district_code", "broadcast_hours", "banners_posters",
+    sums = _per_unit(view, "outreach", o[["unit_code", "broadcast_hours", "banners_posters",
                                               "sessions", "attendees"]])
-    out = sums.merge(view.districts[["district_code", "kdc_total"]], on="district_code", how="left")
+    out = sums.merge(view.units[["unit_code", "kdc_total"]], on="unit_code", how="left")
     return _with_rates(out, ["hours_per_kdc", "banners_per_kdc", "sessions_per_kdc", "attendees_per_kdc"])
 
 
@@ -535,10 +535,10 @@ def bright_spots_per_commune(view: CycleView) -> pd.DataFrame:
     """Per district: bright spots (province/district and commune level), core groups and members
     (Biểu 5), communes, bright spots and core groups per commune, members per group."""
     keys = ["bright_spots_upper", "bright_spots_commune", "core_groups", "core_group_members"]
-    d = view.districts[["district_code", "district_name", *keys]]
-    communes = view.communes.groupby("district_code").size()
+    d = view.units[["unit_code", "unit_name", *keys]]
+    communes = view.communes.groupby("unit_code").size()
     out = d.assign(bright_spots=d["bright_spots_upper"] + d["bright_spots_commune"],
-                   communes=d["district_code"].map(communes).astype("Float64"))
+                   communes=d["unit_code"].map(communes).astype("Float64"))
     return _with_rates(out, ["bright_spots_per_commune", "core_groups_per_commune", "members_per_group"])
 
 
@@ -564,8 +564,8 @@ def cycle_comparison(view: CycleView) -> pd.DataFrame:
         keys = comparison(v).set_index("key")
         before = previous(c, present)
         old = province_values(views[before]) if before else pd.Series(pd.NA, index=ratios, dtype="Float64")
-        now_r, old_r = v.districts.set_index("district_code")[ratios], (
-            views[before].districts.set_index("district_code")[ratios] if before else None)
+        now_r, old_r = v.units.set_index("unit_code")[ratios], (
+            views[before].units.set_index("unit_code")[ratios] if before else None)
         out[c.id] = province_values(v).reindex(order)
         out[f"cov {c.id}"] = headline(v)["coverage"].reindex(order)
         out[f"prev {c.id}"] = pd.concat([keys["previous"], old[ratios]]).reindex(order).astype("Float64")

@@ -1,9 +1,17 @@
 """Load a whole cycle folder: every file read and validated, resubmissions settled, tidy rows built.
 
-``load_cycle(raw_dir, cycle)`` -> ``CycleData`` with the rows of every processed frame
-(``antt.store.schema``): one row per record of each table (cycle, district_code, commune_code, the
-canonical fields, source_file, sheet, row), the findings, a status per file, the completeness
-matrix, an account of every non-empty row of every table, and the district values of the keys.
+``load_cycle(raw_dir, cycle, scope)`` -> ``CycleData`` with the rows of every processed frame
+(``antt.store.schema``): one row per record of each table (cycle, unit_code, district_code,
+commune_code, the canonical fields, source_file, sheet, row), the residential areas, the findings,
+a status per file, the completeness matrix of the expected reporting units, an account of every
+non-empty row of every table, and the values of the keys per unit and per commune.
+
+Who reports is the cycle's reporting level over the scope's territory (``core.territory``). A return
+of the other level is read too and nothing is counted twice: at commune level a district's return
+covers its communes, and a commune's own return wins over its district's rows for that commune
+(``unit_overlap``); at district level a commune's own return replaces that commune's rows in its
+district's return. Returns of units of the configured province outside a narrower scope (Đồng Nai's
+districts when the scope is Bình Phước) are left out of that scope's cycle.
 Large cycles are read by a process pool over files; small ones in this process.
 """
 
@@ -17,9 +25,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from antt.core import config, forms, indicators, units
+from antt.core import config, forms, indicators, territory, units
 from antt.check import validate
-from antt.core.cycles import Cycle, parse_cycle
+from antt.core.cycles import Cycle, parse_cycle, reporting_level
 from antt.core.findings import SEVERITY_ORDER, Finding
 from antt.read.quiet import silence_stderr
 from antt.read.returns import Return, load_return
@@ -33,21 +41,23 @@ class CycleData:
 
     cycle: Cycle
     scope: str
-    rows: dict[str, list[dict]]                 # frame name (see FRAME_DTYPES) -> rows
-    completeness: dict[str, dict[str, str]]     # district code -> table id -> status
-    district_values: dict[str, dict[str, float | None]]     # district code -> the 15 keys (None = null)
-    signatures: dict[str, dict[str, str]] = field(default_factory=dict)   # district -> table -> layout
+    level: str                                  # the cycle's reporting level: district | commune
+    rows: dict[str, list[dict]]                 # frame name (see antt.store.schema) -> rows
+    completeness: dict[str, dict[str, str]]     # expected unit code -> table id -> status
+    unit_values: dict[str, dict[str, float | None]]      # unit code -> the 15 keys (None = null)
+    signatures: dict[str, dict[str, str]] = field(default_factory=dict)   # unit -> table -> layout
+    areas: dict[str, list[str]] = field(default_factory=dict)   # commune -> its residential areas (keys)
 
     def add_findings(self, items: list[Finding]) -> None:
         self.rows["findings"] = finding_rows([*map(_as_finding, self.rows["findings"]), *items])
 
     @property
-    def districts_expected(self) -> list[str]:
-        return sorted(self.completeness)
+    def units_expected(self) -> list[str]:
+        return list(self.completeness)
 
     @property
-    def districts_reporting(self) -> list[str]:
-        return sorted(c for c, row in self.completeness.items() if "received" in row.values())
+    def units_reporting(self) -> list[str]:
+        return [c for c, row in self.completeness.items() if "received" in row.values()]
 
 
 def cycle_files(raw_dir: Path, cycle: Cycle) -> list[Path]:
@@ -99,7 +109,7 @@ def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | 
                  while_reading: Callable[[], object] | None) -> dict[Cycle, CycleData]:
     for c in cycles:
         check_scope(c, scope)
-    jobs = [(p, raw_dir, c.id, scope) for c in cycles for p in cycle_files(raw_dir, c)]
+    jobs = [(p, raw_dir, c.id, read_scope(scope)) for c in cycles for p in cycle_files(raw_dir, c)]
     workers = workers or (os.cpu_count() or 1)
     if len(jobs) < POOL_MIN_FILES or workers < 2:
         returns = [_read_one(j) for j in jobs]
@@ -116,12 +126,21 @@ def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | 
 
 
 def check_scope(cycle: Cycle, scope: str) -> None:
-    """A scope must be a province with districts in the hierarchy of the cycle's end date."""
-    hierarchy = units.hierarchy_on(cycle.end)
-    if scope != "all" and (scope not in {p.code for p in hierarchy.provinces()} or not hierarchy.districts(scope)):
-        raise ValueError(f"kỳ {cycle.id} kết thúc ngày {cycle.end:%d/%m/%Y}, theo danh mục đơn vị hành chính "
-                         f"{hierarchy.name} không có tỉnh mã {scope} với đơn vị cấp huyện báo cáo; báo cáo cấp huyện "
-                         "chỉ áp dụng cho các kỳ trước ngày 01/07/2025")
+    """A scope must be a territory (``core.territory.resolve``) whose reporting units exist in the
+    cycle (ValueError in Vietnamese otherwise)."""
+    if not territory.resolve(scope).expected_units(cycle):
+        raise ValueError(f"kỳ {cycle.id}: {territory.resolve(scope).name} không có đơn vị báo cáo")
+
+
+def read_scope(scope: str) -> str:
+    """The territory files are read against: the configured province's when ``scope`` lies inside it
+    (its other units' returns are then out of the scope's view, not of another province), else
+    ``scope`` itself."""
+    if scope == "all":
+        return scope
+    own, wanted = territory.resolve(config.PROVINCE_CODE), territory.resolve(scope)
+    inside = {p.code for p in wanted.former_provinces(None)} <= {p.code for p in own.former_provinces(None)}
+    return config.PROVINCE_CODE if inside and not own.country else scope
 
 
 def load_cycle(raw_dir: Path, cycle: Cycle | str, scope: str = config.PROVINCE_CODE, workers: int | None = None) -> CycleData:
@@ -131,29 +150,93 @@ def load_cycle(raw_dir: Path, cycle: Cycle | str, scope: str = config.PROVINCE_C
 
 
 def assemble(cycle: Cycle, scope: str, returns: list[Return]) -> CycleData:
-    """Resubmissions settled, completeness, tidy rows and district values of one cycle's returns."""
-    hierarchy = units.hierarchy_on(cycle.end)
+    """Resubmissions settled, completeness, tidy rows and unit values of one cycle's returns."""
+    h = units.hierarchy_on(cycle.end)
+    level = reporting_level(cycle)
+    land = territory.resolve(scope)
+    expected = land.expected_units(cycle)
+    returns = [r for r in returns if r.unit is None or land.contains(r.unit, h)]
     superseded = validate.supersede(returns)
     counted = [r for r in returns if r.status == "loaded" and r.file not in superseded]
-    expected = hierarchy.districts_expected(scope)
-    rejected = {r.district.code for r in returns if r.status == "rejected" and r.district is not None}
-    matrix = validate.completeness(counted, expected, rejected - {r.district.code for r in counted}, hierarchy)
+    unit_of = _unit_of(expected, level, h)
+    rejected = {r.unit.code for r in returns if r.status == "rejected" and r.unit is not None}
+    sources = _sources(counted, unit_of, h)
+    matrix = validate.completeness(expected, level, counted, sources, rejected, h)
     order = list(forms.TABLES)
-    rows: dict[str, list[dict]] = {
-        tid: _rows(tid, [r for r in counted if tid in r.tables and not r.tables[tid].empty], cycle)
-        for tid in forms.TABLES}
+    rows: dict[str, list[dict]] = {tid: [] for tid in forms.TABLES}
+    rows["kdc_areas"] = []
+    for ret in counted:                      # in file order, each table's rows in sheet order
+        for tid, read in ret.tables.items():
+            if read.empty:
+                continue
+            mine = sources[tid]
+            rows[tid] += [_row(cycle, unit_of[r["commune_code"]], h, ret, tid, r) for r in read.records
+                          if mine.get(r["commune_code"]) is ret]
+            if tid == "kdc":
+                rows["kdc_areas"] += [_area_row(cycle, unit_of[a["commune_code"]], ret, a) for a in read.areas
+                                      if mine.get(a["commune_code"]) is ret]
     rows["findings"] = finding_rows([f for r in returns for f in r.findings])
     rows["files"] = [{"file": r.file, "status": "superseded" if r.file in superseded else r.status,
-                      "district_code": r.district.code if r.district else None,
+                      "unit_code": r.unit.code if r.unit else None, "level": r.level,
                       "tables": sorted(r.tables, key=order.index), "sha256": r.sha256,
                       "report_date": r.report_date, "format": r.format} for r in returns]
-    rows["completeness"] = [{"district_code": d, **row} for d, row in sorted(matrix.items())]
+    rows["completeness"] = [{"unit_code": u, **row} for u, row in matrix.items()]
     rows["accounts"] = [{"file": r.file, "table": tid, "sheet": t.sheet, **{c: t.account.get(c, 0) for c in forms.ROW_CLASSES}}
                         for r in returns for tid, t in r.tables.items()]
-    values = indicators.district_values(rows, matrix)
-    rows["districts"] = [{"district_code": d, **v} for d, v in values.items()]
-    signatures = {r.district.code: {tid: t.signature for tid, t in r.tables.items()} for r in counted}
-    return CycleData(cycle, scope, rows, matrix, values, signatures)
+    values = indicators.values_by(rows, matrix)
+    rows["units"] = [{"unit_code": u, **v} for u, v in values.items()]
+    communes = {c: matrix[u] for c, u in unit_of.items()}
+    rows["communes"] = [{"commune_code": c, "unit_code": unit_of[c], **v}
+                        for c, v in indicators.values_by(rows, communes, "commune_code").items()]
+    signatures = {r.unit.code: {tid: t.signature for tid, t in r.tables.items()} for r in counted}
+    areas = {}
+    for row in rows["kdc_areas"]:
+        areas.setdefault(row["commune_code"], []).append(row["area_key"])
+    return CycleData(cycle, scope, level, rows, matrix, values, signatures, areas)
+
+
+def _unit_of(expected: list[units.Unit], level: str, h: units.Hierarchy) -> dict[str, str]:
+    """Commune code -> the expected unit it counts for (itself at commune level, its district else)."""
+    if level == units.COMMUNE:
+        return {u.code: u.code for u in expected}
+    return {c.code: d.code for d in expected for c in h.communes(d.code)}
+
+
+def _sources(counted: list[Return], unit_of: dict[str, str], h: units.Hierarchy) -> dict[str, dict[str, Return]]:
+    """Table id -> commune -> the return whose rows count for that commune: the commune's own return
+    when it has the table, else its district's (``unit_overlap`` when both have rows for it)."""
+    out: dict[str, dict[str, Return]] = {tid: {} for tid in forms.TABLES}
+    own = {r.unit.code: r for r in counted if r.level == units.COMMUNE}
+    for ret in counted:
+        if ret.level == units.COMMUNE:
+            covered = [ret.unit.code]
+        else:
+            covered = [c.code for c in h.communes(ret.unit.code)]
+        for tid in ret.tables:
+            for c in covered:
+                if c not in unit_of:
+                    continue
+                mine = own.get(c)
+                if ret.level == units.DISTRICT and mine is not None and tid in mine.tables:
+                    if any(rec["commune_code"] == c for rec in ret.tables[tid].records):
+                        ret.add("unit_overlap", ret.tables[tid].sheet, table=forms.TABLES[tid].label,
+                                found=h.unit(c).name, winner=mine.file)
+                    continue
+                out[tid][c] = ret
+    return out
+
+
+def _row(cycle: Cycle, unit: str, h: units.Hierarchy, ret: Return, tid: str, rec: dict) -> dict:
+    parent = h.unit(rec["commune_code"]).parent
+    return {"cycle": cycle.id, "unit_code": unit,
+            "district_code": parent if h.unit(parent).level == units.DISTRICT else None,
+            "commune_code": rec["commune_code"], "source_file": ret.file,
+            **{k: rec.get(k) for k in (*forms.TABLES[tid].value_fields, "sheet", "row")}}
+
+
+def _area_row(cycle: Cycle, unit: str, ret: Return, area: dict) -> dict:
+    return {"cycle": cycle.id, "unit_code": unit, "source_file": ret.file,
+            **{k: area[k] for k in ("commune_code", "area", "area_key", "registered", "meeting", "sheet", "row")}}
 
 
 def finding_rows(items: list[Finding]) -> list[dict]:
@@ -164,9 +247,3 @@ def finding_rows(items: list[Finding]) -> list[dict]:
 
 def _as_finding(row: dict) -> Finding:
     return Finding(**row)
-
-
-def _rows(tid: str, returns: list[Return], cycle: Cycle) -> list[dict]:
-    fields = ("commune_code", *forms.TABLES[tid].value_fields, "sheet", "row")
-    return [{"cycle": cycle.id, "district_code": ret.district.code, "source_file": ret.file,
-             **{k: rec.get(k) for k in fields}} for ret in returns for rec in ret.tables[tid].records]

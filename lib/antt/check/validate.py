@@ -78,13 +78,13 @@ def validate_return(ret: Return, cycle: Cycle, hierarchy: units.Hierarchy) -> No
         _row_rules(ret, read, cycle)
         if read.empty:
             continue
-        if forms.TABLES[tid].per_commune:
+        if forms.TABLES[tid].per_commune and ret.level == units.DISTRICT:
             _absent(ret, read, hierarchy)
         _totals(ret, read)
         if tid == "kdc":
             _ratios(ret, read)
     for tid, table in forms.TABLES.items():
-        if tid not in ret.tables:
+        if tid not in ret.tables and not (table.only_xa and ret.level == units.COMMUNE and ret.unit.kind != "Xã"):
             ret.add("table_missing", table=table.title)
 
 
@@ -144,7 +144,7 @@ def _duplicates(ret: Return, read: TableRead) -> None:
 def _absent(ret: Return, read: TableRead, hierarchy: units.Hierarchy) -> None:
     table = forms.TABLES[read.table]
     seen = {r["commune_code"] for r in read.records + read.set_aside} | read.seen
-    for unit in hierarchy.communes(ret.district.code):
+    for unit in hierarchy.communes(ret.unit.code):
         if table.only_xa and unit.kind != "Xã":
             continue
         if unit.code not in seen:
@@ -195,14 +195,14 @@ def _ratios(ret: Return, read: TableRead) -> None:
 # cycle rules
 
 def supersede(returns: list[Return]) -> dict[str, str]:
-    """Resubmissions: per district the latest report date wins (then the file name); returns
+    """Resubmissions: per issuing unit the latest report date wins (then the file name); returns
     {superseded file: winning file} and adds an info finding to each superseded return."""
     out: dict[str, str] = {}
-    by_district = defaultdict(list)
+    by_unit = defaultdict(list)
     for ret in returns:
         if ret.status == "loaded":
-            by_district[ret.district.code].append(ret)
-    for rets in by_district.values():
+            by_unit[ret.unit.code].append(ret)
+    for rets in by_unit.values():
         rets.sort(key=lambda r: (r.report_date or date.min, r.file), reverse=True)
         winner = rets[0]
         for ret in rets[1:]:
@@ -223,36 +223,46 @@ def timeliness(ret: Return, cycle: Cycle) -> None:
         ret.add("report_late", found=f"{ret.report_date:%d/%m/%Y}", expected=f"{cycle.deadline:%d/%m/%Y}")
 
 
-def completeness(returns: list[Return], districts: list[units.Unit], rejected_districts: set[str],
+def completeness(expected: list[units.Unit], level: str, counted: list[Return],
+                 sources: dict[str, dict[str, Return]], rejected: set[str],
                  hierarchy: units.Hierarchy) -> dict[str, dict[str, str]]:
-    """District code -> {table id: received | empty | missing | rejected}; rows for every expected district.
+    """Expected unit code -> {table id: received | empty | missing | rejected}, in the units' order.
 
-    A table of xã only (Biểu 2) sent without rows by a district that has no xã (a quận, a thị xã of
-    phường) is its complete answer: received, with 0 xã."""
+    District level: the district's own return decides. Commune level: the return counted for the
+    commune (``sources``: its own, else its district's). A table of xã only (Biểu 2) is complete for
+    a unit without any xã when sent without rows (a quận, a thị xã of phường) or, from a phường or
+    đặc khu reporting on its own, when absent or blank: received, 0 xã."""
     out = {}
-    loaded = {r.district.code: r for r in returns if r.status == "loaded"}
-    for d in districts:
-        ret = loaded.get(d.code)
+    own = {r.unit.code: r for r in counted}
+    for u in expected:
         row = {}
-        for tid in forms.TABLES:
+        for tid, table in forms.TABLES.items():
+            if level == units.COMMUNE:
+                ret = sources[tid].get(u.code) or own.get(u.code)
+            else:
+                ret = own.get(u.code)
             if ret is None:
-                row[tid] = "rejected" if d.code in rejected_districts else "missing"
-            elif tid not in ret.tables:
+                row[tid] = "rejected" if u.code in rejected else "missing"
+            elif table.only_xa and not _has_xa(hierarchy, u) and (tid not in ret.tables or ret.tables[tid].empty):
+                row[tid] = "received" if tid in ret.tables or ret.level == units.COMMUNE else "missing"
+            elif tid not in ret.tables or (level == units.COMMUNE and u.code not in sources[tid]):
                 row[tid] = "missing"
-            elif ret.tables[tid].empty and (not forms.TABLES[tid].only_xa or _has_xa(hierarchy, d.code)):
+            elif ret.tables[tid].empty:
                 row[tid] = "empty"
             else:
                 row[tid] = "received"
-        out[d.code] = row
+        out[u.code] = row
     return out
 
 
-def _has_xa(hierarchy: units.Hierarchy, district: str) -> bool:
-    return any(c.kind == "Xã" for c in hierarchy.communes(district))
+def _has_xa(hierarchy: units.Hierarchy, unit: units.Unit) -> bool:
+    if unit.level == units.COMMUNE:
+        return unit.kind == "Xã"
+    return any(c.kind == "Xã" for c in hierarchy.communes(unit.code))
 
 
 def reporting_rates(matrix: dict[str, dict[str, str]]) -> dict[str, float]:
-    """Per table: received / expected districts (never above 1)."""
+    """Per table: received / expected units (never above 1)."""
     n = len(matrix)
     return {tid: (sum(row[tid] == "received" for row in matrix.values()) / n if n else 0.0) for tid in forms.TABLES}
 
@@ -263,11 +273,11 @@ OUTLIER_MIN_FALL = 5     # small counts move by a few units without meaning anyt
 def compare_with_previous(values: dict[str, dict], prev: dict[str, dict], prev_same_kind: dict[str, dict],
                           previous_ids: tuple[str | None, str | None], files: dict[str, str],
                           labels: dict[str, str]) -> list:
-    """Implausible moves per district: a count falling by more than a third (and by at least
+    """Implausible moves per reporting unit: a count falling by more than a third (and by at least
     ``OUTLIER_MIN_FALL``); the number of residential areas moving by more than 5 %.
 
-    ``values``/``prev`` map district code -> {key: value}; stocks compare with the cycle just before,
-    flows with the previous cycle of the same kind. ``files`` gives each district's file.
+    ``values``/``prev`` map unit code -> {key: value}; stocks compare with the cycle just before,
+    flows with the previous cycle of the same kind. ``files`` gives each unit's file.
     """
     out = []
     for code, now in values.items():
@@ -287,7 +297,7 @@ def compare_with_previous(values: dict[str, dict], prev: dict[str, dict], prev_s
 
 
 def layout_changes(now: dict[str, dict[str, str]], before: dict[str, dict[str, str]], files: dict[str, str]) -> list:
-    """Per district and table, a heading layout that differs from the previous return's."""
+    """Per unit and table, a heading layout that differs from the previous return's."""
     out = []
     for code, sigs in now.items():
         for tid, sig in sigs.items():
@@ -295,4 +305,21 @@ def layout_changes(now: dict[str, dict[str, str]], before: dict[str, dict[str, s
             if old and old != sig:
                 out.append(finding("layout_changed", files.get(code), table=forms.TABLES[tid].label,
                                    detail=f"trước: {old.split('|', 2)[2]}; nay: {sig.split('|', 2)[2]}"))
+    return out
+
+
+def area_changes(now: dict[str, list[str]], before: dict[str, list[str]], files: dict[str, str],
+                 previous_id: str, hierarchy: units.Hierarchy) -> list:
+    """Per commune whose residential areas are listed in both cycles, the areas that appeared and
+    those that vanished (by normalised name): hamlets merged, split or renamed."""
+    out = []
+    for code, keys in now.items():
+        old = before.get(code)
+        if not old:
+            continue
+        added, gone = sorted(set(keys) - set(old)), sorted(set(old) - set(keys))
+        if added or gone:
+            out.append(finding("kdc_areas_changed", files.get(code), found=hierarchy.unit(code).name,
+                               previous=previous_id, added=", ".join(added) or "không",
+                               removed=", ".join(gone) or "không"))
     return out

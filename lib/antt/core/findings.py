@@ -52,6 +52,9 @@ CODES: dict[str, tuple[str, str]] = {
     "commune_other_district": (ERROR, "\u201c{found}\u201d là đơn vị của {other}, không thuộc {district}. Dòng không được tính."),
     "commune_duplicate": (ERROR, "{table}: \u201c{found}\u201d xuất hiện {count} lần (các dòng {rows}); tất cả các dòng này không được tính."),
     "commune_absent": (WARNING, "{table}: không có dòng cho {found}."),
+    "unit_overlap": (WARNING, "{table}: {found} đã gửi báo cáo riêng ({winner}); dòng của {found} trong báo cáo này không được tính."),
+    "kdc_areas_changed": (INFO, "Danh sách khu dân cư của {found} khác kỳ {previous}: thêm {added}; không còn {removed}."),
+    "crosswalk_divided": (INFO, "{found} được chia cho {parts}; khi quy về đơn vị hiện nay, số liệu của {found} được tính cho {default} (mặc định của bộ dữ liệu vietnamadminunits)."),
     "ntm_not_xa": (INFO, "{table}: {found} là {kind}, không thuộc diện xét nông thôn mới; dòng được bỏ qua."),
     # rules
     "kdc_registered_gt_total": (ERROR, "Số KDC đăng ký ({found}) lớn hơn tổng số KDC ({expected}). Dòng không được tính."),

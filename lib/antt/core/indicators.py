@@ -1,8 +1,10 @@
-"""Indicators: the 15 summary keys, and the ratios built on them, by district and province.
+"""Indicators: the 15 summary keys, and the ratios built on them, by reporting unit and territory.
 
-Each summary key is defined once (table, how it aggregates, Vietnamese label, unit). A district's
-value is null when its table was not received (missing, empty, rejected) or when any value it sums
-is missing; province totals sum the districts that have a value, and ``coverage`` counts them.
+Each summary key is defined once (table, how it aggregates, Vietnamese label, unit). A reporting
+unit's (district's or commune's) value is null when its table was not received (missing, empty,
+rejected) or when any value it sums is missing; totals sum the units that have a value, and
+``coverage`` counts them. ``carried`` puts the values of old communes on the communes of today
+(the 2025 reform), the new-rural keys left out.
 Ratios are numerator / denominator of keys, computed after aggregation: a unit's ratio from its
 own values (``ratio``), the ratio of several units together from their summed values
 (``province_ratio``: the province from its districts, the country from its provinces). A key is a
@@ -11,10 +13,12 @@ stock or a flow as its table is (``is_flow``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from antt.core import forms
+from antt.core.values import number_or_none
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,7 +87,7 @@ def is_flow(name: str) -> bool:
 
 
 def _contribution(key: Key, row: dict):
-    """What one tidy row adds to a key (None: a missing value, which makes the district's value null)."""
+    """What one tidy row adds to a key (None: a missing value, which makes the unit's value null)."""
     if key.how == "sum":
         return row[key.column]
     if key.how == "count":
@@ -95,37 +99,66 @@ def _contribution(key: Key, row: dict):
     raise ValueError(key.how)
 
 
-def district_values(rows: dict[str, list[dict]], completeness: dict[str, dict[str, str]]) -> dict[str, dict]:
-    """Per expected district, the value of each summary key (None = null).
+def values_by(rows: dict[str, list[dict]], completeness: dict[str, dict[str, str]],
+              column: str = "unit_code") -> dict[str, dict]:
+    """Per code of ``completeness`` (reporting units, or communes), the value of each summary key
+    (None = null): the rows whose ``column`` holds the code, summed. A code's value is null when its
+    table was not received or any value it sums is missing; a received table without a row of the
+    code gives 0. ``communes_with_models`` counts the distinct communes with a residential model.
 
-    ``rows`` holds the tidy rows of each table (dicts with district_code and the canonical fields).
+    ``rows`` holds the tidy rows of each table (dicts with ``column``, commune_code and the fields).
     """
     codes = sorted(completeness)
     values = {c: {} for c in codes}
     for key in SUMMARY_KEYS:
-        received = [c for c in codes if completeness[c][key.table] == "received"]
-        acc: dict[str, float | None] = {c: 0.0 for c in received}
+        acc: dict[str, float | None] = {c: 0.0 for c in codes if completeness[c][key.table] == "received"}
         if key.how == "distinct_residential":
-            seen = {(r["district_code"], r["commune_code"]) for r in rows.get(key.table, ())
-                    if r["setting"] == "residential"}
-            for d, _ in seen:
-                if d in acc:
-                    acc[d] += 1
+            for c, _ in {(r[column], r["commune_code"]) for r in rows.get(key.table, ()) if r["setting"] == "residential"}:
+                if c in acc:
+                    acc[c] += 1
         else:
             for r in rows.get(key.table, ()):
-                d = r["district_code"]
-                if d in acc and acc[d] is not None:
+                c = r[column]
+                if c in acc and acc[c] is not None:
                     v = _contribution(key, r)
-                    acc[d] = None if v is None else acc[d] + v
+                    acc[c] = None if v is None else acc[c] + v
         for c in codes:
             values[c][key.name] = acc.get(c)
     return values
 
 
-def totals(district_values: pd.DataFrame) -> tuple[dict, dict]:
-    """(province totals, coverage): sums of the districts with a value and how many contributed."""
-    tot = {k: (float(district_values[k].sum()) if district_values[k].notna().any() else None) for k in KEYS}
-    cov = {k: int(district_values[k].notna().sum()) for k in KEYS}
+#: Keys that are not carried across the 2025 reform: the xã are different units, recognised again.
+NOT_CARRIED_ACROSS_REFORM = ("ntm_communes", "ntm_met")
+
+
+def carried(values: dict[str, dict], mapping: dict[str, str]) -> dict[str, dict]:
+    """Values of old communes summed into the units ``mapping`` sends them to (old code -> new code).
+    A new unit's key is null when any of its predecessors' is; ``communes_with_models`` becomes 1 when
+    any predecessor has a residential model (never summed); the new-rural keys are null."""
+    out: dict[str, dict] = {}
+    for old, new in mapping.items():
+        if old not in values:
+            continue
+        acc = out.setdefault(new, {k: 0.0 for k in KEYS})
+        for k, v in values[old].items():
+            if acc[k] is not None:
+                acc[k] = None if v is None else acc[k] + v
+    for acc in out.values():
+        if acc["communes_with_models"] is not None:
+            acc["communes_with_models"] = float(acc["communes_with_models"] > 0)
+        for k in NOT_CARRIED_ACROSS_REFORM:
+            acc[k] = None
+    return {code: out[code] for code in sorted(out, key=lambda c: (len(c), c))}
+
+
+def totals(values: dict[str, dict]) -> tuple[dict, dict]:
+    """(totals, coverage) of per-unit values: each key summed over the units with a value, and how
+    many units contributed (None when none did)."""
+    tot: dict = {}
+    cov: dict = {}
+    for k in KEYS:
+        present = [v[k] for v in values.values() if v.get(k) is not None]
+        tot[k], cov[k] = (float(sum(present)) if present else None), len(present)
     return tot, cov
 
 
@@ -137,17 +170,20 @@ def ratio(values: dict | pd.DataFrame, r: Ratio):
     return (num / den.where(den != 0)).astype("Float64")
 
 
-def province_ratio(units: pd.DataFrame, r: Ratio) -> float | None:
-    """The ratio of several units together (one row each): numerator and denominator summed over the
-    units that have both values, then divided. A unit missing one of them adds to neither (a district
-    whose cameras are missing does not add its residential areas to the denominator of cameras per
-    residential area). None when no unit has both or the denominator sums to zero."""
-    num, den = units[r.numerator].astype("float64"), units[r.denominator].astype("float64")
-    both = num.notna() & den.notna()
-    if not both.any():
-        return None
-    total = float(den[both].sum())
-    return float(num[both].sum()) / total if total else None
+def province_ratio(units: pd.DataFrame | Iterable[dict], r: Ratio) -> float | None:
+    """The ratio of several units together (a frame with one row each, or their value dicts):
+    numerator and denominator summed over the units that have both values, then divided. A unit
+    missing one of them adds to neither (a district whose cameras are missing does not add its
+    residential areas to the denominator of cameras per residential area). None when no unit has
+    both or the denominator sums to zero."""
+    rows = units.to_dict("records") if hasattr(units, "to_dict") else units
+    num = den = 0.0
+    both = False
+    for u in rows:
+        n, d = number_or_none(u[r.numerator]), number_or_none(u[r.denominator])
+        if n is not None and d is not None:
+            num, den, both = num + n, den + d, True
+    return num / den if both and den else None
 
 
 RATIO = {r.name: r for r in RATIOS}

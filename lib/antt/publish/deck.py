@@ -21,7 +21,7 @@ from pptx.util import Emu, Inches
 
 from antt.analyse.meta import MOVEMENT
 from antt.analyse.narrative import takeaway
-from antt.analyse.report_frames import (FILE_STATUS_LABELS, district_ratio, file_statuses, reporting_rates,
+from antt.analyse.report_frames import (FILE_STATUS_LABELS, unit_ratio, file_statuses, reporting_rates,
                                         severity_counts)
 from antt.analyse.view import KEY_LABELS, CycleView, comparison
 from antt.core import indicators
@@ -39,8 +39,8 @@ from antt.publish.pptx_kit import (DARK, MARGIN_IN, SLIDE_W_IN, SUBTLE, data_lab
 from antt.publish.report_files import deck_name, target_file
 
 
-def _sorted_districts(view: CycleView, value: pd.Series, ascending: bool = False) -> pd.DataFrame:
-    d = view.districts.assign(_v=value.astype("float64"))
+def _sorted_units(view: CycleView, value: pd.Series, ascending: bool = False) -> pd.DataFrame:
+    d = view.units.assign(_v=value.astype("float64"))
     return d.sort_values("_v", ascending=ascending, na_position="last", kind="stable")
 
 
@@ -49,10 +49,10 @@ def _category(name: str, missing: bool) -> str:
 
 
 def _native_kdc_coverage(slide, view: CycleView):
-    share = district_ratio(view, "kdc_meeting_share")
-    d = _sorted_districts(view, share)
+    share = unit_ratio(view, "kdc_meeting_share")
+    d = _sorted_units(view, share)
     target = view.targets["kdc_meeting_share"]
-    cats = [_category(n, is_missing(v)) for n, v in zip(d["district_name"], d["_v"])]
+    cats = [_category(n, is_missing(v)) for n, v in zip(d["unit_name"], d["_v"])]
     t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
     chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
                          [("Tỷ lệ khu dân cư đạt chuẩn", list(d["_v"])), (f"Chỉ tiêu {t}", [target] * len(d))],
@@ -74,8 +74,8 @@ def _native_kdc_coverage(slide, view: CycleView):
 
 
 def _native_kdc_registered_meeting(slide, view: CycleView):
-    d = _sorted_districts(view, pd.to_numeric(view.districts["kdc_total"], errors="coerce"))
-    cats = [_category(n, is_missing(v)) for n, v in zip(d["district_name"], d["_v"])]
+    d = _sorted_units(view, pd.to_numeric(view.units["kdc_total"], errors="coerce"))
+    cats = [_category(n, is_missing(v)) for n, v in zip(d["unit_name"], d["_v"])]
     return native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
                         [("Tổng số khu dân cư", list(d["kdc_total"])), ("Đăng ký", list(d["kdc_registered"])),
                          ("Đạt chuẩn", list(d["kdc_meeting"]))],
@@ -83,14 +83,14 @@ def _native_kdc_registered_meeting(slide, view: CycleView):
                         gap=50, label_size=9, name="chart_kdc_registered_meeting")
 
 
-def _native_ntm_by_district(slide, view: CycleView):
-    share = district_ratio(view, "ntm_share")
-    d = _sorted_districts(view, share)
-    cats = [_category(n, is_missing(c)) for n, c in zip(d["district_name"], d["ntm_communes"])]
+def _native_ntm_by_unit(slide, view: CycleView):
+    share = unit_ratio(view, "ntm_share")
+    d = _sorted_units(view, share)
+    cats = [_category(n, is_missing(c)) for n, c in zip(d["unit_name"], d["ntm_communes"])]
     chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
                          [("Tổng số xã", list(d["ntm_communes"])), ("Xã đạt chuẩn nông thôn mới", list(d["ntm_met"]))],
                          number_format="#,##0", colours=[PALETTE["muted"], PALETTE["good"]], overlap=100, gap=40,
-                         name="chart_ntm_by_district")
+                         name="chart_ntm_by_unit")
     met = chart.plots[0].series[1].data_labels
     data_labels(met, "#,##0", 11, XL_LABEL_POSITION.INSIDE_END)
     met.font.color.rgb = rgb("#FFFFFF")
@@ -99,12 +99,12 @@ def _native_ntm_by_district(slide, view: CycleView):
 
 
 def _native_models_setting(slide, view: CycleView):
-    d = view.districts
+    d = view.units
     total = pd.to_numeric(d["models_residential"], errors="coerce").astype("float64").add(
         pd.to_numeric(d["models_institutional"], errors="coerce").astype("float64"), fill_value=0)
-    d = _sorted_districts(view, total)
+    d = _sorted_units(view, total)
     cats = [_category(n, is_missing(a) and is_missing(b)) for n, a, b in
-            zip(d["district_name"], d["models_residential"], d["models_institutional"])]
+            zip(d["unit_name"], d["models_residential"], d["models_institutional"])]
     return native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
                         [("Ở khu dân cư", list(d["models_residential"])),
                          ("Ở cơ quan, doanh nghiệp, nhà trường", list(d["models_institutional"]))],
@@ -113,9 +113,9 @@ def _native_models_setting(slide, view: CycleView):
 
 
 def _native_cameras_per_kdc(slide, view: CycleView):
-    per = district_ratio(view, "cameras_per_kdc")
-    d = _sorted_districts(view, per)
-    cats = [_category(n, is_missing(v)) for n, v in zip(d["district_name"], d["_v"])]
+    per = unit_ratio(view, "cameras_per_kdc")
+    d = _sorted_units(view, per)
+    cats = [_category(n, is_missing(v)) for n, v in zip(d["unit_name"], d["_v"])]
     return native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats, [("Camera trên một khu dân cư", list(d["_v"]))],
                         number_format="#,##0.0", colours=[PALETTE["primary"]], gap=50, name="chart_cameras_per_kdc")
 
@@ -145,7 +145,7 @@ def _native_trend(slide, view: CycleView):
 NATIVE = {
     "kdc_coverage": _native_kdc_coverage,
     "kdc_registered_meeting": _native_kdc_registered_meeting,
-    "ntm_by_district": _native_ntm_by_district,
+    "ntm_by_unit": _native_ntm_by_unit,
     "models_setting": _native_models_setting,
     "cameras_per_kdc": _native_cameras_per_kdc,
 }

@@ -117,7 +117,7 @@ def _matrix(view: CycleView) -> str:
     for _, r in c.iterrows():
         cells = "".join(
             f'<td class="st st-{_e(r[t])}">{_e(COMPLETENESS_LABELS.get(r[t], r[t]))}</td>' for t in tables)
-        rows.append(f"<tr><th scope=\"row\">{_e(r['district_name'])} <code>{_e(r['district_code'])}</code></th>{cells}</tr>")
+        rows.append(f"<tr><th scope=\"row\">{_e(r['unit_name'])} <code>{_e(r['unit_code'])}</code></th>{cells}</tr>")
     foot = "".join(f'<td class="num">{int(rates.loc[t, "received"])}/{int(rates.loc[t, "expected"])}</td>' for t in tables)
     legend = " · ".join(f'<span class="st st-{k}" style="padding:1px 8px">{_e(v)}</span>'
                         for k, v in COMPLETENESS_LABELS.items())
@@ -143,7 +143,7 @@ def _timeliness(view: CycleView) -> str:
     for r in t.itertuples():
         late = bool(r.days_late) if r.days_late is not None and not pd.isna(r.days_late) else False
         cls = ' class="late"' if late else ""
-        rows.append(f'<tr{cls}><td>{_e(r.district_name)}</td>'
+        rows.append(f'<tr{cls}><td>{_e(r.unit_name)}</td>'
                     f'<td class="num">{_date(r.report_date)}</td><td class="num">{_date(r.deadline)}</td>'
                     f'<td class="status">{_e(r.status)}</td><td class="wrap">{_e(r.file)}</td></tr>')
     n_late = int((t["days_late"].fillna(0) > 0).sum())
@@ -157,7 +157,7 @@ def _files(view: CycleView) -> str:
     fs = file_statuses(view)
     rows = []
     for r in fs.itertuples():
-        rows.append(f'<tr><td class="wrap">{_e(r.file)}</td><td>{_e(r.district_name) or "–"}</td>'
+        rows.append(f'<tr><td class="wrap">{_e(r.file)}</td><td>{_e(r.unit_name) or "–"}</td>'
                     f'<td class="f-{_e(r.status)}">{_e(r.status_label)}</td><td>{_e(r.tables)}</td>'
                     f'<td class="num">{_date(r.report_date)}</td><td>{_e(r.format)}</td>'
                     f'<td class="wrap">{_e(r.reason)}</td></tr>')
@@ -182,17 +182,17 @@ def _findings(view: CycleView) -> str:
     f = findings_sorted(view)
     if f.empty:
         return "<p>Không có phát hiện nào.</p>"
-    key = f["district_code"].astype("object").where(f["district_code"].notna(), None)
-    order = list(view.completeness["district_code"])
+    key = f["unit_code"].astype("object").where(f["unit_code"].notna(), None)
+    order = list(view.completeness["unit_code"])
     groups = [c for c in order if (key == c).any()] + ([None] if key.isna().any() else [])
     tables = list(forms.TABLES)
     sent = (view.completeness[tables] != "missing").any(axis=1)
-    clean = [n for c, n, s in zip(order, view.completeness["district_name"], sent) if s and not (key == c).any()]
-    absent = [n for n, s in zip(view.completeness["district_name"], sent) if not s]
+    clean = [n for c, n, s in zip(order, view.completeness["unit_name"], sent) if s and not (key == c).any()]
+    absent = [n for n, s in zip(view.completeness["unit_name"], sent) if not s]
     parts = []
     for code in groups:
         mine = f[key.isna()] if code is None else f[key == code]
-        name = "Không xác định được đơn vị" if code is None else mine["district_name"].iloc[0]
+        name = "Không xác định được đơn vị" if code is None else mine["unit_name"].iloc[0]
         counts = mine["severity"].value_counts()
         count_text = " · ".join(f"{int(counts.get(s, 0))} {SEVERITY_LABEL[s].lower()}" for s in SEVERITY_LABEL)
         main = mine[mine["severity"] != "info"]

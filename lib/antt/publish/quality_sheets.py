@@ -23,7 +23,7 @@ def sheet_completeness(wb, fm: Formats, view: CycleView) -> None:
     cols = ([Col("Mã đơn vị", width=10), Col("Đơn vị", width=16)]
             + [Col(forms.TABLES[t].title, "status", 22) for t in tables] + [Col("Số biểu đã nhận", "int", 12)])
     c = view.completeness
-    rows = [[r["district_code"], r["district_name"], *[COMPLETENESS_LABELS.get(r[t], str(r[t])) for t in tables],
+    rows = [[r["unit_code"], r["unit_name"], *[COMPLETENESS_LABELS.get(r[t], str(r[t])) for t in tables],
              int(sum(r[t] == "received" for t in tables))] for _, r in c.iterrows()]
     status_of = {v: k for k, v in COMPLETENESS_LABELS.items()}
 
@@ -52,7 +52,7 @@ def sheet_findings(wb, fm: Formats, view: CycleView) -> None:
             Col("Tệp", width=40), Col("Trang tính", width=16), Col("Ô", width=7), Col("Dòng", "int", 7),
             Col("Nội dung", width=90)]
     f = findings_sorted(view)
-    rows = [[SEVERITY_LABEL.get(r["severity"], r["severity"]), r["code"], r["district_code"], r["district_name"],
+    rows = [[SEVERITY_LABEL.get(r["severity"], r["severity"]), r["code"], r["unit_code"], r["unit_name"],
              r["file"], r["sheet"], r["cell"], number_or_none(r["row"]), r["message"]] for _, r in f.iterrows()]
     sev_of = {v: k for k, v in SEVERITY_LABEL.items()}
 
@@ -68,7 +68,7 @@ def sheet_files(wb, fm: Formats, view: CycleView) -> None:
     cols = [Col("Tệp", width=44), Col("Đơn vị", width=14), Col("Trạng thái", width=12), Col("Biểu", width=30),
             Col("Ngày báo cáo", "date", 13), Col("Định dạng", width=9), Col("Lý do", width=80)]
     fs = file_statuses(view)
-    rows = [[r.file, r.district_name, r.status_label, r.tables or None, r.report_date, r.format, r.reason or None]
+    rows = [[r.file, r.unit_name, r.status_label, r.tables or None, r.report_date, r.format, r.reason or None]
             for r in fs.itertuples()]
     late_fmt = {"rejected": fm.status["rejected"], "superseded": fm.status["empty"]}
     statuses = list(fs["status"])
@@ -86,7 +86,7 @@ def sheet_timeliness(wb, fm: Formats, view: CycleView) -> None:
             Col("Hạn nộp", "date", 13), Col("Số ngày muộn", "int", 10), Col("Tình trạng", width=22),
             Col("Tệp", width=50)]
     t = timeliness(view)
-    rows = [[r.district_code, r.district_name, r.report_date, r.deadline, r.days_late, r.status, r.file]
+    rows = [[r.unit_code, r.unit_name, r.report_date, r.deadline, r.days_late, r.status, r.file]
             for r in t.itertuples()]
     late = [bool(x) for x in t["days_late"].fillna(0)]
 

@@ -52,7 +52,7 @@ def sheet_key_figures(wb, fm: Formats, view: CycleView) -> None:
     write_table(ws, fm, top, cols, rows, cell_formats=formats)
 
 
-def sheet_districts(wb, fm: Formats, view: CycleView) -> None:
+def sheet_units(wb, fm: Formats, view: CycleView) -> None:
     """"Theo đơn vị": one row per district (code, name, the 15 keys, the ratios) and the province row."""
     ws = wb.add_worksheet("Theo đơn vị")
     top = sheet_head(ws, fm, view, "Số liệu theo đơn vị cấp huyện", "Ô trống: không có số liệu.")
@@ -60,8 +60,8 @@ def sheet_districts(wb, fm: Formats, view: CycleView) -> None:
     ratios = [r.name for r in indicators.RATIOS]
     cols = ([Col("Mã đơn vị", width=10), Col("Đơn vị", width=16)]
             + [Col(KEY_LABELS[k], "int", 14) for k in keys] + [Col(KEY_LABELS[r], _ratio_kind(r), 14) for r in ratios])
-    d = view.districts
-    rows = [[r["district_code"], r["district_name"], *[number_or_none(r[k]) for k in keys],
+    d = view.units
+    rows = [[r["unit_code"], r["unit_name"], *[number_or_none(r[k]) for k in keys],
              *[number_or_none(r[x]) for x in ratios]] for _, r in d.iterrows()]
     nxt = write_table(ws, fm, top, cols, rows)
     ws.set_row(top, 62)
@@ -72,7 +72,7 @@ def sheet_districts(wb, fm: Formats, view: CycleView) -> None:
     ws.freeze_panes(top + 1, 2)
 
 
-WORKBOOK_SHEETS: tuple[SheetWriter, ...] = (sheet_key_figures, sheet_districts, sheet_completeness, sheet_findings)
+WORKBOOK_SHEETS: tuple[SheetWriter, ...] = (sheet_key_figures, sheet_units, sheet_completeness, sheet_findings)
 
 
 def export_workbook(view: CycleView, path: Path | str) -> Path:

@@ -1,4 +1,4 @@
-"""What reading one return gives: ``Return`` (the file, its district and period, its tables, its
+"""What reading one return gives: ``Return`` (the file, its issuing unit and period, its tables, its
 findings) and ``TableRead`` (one recognised table: the column of each field, its data and total
 rows, the account of its rows); ``cell_of`` the cell of a field in a parsed row."""
 
@@ -30,6 +30,7 @@ class TableRead:
     seen: set[str] = field(default_factory=set)  # communes named in rows set aside with a finding
     unparsed: list[tuple[str, int]] = field(default_factory=list)   # (commune, row) of rows set aside unread
     set_aside: list[dict] = field(default_factory=list)   # records set aside by a rule (see validate)
+    areas: list[dict] = field(default_factory=list)       # Biểu 1: the residential areas read, one per row
 
     @property
     def signature(self) -> str:
@@ -46,11 +47,16 @@ class Return:
     sha256: str
     status: str = "loaded"                       # loaded | rejected (superseded is decided per cycle)
     format: str | None = None
-    district: units.Unit | None = None
+    unit: units.Unit | None = None               # the issuing unit: a district or a commune
     period: Cycle | None = None                  # stated in the title block
     report_date: date | None = None
     tables: dict[str, TableRead] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def level(self) -> str | None:
+        """"district" or "commune": the level of the issuing unit (None when it is not known)."""
+        return self.unit.level if self.unit else None
 
     def add(self, code: str, sheet: str | None = None, cell: str | None = None, row: int | None = None, **kw) -> None:
         self.findings.append(finding(code, self.file, sheet, cell, row, **kw))

@@ -43,7 +43,7 @@ def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70"
         wb = read_workbook(path, limits, data)
     except WorkbookError as e:
         # The file name, if it names a district, says whose return could not be read.
-        ret.district = hierarchy.find_district_in_filename(path.name, scope)
+        ret.unit = hierarchy.find_district_in_filename(path.name, scope)
         return ret.reject(e.code, detail=e.detail)
     ret.format = wb.format
     decode_sheets(wb.sheets, ret)

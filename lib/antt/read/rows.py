@@ -66,7 +66,7 @@ def read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tabl
     total_cols = {f: c for f, c in columns.items() if fields[f].kind in ("count", "number", "mark")}
     width = max(columns.values()) + 1
     commune_col = columns["commune"]
-    district = ret.district
+    district = ret.unit
     district_label = text.fold(district.short) if district else ""
     footer = False
     last_commune = None

@@ -1,6 +1,6 @@
 """The title block of a return: the district it names, the period it states, the report date.
 
-``read_title`` sets ``Return.district``, ``period`` and ``report_date`` from the texts above the
+``read_title`` sets ``Return.unit``, ``period`` and ``report_date`` from the texts above the
 tables (the district's name, else the file name's; "từ ngày 15/12/2022 đến ngày 14/06/2023", "6
 tháng đầu năm 2023", "năm 2022"; "..., ngày 16 tháng 6 năm 2023"), and rejects the return whose
 district is unknown or in another province, or whose period is not the cycle's.  ``title_line``
@@ -34,7 +34,7 @@ def read_title(ret: Return, texts: list[str], filename: str, cycle: Cycle, scope
         if unit is None:
             ret.reject("district_unknown", found=excerpt(texts))
             return
-        ret.district = unit
+        ret.unit = unit
         ret.add("district_from_filename", district=unit.name)
     elif not match.in_scope:
         prov = hierarchy.unit(match.district.parent) if match.district.parent else None
@@ -43,7 +43,7 @@ def read_title(ret: Return, texts: list[str], filename: str, cycle: Cycle, scope
         ret.reject("district_other_province", found=where, province=scope_name)
         return
     else:
-        ret.district = match.district
+        ret.unit = match.district
 
     lines = [title_line(t) for t in texts]
     report_dates = [d for line in lines for d in line.report_dates]

@@ -64,7 +64,7 @@ def read_parquet(path: Path) -> pd.DataFrame:
 
 class CycleFrames:
     """A loaded cycle (``antt.check.cycle.CycleData``) with its frames as pandas: ``tables``,
-    ``findings``, ``files``, ``accounts``, ``districts`` (index district_code; NA = null), any
+    ``findings``, ``files``, ``accounts``, ``units`` (index unit_code; NA = null), any
     ``frame(name)``; every other attribute is the CycleData's."""
 
     def __init__(self, data: CycleData):
@@ -96,5 +96,5 @@ class CycleFrames:
         return self.frame("accounts")
 
     @property
-    def districts(self) -> pd.DataFrame:
-        return self.frame("districts").set_index("district_code")
+    def units(self) -> pd.DataFrame:
+        return self.frame("units").set_index("unit_code")

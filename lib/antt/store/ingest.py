@@ -19,7 +19,7 @@ from importlib import import_module
 from pathlib import Path
 
 from antt import __version__
-from antt.core import config, indicators
+from antt.core import config, indicators, units
 from antt.check import validate
 from antt.core.atomic import commit_dir, flush, recover_dir, stage_dir
 from antt.core.cycles import Cycle, cycles_in, parse_cycle, previous
@@ -43,43 +43,61 @@ def input_hash(raw_dir: Path, cycle: Cycle, scope: str, before: str = "") -> str
 
 @dataclass
 class Snapshot:
-    """What a later cycle is compared with: district values and heading layouts of a cycle."""
+    """What a later cycle is compared with: unit values, heading layouts and residential areas."""
 
     cycle: Cycle
+    level: str
     values: dict[str, dict[str, float | None]]
     signatures: dict[str, dict[str, str]]
+    areas: dict[str, list[str]]
 
     @classmethod
     def of(cls, data: CycleData) -> Snapshot:
-        return cls(data.cycle, data.district_values, data.signatures)
+        return cls(data.cycle, data.level, data.unit_values, data.signatures, data.areas)
 
     @classmethod
     def read(cls, out_dir: Path, cycle: Cycle) -> Snapshot:
         from antt.store.frames import read_rows
 
         manifest = json.loads((Path(out_dir) / cycle.id / "manifest.json").read_text(encoding="utf-8"))
-        rows = read_rows(frame_path(out_dir, cycle, "districts"))
-        return cls(cycle, {r.pop("district_code"): r for r in rows}, manifest["signatures"])
+        values = {r.pop("unit_code"): r for r in read_rows(frame_path(out_dir, cycle, "units"))}
+        areas: dict[str, list[str]] = {}
+        for r in read_rows(frame_path(out_dir, cycle, "kdc_areas")):
+            areas.setdefault(r["commune_code"], []).append(r["area_key"])
+        return cls(cycle, manifest["reporting_level"], values, manifest["signatures"], areas)
+
+    def comparable(self, other: Snapshot | None) -> Snapshot | None:
+        """``other`` when its units are the same kind of thing (same reporting level and hierarchy:
+        codes are reused across the 2025 reform for other territories), else None."""
+        if other is None or other.level != self.level or \
+                units.hierarchy_on(other.cycle.end) is not units.hierarchy_on(self.cycle.end):
+            return None
+        return other
 
 
-def history_findings(now: Snapshot, files: list[dict], before: Snapshot | None,
+def history_findings(now: Snapshot, rows: dict[str, list[dict]], before: Snapshot | None,
                      before_same_kind: Snapshot | None) -> list[Finding]:
-    """The findings that compare a cycle with the previous ones (implausible moves, layouts)."""
-    by_district = {f["district_code"]: f["file"] for f in files if f["status"] == "loaded" and f["district_code"]}
+    """The findings that compare a cycle with the previous comparable ones (implausible moves,
+    layouts, the residential areas of a commune)."""
+    before, before_same_kind = now.comparable(before), now.comparable(before_same_kind)
+    by_unit = {f["unit_code"]: f["file"] for f in rows["files"] if f["status"] == "loaded" and f["unit_code"]}
     extra = []
     if before is not None or before_same_kind is not None:
         extra += validate.compare_with_previous(
             now.values, before.values if before else {}, before_same_kind.values if before_same_kind else {},
             (before.cycle.id if before else None, before_same_kind.cycle.id if before_same_kind else None),
-            by_district, {k.name: k.label for k in indicators.SUMMARY_KEYS})
+            by_unit, {k.name: k.label for k in indicators.SUMMARY_KEYS})
     if before is not None:
-        extra += validate.layout_changes(now.signatures, before.signatures, by_district)
+        extra += validate.layout_changes(now.signatures, before.signatures, by_unit)
+        by_commune = {r["commune_code"]: r["source_file"] for r in rows["kdc_areas"]}
+        extra += validate.area_changes(now.areas, before.areas, by_commune, before.cycle.id,
+                                       units.hierarchy_on(now.cycle.end))
     return extra
 
 
 def with_history(data: CycleData, before: Snapshot | None, before_same_kind: Snapshot | None) -> CycleData:
     """``data`` with the findings of the comparison with the previous cycles added."""
-    extra = history_findings(Snapshot.of(data), data.rows["files"], before, before_same_kind)
+    extra = history_findings(Snapshot.of(data), data.rows, before, before_same_kind)
     if extra:
         data.add_findings(extra)
     return data
@@ -119,8 +137,8 @@ def finish(data: CycleData, folder: Path, digest: str) -> None:
     from antt.store.frames import to_arrow, write_parquet
 
     write_parquet(to_arrow("findings", data.rows["findings"]), folder / "findings.parquet")
-    manifest = {"cycle": data.cycle.id, "scope": data.scope, "input_hash": digest, "version": __version__,
-                "signatures": data.signatures}
+    manifest = {"cycle": data.cycle.id, "scope": data.scope, "reporting_level": data.level, "input_hash": digest,
+                "version": __version__, "signatures": data.signatures}
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 
 

@@ -19,8 +19,8 @@ not met, no data). Every chart:
 
 Input frames (the caller builds them from processed data; values are floats, NaN/NA = no data):
 
-``districts``
-    one row per district: ``district_name`` (short name, "Lộc Ninh"), optional ``district_code``,
+``units``
+    one row per district: ``unit_name`` (short name, "Lộc Ninh"), optional ``unit_code``,
     and any of the 15 summary keys of ``antt.core.indicators`` (kdc_total, kdc_registered, kdc_meeting,
     ntm_communes, ntm_met, models_residential, models_institutional, communes_with_models, cameras,
     broadcast_hours, banners_posters, bright_spots_upper, bright_spots_commune, core_groups,
@@ -31,14 +31,14 @@ Input frames (the caller builds them from processed data; values are floats, NaN
     one row per cycle × key: ``cycle`` ("2023-H1"), ``cycle_label`` ("6 tháng đầu năm 2023"),
     ``key`` (a summary key or a ratio of ``antt.core.indicators.RATIOS``), ``value``.
 ``models``
-    one row per model: ``district_name``, ``model_type`` (one of ``forms.MODEL_TYPES``),
+    one row per model: ``unit_name``, ``model_type`` (one of ``forms.MODEL_TYPES``),
     ``setting`` ("residential" / "institutional"), ``cameras``.
 ``communes``
-    one row per commune: ``commune_code``, ``commune_name``, ``district_name``, ``lat``, ``lon``,
+    one row per commune: ``commune_code``, ``commune_name``, ``unit_name``, ``lat``, ``lon``,
     ``status`` (a short category: "Đạt chuẩn NTM", "Chưa đạt", "Phường, thị trấn",
     "100 % KDC đạt chuẩn", "Dưới 95 %", "Không có số liệu", …).
 ``completeness``
     district × table matrix of "received" / "empty" / "missing" / "rejected": index (or a column)
-    ``district_name``, one column per table id (kdc, ntm, models, outreach, bright_spots); or the
-    long form with columns ``district_name``, ``table``, ``status``.
+    ``unit_name``, one column per table id (kdc, ntm, models, outreach, bright_spots); or the
+    long form with columns ``unit_name``, ``table``, ``status``.
 """

@@ -37,11 +37,11 @@ def _type_colours(types: Sequence[str]) -> dict[str, str]:
 
 
 @styled
-def plot_models_by_type(models: pd.DataFrame, *, meta: ChartMeta, districts: pd.DataFrame | None = None) -> Figure:
+def plot_models_by_type(models: pd.DataFrame, *, meta: ChartMeta, units: pd.DataFrame | None = None) -> Figure:
     """Models by type and district: stacked horizontal bars, total at the end, sorted by total.
 
-    Columns of ``models``: district_name, model_type. Optional ``districts`` (district_name,
-    models_residential, models_institutional) adds the districts without a model (0) and marks
+    Columns of ``models``: unit_name, model_type. Optional ``units`` (unit_name,
+    models_residential, models_institutional) adds the units without a model (0) and marks
     those without data ("không có số liệu").
     """
     types_present = list(dict.fromkeys(models["model_type"].dropna().astype(str)))
@@ -49,12 +49,12 @@ def plot_models_by_type(models: pd.DataFrame, *, meta: ChartMeta, districts: pd.
     types += [t for t in types_present if t not in MODEL_TYPES]
     if OTHER_MODEL_TYPE in types_present:
         types.append(OTHER_MODEL_TYPE)
-    table = pd.crosstab(models["district_name"].astype(str), models["model_type"].astype(str))
+    table = pd.crosstab(models["unit_name"].astype(str), models["model_type"].astype(str))
     table = table.reindex(columns=types, fill_value=0)
     no_data: set[str] = set()
-    if districts is not None:
-        names = list(unit_names(districts))
-        res, inst = column(districts, "models_residential"), column(districts, "models_institutional")
+    if units is not None:
+        names = list(unit_names(units))
+        res, inst = column(units, "models_residential"), column(units, "models_institutional")
         no_data = {nm for nm, a, b in zip(names, res, inst) if math.isnan(a) and math.isnan(b)}
         table = table.reindex(list(dict.fromkeys(list(table.index) + names)), fill_value=0)
     totals = table.sum(axis=1).astype(float)
@@ -116,13 +116,13 @@ def _grouped_hbars(ax, d: pd.DataFrame, series: Sequence[tuple[str, str, str]], 
 
 
 @styled
-def plot_models_setting(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+def plot_models_setting(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Models in residential areas vs in agencies, enterprises and schools, by district.
 
-    Columns: district_name, models_residential, models_institutional. Sorted by their sum.
+    Columns: unit_name, models_residential, models_institutional. Sorted by their sum.
     """
-    res, inst = column(districts, "models_residential"), column(districts, "models_institutional")
-    d = sort_by_value(districts, res.add(inst, fill_value=0).where(res.notna() | inst.notna()))
+    res, inst = column(units, "models_residential"), column(units, "models_institutional")
+    d = sort_by_value(units, res.add(inst, fill_value=0).where(res.notna() | inst.notna()))
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
     texts = _grouped_hbars(ax, d, [("models_residential", "Ở khu dân cư", PALETTE["primary"]),
@@ -141,14 +141,14 @@ def plot_models_setting(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
 
 
 @styled
-def plot_cameras_per_kdc(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+def plot_cameras_per_kdc(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Security cameras per residential area by district (cameras / kdc_total), with the province mean.
 
-    Columns: district_name, cameras, kdc_total.
+    Columns: unit_name, cameras, kdc_total.
     """
-    cams, kdc = column(districts, "cameras"), column(districts, "kdc_total")
+    cams, kdc = column(units, "cameras"), column(units, "kdc_total")
     per = cams / kdc.where(kdc > 0)
-    d = sort_by_value(districts.assign(_per=per, _cams=cams), per)
+    d = sort_by_value(units.assign(_per=per, _cams=cams), per)
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
     pos = hbar_axis(ax, list(unit_names(d)))
@@ -165,7 +165,7 @@ def plot_cameras_per_kdc(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], min_n_ticks=3))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_number(x, 1)))
     ax.set_xlabel("camera trên một khu dân cư")
-    mean = province_value(districts, "cameras_per_kdc")
+    mean = province_value(units, "cameras_per_kdc")
     if not math.isnan(mean):
         reference_line(ax, mean, f"Bình quân toàn tỉnh {format_number(mean, 1)}", "province_mean")
     return fig
@@ -192,14 +192,14 @@ def _panel_hbars(ax, names: Sequence[str], values: np.ndarray, colour: str, fmt=
 
 
 @styled
-def plot_outreach(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+def plot_outreach(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Outreach by district in two panels: broadcast hours, and banners/slogans/posters.
 
-    Columns: district_name, broadcast_hours, banners_posters. Same district order in both panels
+    Columns: unit_name, broadcast_hours, banners_posters. Same district order in both panels
     (by hours).
     """
-    hours, banners = column(districts, "broadcast_hours"), column(districts, "banners_posters")
-    d = sort_by_value(districts.assign(_h=hours, _b=banners), hours)
+    hours, banners = column(units, "broadcast_hours"), column(units, "banners_posters")
+    d = sort_by_value(units.assign(_h=hours, _b=banners), hours)
     fig, axes = new_figure(meta, 1, 2, sharey=True)
     names = list(unit_names(d))
     _panel_hbars(axes[0, 0], names, d["_h"].to_numpy(), PALETTE["primary"])
@@ -211,15 +211,15 @@ def plot_outreach(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
 
 
 @styled
-def plot_bright_spots(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+def plot_bright_spots(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Bright spots (upper level vs commune level, stacked) and core groups (with members), by district.
 
-    Columns: district_name, bright_spots_upper, bright_spots_commune, core_groups, core_group_members.
+    Columns: unit_name, bright_spots_upper, bright_spots_commune, core_groups, core_group_members.
     """
-    up, com = column(districts, "bright_spots_upper"), column(districts, "bright_spots_commune")
-    groups, members = column(districts, "core_groups"), column(districts, "core_group_members")
+    up, com = column(units, "bright_spots_upper"), column(units, "bright_spots_commune")
+    groups, members = column(units, "core_groups"), column(units, "core_group_members")
     total = (up + com)
-    d = sort_by_value(districts.assign(_up=up, _com=com, _tot=total, _g=groups, _m=members), total)
+    d = sort_by_value(units.assign(_up=up, _com=com, _tot=total, _g=groups, _m=members), total)
     fig, axes = new_figure(meta, 1, 2, sharey=True, width_ratios=[1, 1])
     ax, ax2 = axes[0, 0], axes[0, 1]
     pos = hbar_axis(ax, list(unit_names(d)))

@@ -24,22 +24,22 @@ from antt.publish.house_style import PALETTE
 # --- KDC -----------------------------------------------------------------------------------------
 
 @styled
-def plot_kdc_coverage(districts: pd.DataFrame, target: float | None = None, *, meta: ChartMeta,
+def plot_kdc_coverage(units: pd.DataFrame, target: float | None = None, *, meta: ChartMeta,
                       show_province: bool = True) -> Figure:
     """Share of residential areas meeting the standard (kdc_meeting / kdc_total) by district, sorted.
 
-    Columns: district_name, kdc_total, kdc_meeting. Bars below ``target`` (a fraction, 0.95) are
+    Columns: unit_name, kdc_total, kdc_meeting. Bars below ``target`` (a fraction, 0.95) are
     vermillion, at or above it green; the target is a dashed line labelled "Chỉ tiêu 95 %". The
-    province ("Toàn tỉnh") is the first bar, over the districts that reported both counts.
+    province ("Toàn tỉnh") is the first bar, over the units that reported both counts.
     """
-    total, meeting = column(districts, "kdc_total"), column(districts, "kdc_meeting")
+    total, meeting = column(units, "kdc_total"), column(units, "kdc_meeting")
     share = meeting / total.where(total > 0)
-    d = sort_by_value(districts.assign(_share=share), share)
+    d = sort_by_value(units.assign(_share=share), share)
     labels, values = list(unit_names(d)), list(d["_share"])
     positions = list(np.arange(len(labels)) + (1.35 if show_province else 0))
     if show_province:
         labels.insert(0, "Toàn tỉnh")
-        values.insert(0, province_value(districts, "kdc_meeting_share"))
+        values.insert(0, province_value(units, "kdc_meeting_share"))
         positions.insert(0, 0.0)
 
     fig, axes = new_figure(meta)
@@ -73,15 +73,15 @@ def plot_kdc_coverage(districts: pd.DataFrame, target: float | None = None, *, m
 
 
 @styled
-def plot_kdc_registered_meeting(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+def plot_kdc_registered_meeting(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Residential areas by district: total, registered, meeting the standard (counts, grouped).
 
-    Columns: district_name, kdc_total, kdc_registered, kdc_meeting. Sorted by total.
+    Columns: unit_name, kdc_total, kdc_registered, kdc_meeting. Sorted by total.
     """
     series = [("kdc_total", "Tổng số khu dân cư", PALETTE["muted"]),
               ("kdc_registered", "Đăng ký", PALETTE["secondary"]),
               ("kdc_meeting", "Đạt chuẩn", PALETTE["primary"])]
-    d = sort_by_value(districts, column(districts, "kdc_total"))
+    d = sort_by_value(units, column(units, "kdc_total"))
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
     x = np.arange(len(d))
@@ -111,13 +111,13 @@ def plot_kdc_registered_meeting(districts: pd.DataFrame, *, meta: ChartMeta) -> 
 # --- NTM -----------------------------------------------------------------------------------------
 
 @styled
-def plot_ntm_by_district(districts: pd.DataFrame, *, meta: ChartMeta) -> Figure:
+def plot_ntm_by_unit(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Xã meeting the new-rural standard out of all xã, by district ("68/86"), sorted by share.
 
-    Columns: district_name, ntm_communes, ntm_met. A grey bar is every xã, the green part those met.
+    Columns: unit_name, ntm_communes, ntm_met. A grey bar is every xã, the green part those met.
     """
-    n, met = column(districts, "ntm_communes"), column(districts, "ntm_met")
-    d = sort_by_value(districts.assign(_n=n, _met=met), met / n.where(n > 0))
+    n, met = column(units, "ntm_communes"), column(units, "ntm_met")
+    d = sort_by_value(units.assign(_n=n, _met=met), met / n.where(n > 0))
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
     pos = hbar_axis(ax, list(unit_names(d)))

@@ -79,9 +79,9 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def unit_names(frame: pd.DataFrame) -> pd.Series:
-    """The units' names: the ``district_name`` column, else the index."""
-    if "district_name" in frame.columns:
-        return frame["district_name"].astype(str)
+    """The units' names: the ``unit_name`` column, else the index."""
+    if "unit_name" in frame.columns:
+        return frame["unit_name"].astype(str)
     return pd.Series(frame.index.astype(str), index=frame.index)
 
 
@@ -150,7 +150,7 @@ def sort_by_value(frame: pd.DataFrame, by: pd.Series, ascending: bool = False) -
 
 
 def bold_ticklabel(axis, index: int) -> None:
-    """The tick label at ``index`` in bold (the province among the districts)."""
+    """The tick label at ``index`` in bold (the province among the units)."""
     labels = axis.get_ticklabels()
     if 0 <= index < len(labels):
         labels[index].set_fontweight("bold")

@@ -150,7 +150,7 @@ def _status_colours(statuses: Sequence[str]) -> dict[str, str]:
 def plot_commune_map(communes: pd.DataFrame, *, meta: ChartMeta, status_order: Sequence[str] | None = None) -> Figure:
     """Communes as points at their coordinates, coloured by status, district names at their centre.
 
-    Columns: commune_code, commune_name, district_name, lat, lon, status. Longitude is scaled by
+    Columns: commune_code, commune_name, unit_name, lat, lon, status. Longitude is scaled by
     cos(latitude) so distances look right; a 10 km bar gives the scale. Communes without
     coordinates are counted in a note. ``status_order`` orders the legend (default: as first seen,
     with "Không có số liệu" last).
@@ -176,7 +176,7 @@ def plot_commune_map(communes: pd.DataFrame, *, meta: ChartMeta, status_order: S
     handles = [Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=colours[s],
                       markeredgecolor="#595959" if colours[s] == "white" else "white",
                       label=f"{s} ({format_number(int((status == s).sum()))})") for s in order]
-    for name, g in c.assign(_x=x).groupby("district_name", sort=True):
+    for name, g in c.assign(_x=x).groupby("unit_name", sort=True):
         ax.text(g["_x"].mean(), g["_lat"].mean(), str(name), ha="center", va="center", fontsize=13,
                 fontweight="bold", color=PALETTE["text"], zorder=4,
                 path_effects=[patheffects.withStroke(linewidth=4, foreground="white")])
@@ -208,15 +208,15 @@ def plot_commune_map(communes: pd.DataFrame, *, meta: ChartMeta, status_order: S
 def plot_completeness(completeness: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Which table of which district arrived: a district × table matrix of coloured, labelled cells.
 
-    ``completeness``: index (or column) district_name, one column per table id, values "received",
-    "empty", "missing", "rejected"; or long form with columns district_name, table, status.
+    ``completeness``: index (or column) unit_name, one column per table id, values "received",
+    "empty", "missing", "rejected"; or long form with columns unit_name, table, status.
     """
     frame = completeness
-    if {"district_name", "table", "status"} <= set(frame.columns):
-        frame = frame.pivot(index="district_name", columns="table", values="status")
-    elif "district_name" in frame.columns:
-        frame = frame.set_index("district_name")
-    frame = frame.drop(columns=[c for c in ("district_code",) if c in frame.columns])
+    if {"unit_name", "table", "status"} <= set(frame.columns):
+        frame = frame.pivot(index="unit_name", columns="table", values="status")
+    elif "unit_name" in frame.columns:
+        frame = frame.set_index("unit_name")
+    frame = frame.drop(columns=[c for c in ("unit_code",) if c in frame.columns])
     tables = [t for t in TABLES if t in frame.columns] + [t for t in frame.columns if t not in TABLES]
     frame = frame[tables]
     fig, axes = new_figure(meta)
