@@ -233,7 +233,7 @@ def test_district_of_another_province_is_rejected(tmp_path):
     for s in sheets:
         s.rows[0][0] = "CÔNG AN TỈNH ĐỒNG NAI"
     data = load(tmp_path, sheets)
-    assert list(data.files.status) == ["rejected"] and codes(data, "error") == ["district_other_province"]
+    assert list(data.files.status) == ["rejected"] and codes(data, "error") == ["unit_other_province"]
 
 
 def test_formulas_without_cached_values_are_evaluated(tmp_path):

@@ -200,88 +200,6 @@ def test_numbered_wards_and_dataset_aliases(old):
     assert code(old.match_commune("Thị trấn Chơn Thành", CHON_THANH)) == "25432"  # now Phường Hưng Long
 
 
-# --- district in the title block ---------------------------------------------------------------
-
-TITLE = [
-    "CÔNG AN TỈNH BÌNH PHƯỚC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "CÔNG AN HUYỆN LỘC NINH", "Độc lập - Tự do - Hạnh phúc",
-    "Lộc Ninh, ngày 16 tháng 6 năm 2023",
-    "BIỂU THỐNG KÊ KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC",
-    "Kỳ báo cáo: 6 tháng đầu năm 2023 (số liệu từ ngày 15/12/2022 đến ngày 14/6/2023)",
-    'Biểu 1: Khu dân cư đăng ký, đạt chuẩn "An toàn về an ninh, trật tự"',
-]
-
-
-def test_typical_title_block(old):
-    for scope in (BP, "all"):
-        match = old.find_district(TITLE, scope)
-        assert match.district.code == LOC_NINH and match.province.code == BP
-        assert match.in_scope and match.evidence == "CÔNG AN HUYỆN LỘC NINH"
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("CÔNG AN HUYỆN LỘC NINH", LOC_NINH),
-    ("CÔNG AN TX. BÌNH LONG", "690"),
-    ("H. BÙ ĐĂNG", BU_DANG),
-    ("UBND THÀNH PHỐ ĐỒNG XOÀI", DONG_XOAI),
-    ("TP. ĐỒNG XOÀI", DONG_XOAI),
-    ("TP Đồng Xoài", DONG_XOAI),
-    ("BAN THƯỜNG TRỰC UBMTTQ VN HUYỆN BÙ GIA MẬP", "691"),
-    ("THỊ XÃ CHƠN THÀNH", CHON_THANH),
-    ("HUYỆN CHƠN THÀNH", CHON_THANH),  # its type before 2022
-    ("huyen loc ninh", LOC_NINH),
-    ("ỦY BAN NHÂN DÂN HUYỆN PHÚ RIỀNG", "698"),
-    ("CÔNG AN TỈNH BÌNH PHƯỚC\nCÔNG AN HUYỆN BÙ ĐỐP", BU_DOP),
-    ("TX Phước Long", "688"),
-])
-def test_title_forms(old, text, expected):
-    match = old.find_district(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", text, "Độc lập - Tự do - Hạnh phúc"], BP)
-    assert (match.district.code, match.in_scope, match.evidence) == (expected, True, text)
-
-
-def test_place_line_is_weak_evidence(old):
-    no_district = [t for t in TITLE if t != "CÔNG AN HUYỆN LỘC NINH"]
-    match = old.find_district(no_district, BP)
-    assert (match.district.code, match.evidence) == (LOC_NINH, "Lộc Ninh, ngày 16 tháng 6 năm 2023")
-    # strong evidence wins over the place line
-    assert old.find_district(["Lộc Ninh, ngày 16 tháng 6 năm 2023", "CÔNG AN HUYỆN BÙ ĐỐP"], BP).district.code == BU_DOP
-    # "Tân Phú" is a district only outside the province: the place line alone does not name it
-    assert old.find_district(["Tân Phú, ngày 14 tháng 12 năm 2023"], BP).district is None
-    nothing = old.find_district([t for t in no_district if not t.startswith("Lộc Ninh")], BP)
-    assert (nothing.district, nothing.province.code, nothing.in_scope, nothing.evidence) == (None, BP, False, None)
-
-
-def test_district_of_another_province(old):
-    match = old.find_district(["CÔNG AN HUYỆN TÂN PHÚ, TỈNH ĐỒNG NAI"], BP)
-    assert (match.district.name, match.district.code, match.province.code, match.in_scope) == (
-        "Huyện Tân Phú", "734", "75", False)
-    assert old.find_district(["UBND TỈNH ĐỒNG NAI"], BP).province.name == "Tỉnh Đồng Nai"
-
-
-def test_names_shared_across_provinces(old):
-    assert old.find_district(["CÔNG AN HUYỆN CHÂU THÀNH"], "all").district is None
-    match = old.find_district(["CÔNG AN TỈNH AN GIANG", "CÔNG AN HUYỆN CHÂU THÀNH"], "all")
-    assert (match.district.code, match.district.parent, match.in_scope) == ("892", "89", True)
-    assert old.find_district(["TỈNH BẠC LIÊU", "HUYỆN PHƯỚC LONG"], "all").district.code == "957"
-    assert old.find_district(["HUYỆN PHƯỚC LONG"], BP).district.code == "688"  # the scope decides
-    assert old.find_district(["HUYỆN BẠCH LONG VỸ"], "31").district.code == "318"  # spelling variant
-    assert old.find_district(["CÔNG AN THÀNH PHỐ HỒ CHÍ MINH", "QUẬN 3"], "all").district.code == "770"
-
-
-@pytest.mark.parametrize("filename, expected", [
-    ("LocNinh_6thang2023.xlsx", LOC_NINH),
-    ("bao cao Bu Dang.xls", BU_DANG),
-    ("Đồng Xoài - lần 2.xlsx", DONG_XOAI),
-    ("DONG PHU.XLSX", DONG_PHU),
-    ("Bu Dop - Loc Ninh.xlsx", None),
-    ("bao_cao_6_thang_2023.xlsx", None),
-    ("Tân Phú.xlsx", None),
-])
-def test_district_in_filename(old, filename, expected):
-    unit = old.find_district_in_filename(filename, BP)
-    assert (unit.code if unit else None) == expected
-
-
 # --- the 2025 hierarchy, the registry and the crosswalk ----------------------------------------
 
 def test_2025_hierarchy(new):
@@ -294,8 +212,6 @@ def test_2025_hierarchy(new):
     assert len(communes) == 95 and {c.parent for c in communes} == {"75"}
     assert new.districts("75") == [] and new.districts_expected("all") == []
     assert code(new.match_commune("Xã Lộc Ninh", "75")) == "25270"
-    match = new.find_district(["CÔNG AN TỈNH ĐỒNG NAI"], "75")
-    assert (match.district, match.province.code, match.in_scope) == (None, "75", False)
 
 
 def test_registry(old, new):

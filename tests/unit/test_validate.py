@@ -177,7 +177,8 @@ def test_template_command_writes_returns_the_summary_recognises(tmp_path):
     assert code == 0 and s["districts_expected"] == 11
     assert sorted(f["status"] for f in s["files"]) == ["loaded"] * 11
     assert [f for f in s["findings"] if f["severity"] == "error"] == []
-    assert run("template", "--cycle", "2026")[0] == 2       # no district-level units after the 2025 reform
+    code, _ = run("template", "--cycle", "2026", "--out", str(tmp_path / "2026"), "--province", "70")
+    assert code == 0 and len(list((tmp_path / "2026").glob("*.xlsx"))) == 40   # after the reform: communes
 
 
 def test_a_faulty_return_among_the_real_cycle_sets_aside_exactly_its_bad_rows(tmp_path):

@@ -171,7 +171,9 @@ def _totals(ret: Return, read: TableRead) -> None:
         for f in fields:
             if t.get(f) is None or isinstance(t[f], bool):
                 continue
-            values = [r.get(f) for r in read.records + read.set_aside]
+            # a commune's record summed from its area rows: what those rows say (one missing value
+            # makes the commune's sum missing, not the rows' total)
+            values = [a.get(f) for r in read.records + read.set_aside for a in r.get("_rows", (r,))]
             expected = sum(v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
             if abs(t[f] - expected) > TOLERANCE:
                 label = next(x.heading for lay in table.layouts for x in lay.fields if x.name == f)

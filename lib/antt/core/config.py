@@ -16,7 +16,7 @@ REPORTS_DIR = ROOT / "reports"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 
 #: The configured province (the one place to change it). "all" means the whole country.
-PROVINCE_CODE = os.environ.get("ANTT_PROVINCE", "70")
+PROVINCE_CODE = os.environ.get("ANTT_PROVINCE", "75")
 
 
 @cache

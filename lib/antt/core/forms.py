@@ -3,14 +3,18 @@
 Headings are compared after ``text.fold`` and abbreviation expansion (``expand``). A field's
 heading rule is a list of alternatives; an alternative matches when each of its phrases stands in
 the heading as whole words and no phrase of the field's ``none`` does. ``exact`` alternatives must equal the heading.
-A table may have several layouts (Biểu 1 has A: one row per commune, B: one row per residential
-area); the layout whose required fields all match, with the most fields matched, wins.
+A table may have several layouts; the layout whose required fields all match, with the most fields
+matched, wins. Biểu 1 has A (one row per commune, counts), B (one row per residential area with
+marks, under a commune column or without one) and C (one row per residential area with counts in
+the columns of A: a commune's own return); Biểu 4 and 5 have A and C (rows per area). In a commune's
+return the rows of A may also be its areas. ``area_key`` is the normalised name of an area.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from antt.core.text import fold
 
@@ -38,6 +42,35 @@ _ABBR = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=l
 def expand(text: str) -> str:
     """Fold ``text`` and expand the form's abbreviations: "Số KDC ĐK" -> "so khu dan cu dang ky"."""
     return _ABBR.sub(lambda m: ABBREVIATIONS[m.group(1)], fold(text))
+
+
+#: Abbreviations of a residential area's type, as folded words at the start of its name.
+AREA_TYPES = {"kp": "khu pho", "k p": "khu pho", "k pho": "khu pho", "khu p": "khu pho", "tdp": "to dan pho", "to dp": "to dan pho",
+              "kdc": "khu dan cu", "khu dc": "khu dan cu", "th": "thon", "b": "ban", "kv": "khu vuc"}
+_AREA_TYPE = re.compile(r"^(" + "|".join(sorted(map(re.escape, AREA_TYPES), key=len, reverse=True)) + r")\b")
+_AREA_NUMBER = re.compile(r"^((?:khu pho|to dan pho|khu dan cu|thon|ap|ban|khu vuc|to|khom|soc|buon)) so (?=\d)")
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+
+
+#: The words a residential area's name starts with (ấp, khu phố, tổ dân phố, thôn, bản, sóc, buôn…).
+AREA_WORDS = ("ap", "khu pho", "to dan pho", "thon", "ban", "soc", "buon", "khom", "xom", "to", "khu", "lang",
+              "phum", "khu dan cu", "khu vuc", "cum", "doi", "tieu khu")
+
+
+@lru_cache(maxsize=1 << 16)
+def area_key(name: str) -> str:
+    """A residential area's name normalised for comparison: folded, spaces collapsed, the type
+    written in full ("KP. 02" = "Khu phố 2", "TDP số 5" = "Tổ dân phố 5")."""
+    f = _AREA_TYPE.sub(lambda m: AREA_TYPES[m.group(1)], fold(name), count=1)
+    return _LEADING_ZEROS.sub("", _AREA_NUMBER.sub(r"\1 ", f, count=1))
+
+
+_AREA_START = tuple(w + " " for w in AREA_WORDS)
+
+
+def looks_like_area(name: str) -> bool:
+    """Whether a name starts as a residential area's does ("Ấp 3", "KP. 2", "Thôn Phú Lâm")."""
+    return area_key(name).startswith(_AREA_START)
 
 
 #: What a non-empty row of a recognised table is counted as (the accounts frame: nothing is lost).
@@ -100,6 +133,16 @@ COMMUNE = Field(
     exact=("xa", "ten don vi", "phuong xa"),
 )
 RATIO = Field("ratio", "ratio", "Tỷ lệ đạt chuẩn (%)", match=(("ty le",),), required=False)
+#: The name column of rows per residential area.
+AREA = Field("area", "text", "Khu dân cư (ấp, khu phố, tổ dân phố)",
+             match=(("ten khu dan cu",), ("ap khu pho",), ("ten ap",), ("ap thon",), ("thon ap",),
+                    ("to dan pho",), ("khu pho ap",)),
+             none=("tong", "so", "dang ky", "dat"), exact=("khu dan cu", "ap", "khu pho", "ap to", "thon"))
+
+
+def by_area(layout: Layout) -> Layout:
+    """Layout C: the fields of a layout with the commune column replaced by the areas' name column."""
+    return Layout("C", tuple(AREA if f.name == "commune" else f for f in layout.fields))
 
 KDC = Table(
     id="kdc", number=1, title="Biểu 1 — Khu dân cư",
@@ -118,11 +161,9 @@ KDC = Table(
             RATIO,
         )),
         Layout("B", (
-            Field("commune", "commune", "Xã, phường, thị trấn",
+            Field("commune", "commune", "Xã, phường, thị trấn", required=False,
                   match=COMMUNE.match, none=COMMUNE.none + ("khu dan cu", "ap"), exact=COMMUNE.exact),
-            Field("area", "text", "Khu dân cư (ấp, khu phố, tổ dân phố)",
-                  match=(("ten khu dan cu",), ("ap khu pho",), ("ten ap",)),
-                  none=("tong", "so", "dang ky", "dat"), exact=("khu dan cu", "ap", "khu pho", "ap to")),
+            AREA,
             Field("registered", "mark", 'Đăng ký "An toàn về ANTT"',
                   match=(("dang ky",),), none=("dat chuan", "so", "tong")),
             Field("meeting", "mark", 'Đạt chuẩn "An toàn về ANTT"',
@@ -130,6 +171,7 @@ KDC = Table(
         )),
     ),
 )
+KDC = replace(KDC, layouts=(*KDC.layouts, by_area(KDC.layouts[0])))
 
 NTM = Table(
     id="ntm", number=2, title="Biểu 2 — Nông thôn mới", only_xa=True,
@@ -207,6 +249,9 @@ BRIGHT_SPOTS = Table(
         Field("core_group_members", "count", "Số thành viên", match=(("thanh vien",),)),
     )),),
 )
+
+OUTREACH = replace(OUTREACH, layouts=(*OUTREACH.layouts, by_area(OUTREACH.layouts[0])))
+BRIGHT_SPOTS = replace(BRIGHT_SPOTS, layouts=(*BRIGHT_SPOTS.layouts, by_area(BRIGHT_SPOTS.layouts[0])))
 
 TABLES: dict[str, Table] = {t.id: t for t in (KDC, NTM, MODELS, OUTREACH, BRIGHT_SPOTS)}
 

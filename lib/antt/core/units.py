@@ -22,7 +22,8 @@ one also by its number after a type word) and, failing those, by the dataset's k
 variants such as "Đak Ơ"/"Đắc Ơ", "Sa Pa"/"Xa Pa", former names and types such as "Thị xã Đồng Xoài").
 Where folding merges two names ("Xã Lộc Thạnh" / "Xã Lộc Thành" in Lộc Ninh), the diacritics as
 written decide (tone placement "Hoà"/"Hòa" ignored), then the type written; otherwise the name is
-ambiguous and matches nothing.
+ambiguous and matches nothing. The unit a title block or a file name names is found by
+``antt.core.issuer`` over these indexes (``Hierarchy.names``).
 """
 
 from __future__ import annotations
@@ -54,21 +55,18 @@ _KINDS = {
 }
 
 #: Type words and their abbreviations as written in returns, folded.
-_COMMUNE_PREFIXES = {
+COMMUNE_TYPES = {
     "xa": "Xã", "x": "Xã",
     "phuong": "Phường", "p": "Phường", "ph": "Phường", "f": "Phường",
     "thi tran": "Thị trấn", "t tran": "Thị trấn", "t t": "Thị trấn", "tt": "Thị trấn",
     "ttr": "Thị trấn",
     "dac khu": "Đặc khu",
 }
-_DISTRICT_PREFIXES = {
+DISTRICT_TYPES = {
     "huyen": "Huyện", "h": "Huyện", "thi xa": "Thị xã", "tx": "Thị xã",
     "thanh pho": "Thành phố", "tp": "Thành phố", "quan": "Quận", "q": "Quận",
 }
-_PROVINCE_PREFIXES = {"tinh": "Tỉnh", "thanh pho": "Thành phố", "tp": "Thành phố"}
-
-#: Issuing bodies that may precede a district name written without its type ("CÔNG AN LỘC NINH").
-_BODIES = ("cong an", "ubnd", "uy ban nhan dan", "ban thuong truc", "ubmttq", "mttq", "vn", "viet nam")
+PROVINCE_TYPES = {"tinh": "Tỉnh", "thanh pho": "Thành phố", "tp": "Thành phố"}
 
 _NON_WORD = re.compile(r"[\W_]+")
 _NON_KEY = re.compile(r"[^a-z0-9]+")
@@ -77,43 +75,41 @@ _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 _NOTE = re.compile(r"\s*(?:\([^()]*\)?|\[[^\[\]]*\]|[-–—]\s*\D.*|\*+)\s*$")
 #: Leading row numbering: "1.", "2)", "3 -", "4 " before a name.
 _NUMBERING = re.compile(r"^\s*\d{1,3}\s*(?:[.):/-]\s*|\s(?=\s*\D))")
-#: Where the place ends in "Lộc Ninh, ngày 16 tháng 6 năm 2023".
-_PLACE_END = re.compile(r",|\s+ng[àa]y\b", re.IGNORECASE)
 
 
-def _fold(s: str) -> str:
+def fold_name(s: str) -> str:
     """NFC, lower case, no diacritics, đ -> d, only [a-z0-9 ], spaces collapsed."""
     s = unicodedata.normalize("NFD", s.lower().replace("đ", "d")).encode("ascii", "ignore").decode()
     return " ".join(_NON_KEY.sub(" ", s).split())
 
 
-def _words(s: str) -> list[str]:
+def name_words(s: str) -> list[str]:
     """The words of a text, NFC, punctuation dropped ("TT.Lộc Ninh" -> ["TT", "Lộc", "Ninh"])."""
     return _NON_WORD.sub(" ", unicodedata.normalize("NFC", s)).split()
 
 
-def _key(s: str) -> str:
+def name_key(s: str) -> str:
     """Folded, no spaces, numbers without leading zeros: "Phường 05" -> "phuong5"."""
     if not (s.isascii() and s.isalnum()):  # most of the dataset's keywords are keys already
-        s = _fold(s).replace(" ", "")
+        s = fold_name(s).replace(" ", "")
     s = s.lower()
     return _LEADING_ZEROS.sub("", s) if "0" in s else s
 
 
-_KIND_KEYS = {k: _key(k) for kinds in _KINDS.values() for k in kinds}
+_KIND_KEYS = {k: name_key(k) for kinds in _KINDS.values() for k in kinds}
 
 
 def _spelling(s: str) -> str:
     """Letters with their diacritics, each word's marks sorted: "Hoà" = "Hòa" != "Hóa"."""
     out = []
-    for word in _words(s.lower()):
+    for word in name_words(s.lower()):
         marks = unicodedata.normalize("NFD", word)
         out.append("".join(c for c in marks if not unicodedata.combining(c)))
         out.append("".join(sorted(c for c in marks if unicodedata.combining(c))))
     return "".join(out)
 
 
-def _split_prefix(folded: str, prefixes: dict[str, str]) -> tuple[str | None, str]:
+def split_type(folded: str, prefixes: dict[str, str]) -> tuple[str | None, str]:
     """(type, rest) when the folded text starts with one of `prefixes` followed by more words."""
     for prefix, kind in prefixes.items():
         if folded.startswith(prefix + " "):
@@ -159,35 +155,24 @@ class CommuneMatch:
     candidates: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class DistrictMatch:
-    """The district-level unit and the province a title block names; `in_scope` when the district
-    is found and in the scope; `evidence` the text it was found in."""
-
-    district: Unit | None
-    province: Unit | None
-    in_scope: bool
-    evidence: str | None
-
-
 def _name_keys(u: Unit) -> tuple[str, list[str]]:
     """The folded short name, and the keys of the full and the short name (numbered: the number)."""
-    folded = _fold(u.short)
+    folded = fold_name(u.short)
     short = _LEADING_ZEROS.sub("", folded.replace(" ", ""))
-    kind = _KIND_KEYS.get(u.kind) or _key(u.kind)
+    kind = _KIND_KEYS.get(u.kind) or name_key(u.kind)
     if u.short == u.name:  # "Phường 1": also "1" after a type word
         return folded, [short, short[len(kind):]]
     return folded, [kind + short, short]
 
 
-def _same_spelling(units: list[Unit], written: str) -> list[Unit]:
+def same_spelling(units: list[Unit], written: str) -> list[Unit]:
     """Of units whose keys agree, those spelt as written, diacritics included (all if none is)."""
     spelt = _spelling(written)
     same = [u for u in units if spelt == _spelling(u.name) or spelt.endswith(_spelling(u.short))]
     return same or units
 
 
-class _Names:
+class NameIndex:
     """Units found by key: their names first, the dataset's keywords second."""
 
     def __init__(self) -> None:
@@ -210,13 +195,13 @@ class _Names:
         folded name part of the last form tried."""
         rest = ""
         for variant in _variants(text):
-            folded = _fold(" ".join(_words(variant)))
-            kind, rest = _split_prefix(folded, _COMMUNE_PREFIXES)
+            folded = fold_name(" ".join(name_words(variant)))
+            kind, rest = split_type(folded, COMMUNE_TYPES)
             keys = [_LEADING_ZEROS.sub("", k.replace(" ", "")) for k in (folded, rest)[:2 if kind else 1]]
             for table in self.tables:
                 if hit := next((table[k] for k in keys if k in table), None):
                     if len(hit) > 1:
-                        hit = _same_spelling(hit, variant)
+                        hit = same_spelling(hit, variant)
                     if len(hit) > 1 and kind:
                         hit = [u for u in hit if u.kind == kind] or hit
                     return hit, rest
@@ -237,29 +222,29 @@ class Hierarchy:
         self._units = {u.code: u for u in sorted(units, key=lambda u: (len(u.code), u.code))}
         self._children: dict[str | None, list[Unit]] = defaultdict(list)
         self._keywords = keywords
-        self._communes: dict[str, _Names] = {}  # built on first use: see _communes_in
+        self._communes: dict[str, NameIndex] = {}  # built on first use: see _communes_in
         self._memo: dict[tuple, object] = {}
-        self._districts, self._provinces = _Names(), _Names()
+        self._districts, self._provinces = NameIndex(), NameIndex()
         for u in self._units.values():
             self._children[u.parent].append(u)
             if u.level != COMMUNE:  # names without their type: "thixadongxoai" -> "dongxoai"; "hcm"
                 folded, names = _name_keys(u)
                 types = [_KIND_KEYS[k] for k in _KINDS[u.level]] + ["tx", "tp"]
                 shorts = {next((k[len(t):] for t in types if k.startswith(t) and k != t), k)
-                          for k in map(_key, keywords.get(u.code, ()))}
+                          for k in map(name_key, keywords.get(u.code, ()))}
                 index = self._districts if u.level == DISTRICT else self._provinces
                 index.add(u, folded, names[1:], shorts - {names[1]})
 
-    def _communes_in(self, code: str) -> _Names:
+    def _communes_in(self, code: str) -> NameIndex:
         """The name index of the communes in a unit, at any depth (built once, on first use)."""
         names = self._communes.get(code)
         if names is None:
-            names, units = _Names(), [code]
+            names, units = NameIndex(), [code]
             while units:
                 for u in self._children[units.pop()]:
                     if u.level == COMMUNE:
                         folded, keys = _name_keys(u)
-                        aliases = dict.fromkeys(_key(w) for w in self._keywords.get(u.code, ()))
+                        aliases = dict.fromkeys(name_key(w) for w in self._keywords.get(u.code, ()))
                         names.add(u, folded, keys, [k for k in aliases if k not in keys])
                     else:
                         units.append(u.code)
@@ -315,114 +300,25 @@ class Hierarchy:
         elsewhere = self._communes_in(province).lookup(name)[0] if province is not None else []
         return CommuneMatch(None, elsewhere[0] if len(elsewhere) == 1 else None, names.closest(rest))
 
-    def find_district(self, texts: list[str], scope: str) -> DistrictMatch:
-        """Memoised ``_find_district``."""
-        key = (tuple(texts), scope)
-        hit = self._memo.get(key)
-        if hit is None:
-            hit = self._memo[key] = self._find_district(list(texts), scope)
-        return hit
+    def communes_named(self, name: str, parent: str) -> list[Unit]:
+        """The communes of ``parent`` (any depth) a written name means, type word, notes and
+        numbering allowed, without the search for close names of ``match_commune``: a cheap test
+        of whether a text names a given commune."""
+        return self._communes_in(parent).lookup(name)[0]
 
-    def _find_district(self, texts: list[str], scope: str) -> DistrictMatch:
-        """The district-level unit a return's title block names, and the province if it names one.
+    def names(self, level: str) -> NameIndex:
+        """The name index of the provinces, districts or communes of the whole country."""
+        if level == COMMUNE:
+            return self._communes_in(None)
+        return self._districts if level == DISTRICT else self._provinces
 
-        Strong evidence is a district name after a type word ("CÔNG AN HUYỆN LỘC NINH", "TX. BÌNH
-        LONG", "H. BÙ ĐĂNG", "TP Đồng Xoài"): the first that resolves, maybe outside `scope` (a
-        province code or "all"). Only without any, a line that is a district name of the scope (the
-        place in "Lộc Ninh, ngày 16 tháng 6 năm 2023") is weak evidence. A name shared by several
-        districts is resolved by the province named, then the scope, the spelling and the type.
-        """
-        strong: list[tuple[list[Unit], str, str, str]] = []
-        weak: list[tuple[list[Unit], str, str]] = []
-        province = None
-        for text in texts:
-            for line in str(text).splitlines():
-                typed, place = self._line_evidence(line)
-                for level, units, kind, written in typed:
-                    if level == PROVINCE:
-                        province = province or units[0]
-                    else:
-                        strong.append((units, kind, written, text))
-                if place:
-                    weak.append((*place, text))
-
-        def pick(units: list[Unit], kind: str | None, written: str) -> Unit | None:
-            for keep in (lambda us: [u for u in us if province and u.parent == province.code],
-                         lambda us: [u for u in us if scope in ("all", u.parent)],
-                         lambda us: _same_spelling(us, written),
-                         lambda us: [u for u in us if u.kind == kind]):
-                if len(units) > 1:
-                    units = keep(units) or units
-            return units[0] if len(units) == 1 else None
-
-        if strong:
-            found = [(pick(units, kind, written), text) for units, kind, written, text in strong]
-        else:
-            found = [(u, text) for units, written, text in weak
-                     if (u := pick(units, None, written)) and scope in ("all", u.parent)]
-        district, evidence = next(((u, t) for u, t in found if u is not None), (None, None))
-        in_scope = district is not None and scope in ("all", district.parent)
-        return DistrictMatch(district, province, in_scope, evidence)
-
-    def _line_evidence(self, line: str) -> tuple[list, tuple | None]:
-        """Memoised per line: the typed names in it, and (units, place) if it reads as a place line."""
-        key = ("line", line)
-        hit = self._memo.get(key)
-        if hit is None:
-            typed = list(self._typed_names(_words(line)))
-            head = _PLACE_END.split(unicodedata.normalize("NFC", line), maxsplit=1)[0]
-            place = _fold(head)
-            while body := next((b for b in _BODIES if place.startswith(b + " ")), None):
-                place = place[len(body) + 1:]
-            units = self._districts.get(_key(place))
-            hit = self._memo[key] = (typed, (units, head) if units and not place.isdigit() else None)
-        return hit
-
-    def _typed_names(self, words: list[str]) -> Iterable[tuple[str, list[Unit], str, str]]:
-        """(level, units, type written, name as written) for each type word followed by the name of
-        a province or district, the longest name (up to 6 words) first."""
-        folded = [_fold(w) for w in words]
-        i = 0
-        while i < len(folded):
-            step = 1
-            for n in (2, 1):
-                prefix = " ".join(folded[i:i + n])
-                if prefix not in _DISTRICT_PREFIXES and prefix not in _PROVINCE_PREFIXES:
-                    continue
-                start = i + n
-                for end in range(min(len(folded), start + 6), start, -1):
-                    key = _key("".join(folded[start:end]))
-                    written = " ".join(words[start:end])
-                    hits = []
-                    if prefix in _PROVINCE_PREFIXES and (units := self._provinces.get(key)):
-                        if prefix == "tinh" or any(u.kind == "Thành phố" for u in units):
-                            hits.append((PROVINCE, units, _PROVINCE_PREFIXES[prefix], written))
-                    if prefix in _DISTRICT_PREFIXES and (units := self._districts.get(key)):
-                        hits.append((DISTRICT, units, _DISTRICT_PREFIXES[prefix], written))
-                    if hits:
-                        yield from hits
-                        step = end - i
-                        break
-                if step > 1:
-                    break
-            i += step
-
-    def find_district_in_filename(self, filename: str, scope: str) -> Unit | None:
-        """The one district of `scope` whose name (spaces and case ignored) a file name contains.
-
-        Names of 4 letters or more; a name found inside another found name does not count
-        ("Châu Thành" inside "Châu Thành A"). None when no district or several are found.
-        """
-        text = _key(Path(filename).stem)
-        found: dict[str, set[str]] = defaultdict(set)
-        for table in self._districts.tables:
-            for key, units in table.items():
-                if len(key) >= 4 and not key.isdigit() and key in text:
-                    found[key].update(u.code for u in units if scope in ("all", u.parent))
-        codes = {c for key, cs in found.items()
-                 if not any(key != k and key in k for k in found) for c in cs}
-        return self._units[codes.pop()] if len(codes) == 1 else None
-
+    def inside(self, unit: Unit, within: frozenset[str] | None) -> bool:
+        """Whether ``unit`` or a unit above it is one of the codes ``within`` (None: the country)."""
+        while within is not None and unit.code not in within:
+            if unit.parent is None:
+                return False
+            unit = self._units[unit.parent]
+        return True
 
 # --- the package's dataset -----------------------------------------------------------------------
 

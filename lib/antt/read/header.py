@@ -1,11 +1,12 @@
 """The header of a return's table: which rows hold it and which column holds each field.
 
 ``find_header`` looks at a sheet's first rows (the header starts within the first 25 and has up to
-three rows): rows that could be header rows (two distinct texts or more, no number), merged ranges
+three rows, above the signatures): rows that could be header rows (two distinct texts or more, no
+number, neither the national motto nor a mark), merged ranges
 filled, 1-3 rows combined column by column, and every layout of every table of the form
 (``antt.core.forms``) whose required fields all find a column.  The best match has the most
-fields, then the fewest rows, then comes first.  Memoised: a district sends the same form cycle
-after cycle.
+fields, then the fewest rows, then comes first.  Memoised: a unit sends the same form cycle after
+cycle, and units whose title blocks differ share a form.
 """
 
 from __future__ import annotations
@@ -62,18 +63,44 @@ def _merge_fill(rows: tuple[tuple, ...], merged: tuple[tuple[int, int, int, int]
 
 
 _NUMBER_IN_JOINED = re.compile(r"(?:^|\x00)[\d.,\s%()-]+(?:\x00|$)")
+#: Texts no header row holds: the national motto beside the issuer's name in a title block, a mark
+#: alone in a cell (rows of residential areas), the Roman number of a group row ("I", "Xã Lộc Thái
+#: (cũ)"); and the signatures, below which no header is. They would make every unit's key its own.
+_MOTTO = ("cong hoa xa hoi chu nghia", "doc lap tu do hanh phuc")
+_MARKS = frozenset({"x", "X", "✓", "✔", *(f"{n}{dot}" for n in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+                                          for dot in ("", "."))})
+_SIGNATURES = ("nguoi lap bieu", "thu truong don vi")
+_HEADING, _NOT_HEADING, _BELOW_TABLE = 0, 1, 2
 
 
-def _header_like(row: list) -> bool:
-    """At least two distinct values and no number (nor number text): a row that could be a header row."""
+@cache
+def _text_role(value: str) -> int:
+    """Whether a text may be in a header row, may not, or ends the rows a header may be in."""
+    if value in _MARKS:
+        return _NOT_HEADING
+    expanded = _expanded(value)
+    if expanded.startswith(_SIGNATURES):
+        return _BELOW_TABLE
+    return _NOT_HEADING if any(m in expanded for m in _MOTTO) else _HEADING
+
+
+def _row_role(row: list) -> int:
+    """A row that could be a header row (two distinct values or more, no number nor number text, no
+    text that no header holds), a row that cannot, or a row that ends the rows a header may be in."""
     types = set(map(type, row))           # of the row: a set of values holds 1 or True, not both
     if int in types or float in types:
-        return False
+        return _NOT_HEADING
     distinct = set(row)
     distinct.discard(None)
     if len(distinct) < 2:
-        return False
-    return str not in types or not _NUMBER_IN_JOINED.search("\x00".join(v for v in distinct if v.__class__ is str))
+        return _NOT_HEADING
+    if str not in types:
+        return _HEADING
+    texts = [v for v in distinct if v.__class__ is str]
+    role = max(map(_text_role, texts))
+    if role == _HEADING and _NUMBER_IN_JOINED.search("\x00".join(texts)):
+        return _NOT_HEADING
+    return role
 
 
 def find_header(sheet: Sheet):
@@ -81,11 +108,16 @@ def find_header(sheet: Sheet):
     nrows = min(len(sheet.rows), HEADER_SCAN_ROWS + MAX_HEADER_ROWS)
     if nrows == 0:
         return None
-    # Only rows that could be header rows make the key, so that the title block's changing dates
-    # and the data do not defeat the memo.
-    rows = tuple([tuple(r) if _header_like(r) else () for r in sheet.rows[:nrows]])
-    merged = tuple(m for m in sheet.merged if m[0] < nrows)
-    return _header_of(rows, merged)
+    # Only rows that could be header rows make the key, so that the title block's changing dates and
+    # names, the data and the signatures do not defeat the memo.
+    rows = []
+    for r in sheet.rows[:nrows]:
+        role = _row_role(r)
+        if role == _BELOW_TABLE:
+            break
+        rows.append(tuple(r) if role == _HEADING else ())
+    merged = tuple(m for m in sheet.merged if m[0] < len(rows))
+    return _header_of(tuple(rows), merged)
 
 
 @lru_cache(maxsize=4096)

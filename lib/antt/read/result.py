@@ -1,6 +1,14 @@
-"""What reading one return gives: ``Return`` (the file, its issuing unit and period, its tables, its
-findings) and ``TableRead`` (one recognised table: the column of each field, its data and total
-rows, the account of its rows); ``cell_of`` the cell of a field in a parsed row."""
+"""What reading one return gives: ``Return`` (the file, its reporting unit and period, its tables,
+its findings) and ``TableRead`` (one recognised table: the column of each field, its data and total
+rows, its residential areas, the account of its rows); ``cell_of`` the cell of a field in a parsed row.
+
+A record (``TableRead.records``) is a dict: ``commune_code``, ``commune`` (its name), ``sheet``,
+``row`` (1-based), the table's canonical fields, and ``_columns`` (field -> column) and ``_kind``
+(the commune's type). Rows per residential area (a commune's return, layout B) are summed into one
+record per commune, ``_rows`` holding the records of those rows as read; a model of a commune's
+return also carries ``area`` (its "Địa bàn" as written, None when it is the commune or blank). An
+area record (``TableRead.areas``) is ``commune_code, area, area_key, registered, meeting, sheet, row``.
+"""
 
 from __future__ import annotations
 
@@ -30,11 +38,11 @@ class TableRead:
     seen: set[str] = field(default_factory=set)  # communes named in rows set aside with a finding
     unparsed: list[tuple[str, int]] = field(default_factory=list)   # (commune, row) of rows set aside unread
     set_aside: list[dict] = field(default_factory=list)   # records set aside by a rule (see validate)
-    areas: list[dict] = field(default_factory=list)       # Biểu 1: the residential areas read, one per row
+    areas: list[dict] = field(default_factory=list)       # Biểu 1: one record per residential area row
 
     @property
     def signature(self) -> str:
-        """The heading layout, to notice a district changing its form between cycles."""
+        """The heading layout, to notice a unit changing its form between cycles."""
         cols = ",".join(f"{f}:{cell_ref(0, c)[:-1]}" for f, c in sorted(self.columns.items(), key=lambda x: x[1]))
         return f"{self.layout}|{self.header_rows[1] - self.header_rows[0] + 1}|{cols}"
 
@@ -47,7 +55,7 @@ class Return:
     sha256: str
     status: str = "loaded"                       # loaded | rejected (superseded is decided per cycle)
     format: str | None = None
-    unit: units.Unit | None = None               # the issuing unit: a district or a commune
+    unit: units.Unit | None = None               # the reporting unit: a district or a commune
     period: Cycle | None = None                  # stated in the title block
     report_date: date | None = None
     tables: dict[str, TableRead] = field(default_factory=dict)
@@ -55,8 +63,8 @@ class Return:
 
     @property
     def level(self) -> str | None:
-        """"district" or "commune": the level of the issuing unit (None when it is not known)."""
-        return self.unit.level if self.unit else None
+        """"district" or "commune": the level of the reporting unit (None when it is not known)."""
+        return self.unit.level if self.unit is not None else None
 
     def add(self, code: str, sheet: str | None = None, cell: str | None = None, row: int | None = None, **kw) -> None:
         self.findings.append(finding(code, self.file, sheet, cell, row, **kw))
@@ -66,7 +74,6 @@ class Return:
         self.status = "rejected"
         self.tables = {}
         return self
-
 
 
 def cell_of(rec: dict, name: str | None) -> str | None:

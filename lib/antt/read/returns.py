@@ -1,9 +1,10 @@
-"""Read one district return: ``load_return`` turns a file into a ``Return``.
+"""Read one return: ``load_return`` turns a file into a ``Return``.
 
 The workbook's cells (``workbook``), every text made Unicode NFC with TCVN3/VNI decoded
 (``decode_sheets``: the cell's font name as a hint, one finding per file), the header of each table
-(``header``), the district, period and report date from the title block above (``title``), and for
-each recognised table its rows classified and parsed (``rows``).  Visible sheets come first, so a
+(``header``), the reporting unit (a district or a commune), period and report date from the title
+block above (``title``), and for each recognised table its rows classified and parsed: per commune
+of a district's return (``rows``), or all about the commune in a commune's return (``commune_rows``).  Visible sheets come first, so a
 hidden copy never wins over the sheet people see.  Reading never raises on bad data: what cannot
 be read becomes a finding.
 """
@@ -14,20 +15,23 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from antt.core import text, units
+from antt.core import config, text, units
 from antt.core.cycles import Cycle, parse_cycle
+from antt.read.commune_rows import read_commune_rows
 from antt.read.header import HEADER_SCAN_ROWS, find_header
 from antt.read.result import Return, TableRead, cell_of
 from antt.read.rows import read_rows
-from antt.read.title import read_title, stated_period, title_line
+from antt.read.title import read_title, stated_period, title_line, unit_in_filename
 from antt.read.workbook import LEGACY_FONT_PREFIXES, Limits, Sheet, WorkbookError, cell_ref, read_bytes, read_workbook
 
 __all__ = ["Return", "TableRead", "cell_of", "decode_sheets", "display_name", "load_return", "stated_cycle"]
 
 
-def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70",
+def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = config.PROVINCE_CODE,
                 hierarchy: units.Hierarchy | None = None) -> Return:
-    """Read the return at ``path`` (in the folder of ``cycle`` under ``raw_dir``)."""
+    """Read the return at ``path`` (in the folder of ``cycle`` under ``raw_dir``) from a unit of the
+    territory ``scope`` (a province code, former or current, or "all"; ``antt.core.territory``) in
+    ``hierarchy``, by default the one in force at the cycle's end."""
     cycle = parse_cycle(cycle) if isinstance(cycle, str) else cycle
     hierarchy = hierarchy or units.hierarchy_on(cycle.end)
     path = Path(path)
@@ -42,21 +46,25 @@ def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70"
         ret.sha256 = hashlib.sha256(data).hexdigest()
         wb = read_workbook(path, limits, data)
     except WorkbookError as e:
-        # The file name, if it names a district, says whose return could not be read.
-        ret.unit = hierarchy.find_district_in_filename(path.name, scope)
+        # The file name, if it names a unit, says whose return could not be read.
+        ret.unit = unit_in_filename(path.name, cycle, scope, hierarchy)
         return ret.reject(e.code, detail=e.detail)
     ret.format = wb.format
     decode_sheets(wb.sheets, ret)
 
     found = [(sheet, find_header(sheet)) for sheet in wb.sheets]
-    title_texts: list[str] = []
+    title: dict[str, tuple[str, int, int]] = {}        # each text above the tables -> where it first is
     for sheet, hdr in found:
         last = hdr[0] if hdr else min(len(sheet.rows), 12)
-        title_texts += [v for row in sheet.rows[:last] for v in row if isinstance(v, str)]
-    read_title(ret, title_texts, path.name, cycle, scope, hierarchy)
+        for r, row in enumerate(sheet.rows[:last]):
+            for c, v in enumerate(row):
+                if v.__class__ is str and v not in title:
+                    title[v] = (sheet.name, r, c)
+    read_title(ret, title, path.name, cycle, scope, hierarchy)
     if ret.status == "rejected":
         return ret
 
+    read_table = read_commune_rows if ret.level == units.COMMUNE else read_rows
     # Visible sheets first, so a hidden copy never wins over the sheet people see.
     for sheet, hdr in sorted(found, key=lambda sh: sh[0].hidden):
         if hdr is None:
@@ -65,7 +73,7 @@ def load_return(path: Path, raw_dir: Path, cycle: Cycle | str, scope: str = "70"
         if table.id in ret.tables:
             ret.add("table_duplicate", sheet.name, table=table.label, expected=ret.tables[table.id].sheet)
             continue
-        ret.tables[table.id] = read_rows(ret, sheet, start, end, table, layout, columns, hierarchy, cycle)
+        ret.tables[table.id] = read_table(ret, sheet, start, end, table, layout, columns, hierarchy, cycle)
         for f in layout.fields:
             if f.name in table.value_fields and f.name not in columns:
                 ret.add("column_missing", sheet.name, table=table.label, expected=f.heading)
