@@ -130,8 +130,8 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from antt.make.sample import write_sample
-    cycles = [c.strip() for c in args.cycles.split(",") if c.strip()]
+    from antt.make.sample import DEFAULT_CYCLES, write_sample
+    cycles = [c.strip() for c in args.cycles.split(",") if c.strip()] if args.cycles else list(DEFAULT_CYCLES)
     for c in cycles:
         try:
             parse_cycle(c)
@@ -187,7 +187,7 @@ def cmd_validate(args) -> int:
 def cmd_template(args) -> int:
     from antt.make.template import write_templates
     try:
-        paths = write_templates(args.cycle, Path(args.out) if args.out else None, args.district, _scope(args.province))
+        paths = write_templates(args.cycle, Path(args.out) if args.out else None, args.unit, _scope(args.province))
     except ValueError as e:
         raise UsageError(str(e)) from None
     print(f"Đã ghi {len(paths)} mẫu báo cáo vào {paths[0].parent if paths else args.out}")
@@ -226,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ingest)
     s = sub.add_parser("sample", help="báo cáo mẫu, xác định")
     s.add_argument("--out", required=True, help="thư mục ghi báo cáo mẫu (DIR/<kỳ>/...)")
-    s.add_argument("--cycles", default="2022-H1,2022,2023-H1", help="các kỳ, cách nhau bằng dấu phẩy")
+    s.add_argument("--cycles", help="các kỳ, cách nhau bằng dấu phẩy (mặc định 2022-H1,2022,2023-H1,2025,2026-H1)")
     s.add_argument("--province", default=config.PROVINCE_CODE, help="mã tỉnh (mặc định %(default)s; mã tỉnh cũ như 70 cũng được) hoặc all")
     s.set_defaults(func=cmd_sample)
     s = sub.add_parser("validate", help="kiểm tra báo cáo trước khi gửi")
@@ -237,10 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("report", help="nạp, kiểm tra, chạy notebook, biểu đồ, bản trình chiếu, bảng tổng hợp")
     s.add_argument("--cycle", help="mã kỳ; mặc định kỳ mới nhất trong data/raw")
     s.set_defaults(func=cmd_report)
-    s = sub.add_parser("template", help="mẫu báo cáo trống cho các đơn vị cấp huyện")
+    s = sub.add_parser("template", help="mẫu báo cáo trống cho các đơn vị báo cáo của kỳ (cấp huyện hoặc cấp xã)")
     s.add_argument("--cycle", required=True, help="mã kỳ của mẫu, ví dụ 2024-H1")
     s.add_argument("--out", help="thư mục ghi mẫu (mặc định data/templates/<kỳ>)")
-    s.add_argument("--district", help="chỉ một đơn vị cấp huyện (mã, ví dụ 692)")
+    s.add_argument("--unit", "--district", dest="unit",
+                   help="chỉ một đơn vị báo cáo (mã: đơn vị cấp huyện như 692, cấp xã như 26116)")
     s.add_argument("--province", default=config.PROVINCE_CODE, help="mã tỉnh (mặc định %(default)s)")
     s.set_defaults(func=cmd_template)
     return p

@@ -1,6 +1,7 @@
 """Nothing lost (issue item 3): every non-empty row below a recognised table's header is accounted for.
 
-For every committed sample file and for hand-made returns (tests/returns_builder.py), the per-file
+For every committed sample file and for hand-made returns (tests/returns_builder.py, and commune
+returns from tests/commune_builder.py), the per-file
 account of each recognised table (data, total, group, numbering, footer, set_aside) must add up to
 the number of non-empty rows below the table's header on its sheet -- counted here independently
 from the raw grid of ``antt.read.workbook.read_workbook`` -- and every row set aside must carry a finding.
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from antt.core import units
+from antt.core import config, units
 from antt.check import validate
 from antt.core.cycles import parse_cycle
 from antt.check.cycle import load_cycle
@@ -21,8 +22,11 @@ from antt.store.frames import CycleFrames
 from antt.core.forms import ROW_CLASSES
 from antt.read.returns import load_return
 from antt.read.workbook import read_workbook
+from tests import commune_builder as C
 from tests import returns_builder as B
 
+#: Findings that name every row they set aside in their message ("các dòng 12, 15").
+LISTING_ROWS = ("commune_duplicate", "area_duplicate", "ntm_rows_commune")
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data" / "raw"
 SAMPLE_FILES = sorted(p for p in RAW.glob("*/*") if p.is_file())
@@ -36,8 +40,8 @@ def non_empty_rows_below(path: Path, sheet: str, last_header_row: int) -> int:
                if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row))
 
 
-def check_accounts(path: Path, raw_dir: Path, cycle: str) -> dict[str, dict]:
-    ret = load_return(path, raw_dir, cycle)
+def check_accounts(path: Path, raw_dir: Path, cycle: str, scope: str = config.PROVINCE_CODE) -> dict[str, dict]:
+    ret = load_return(path, raw_dir, cycle, scope)
     assert ret.status == "loaded", (path.name, [f.message for f in ret.findings])
     assert ret.tables, path.name
     hierarchy = units.hierarchy_on(parse_cycle(cycle).end)
@@ -48,11 +52,12 @@ def check_accounts(path: Path, raw_dir: Path, cycle: str) -> dict[str, dict]:
         assert all(n >= 0 for n in t.account.values()), (path.name, tid, t.account)
         expected = non_empty_rows_below(path, t.sheet, t.header_rows[1])
         assert sum(t.account.values()) == expected, (path.name, tid, dict(t.account), expected)
-        if t.layout != "B":                      # layout B: one record per commune, one row per area
+        if t.layout != "B" and not any("_rows" in r for r in t.records):
+            # (rows per residential area are summed: one record per commune, one data row per area)
             assert t.account["data"] == len(t.records), (path.name, tid)
         # every row set aside carries a finding on its row (a duplicate's finding lists its rows)
         flagged = {f.row for f in ret.findings if f.sheet == t.sheet and f.row is not None}
-        flagged |= {int(n) for f in ret.findings if f.code == "commune_duplicate" and f.sheet == t.sheet
+        flagged |= {int(n) for f in ret.findings if f.code in LISTING_ROWS and f.sheet == t.sheet
                     for n in re.search(r"dòng ([\d, ]+)", f.message).group(1).split(", ")}
         assert {r["row"] for r in t.set_aside} <= flagged, (path.name, tid)
         last = t.header_rows[1]
@@ -175,3 +180,46 @@ def test_accounts_of_builder_variants(tmp_path):
     path = write_return(tmp_path, "gop.xlsx", [sheets[0], merged])
     acc = check_accounts(path, tmp_path / "raw", "2023-H1")
     assert acc["outreach"] == {"data": 8}
+
+
+# ---------------------------------------------------------------------------------------------
+# hand-made commune returns
+# ---------------------------------------------------------------------------------------------
+def write_commune_return(tmp_path: Path, name: str, sheets) -> Path:
+    return C.write(tmp_path / "raw" / "2026-H1" / name, sheets)
+
+
+def test_standard_commune_return_accounts(tmp_path):
+    path = write_commune_return(tmp_path, "loc_ninh.xlsx", C.commune_sheets())
+    accounts = check_accounts(path, tmp_path / "raw", "2026-H1", "75")
+    # typed from commune_builder: Biểu 1 two former communes heading 4 areas and a total; one xã row;
+    # 3 models; 4 areas in Biểu 4; one row in Biểu 5
+    assert accounts == {"kdc": {"group": 2, "data": 4, "total": 1}, "ntm": {"data": 1}, "models": {"data": 3},
+                        "outreach": {"data": 4}, "bright_spots": {"data": 1}}
+
+
+def every_class_of_a_commune_kdc() -> list[list]:
+    header = C.KDC_ROWS[0]
+    return [header,
+            ["(1)", "(2)", "(3)", "(4)", "(5)"],                       # numbering
+            ["", "Xã Lộc Ninh", 5, 4, 3],                               # the xã itself, on top: a total
+            ["I", "Thị trấn Lộc Ninh (cũ)"],                            # group
+            [1, "Khu phố 1", 1, 1, 1],
+            [2, "Khu phố 2", 1, 1, 0],
+            [],                                                         # blank: not counted
+            ["II", "KHU VỰC XÃ LỘC THÁI CŨ"],                           # group
+            [3, "Ấp 1", 1, 1, 1],
+            [4, "ấp 01", 1, 1, 1],                                      # Ấp 1 again: both set aside
+            [5, "Ấp 2", 1, 0, 0],
+            [None, None, 1, None, None],                                # a count without a name: set aside
+            ["", "Tổng cộng", 5, 4, 3],                                 # total
+            *FOOTER]
+
+
+def test_every_row_class_of_a_commune_return_is_counted(tmp_path):
+    tables = dict(C.STANDARD, kdc=every_class_of_a_commune_kdc())
+    path = write_commune_return(tmp_path, "loc_ninh_day_du.xlsx", C.commune_sheets(tables))
+    accounts = check_accounts(path, tmp_path / "raw", "2026-H1", "75")
+    # by hand: 1 numbering, 2 group, 5 area rows of which the two "Ấp 1" are set aside, 1 row without
+    # a name set aside, the xã's row and "Tổng cộng" as totals, 4 footer lines
+    assert accounts["kdc"] == {"numbering": 1, "total": 2, "group": 2, "data": 3, "set_aside": 3, "footer": 4}

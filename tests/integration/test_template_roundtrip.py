@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from antt.core import forms
-from antt.make.template import ROW_FIRST, ROW_HEADER, write_templates
+from antt.make.template import write_templates
+from antt.make.template_form import ROW_FIRST, ROW_HEADER
 from tests.unit.test_template import (CYCLE, DISTRICTS, HIERARCHY, SHEET_OF, TABLE_SHEETS, district_of, list_values,
                                       validations)
 
@@ -21,7 +22,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 @pytest.fixture(scope="module")
 def blank(tmp_path_factory) -> tuple[Path, list[Path]]:
     root = tmp_path_factory.mktemp("templates")
-    return root, write_templates(CYCLE, root / CYCLE)
+    return root, write_templates(CYCLE, root / CYCLE, province="70")
 
 
 def test_blank_templates_are_recognised_and_empty(blank):
@@ -169,7 +170,7 @@ def _check_typed_values_pass_validation(wb) -> None:
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("filled")
-    paths = write_templates(CYCLE, root / CYCLE)
+    paths = write_templates(CYCLE, root / CYCLE, province="70")
     return root, {district_of(p).code: _fill(p) for p in paths}
 
 

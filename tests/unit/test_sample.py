@@ -1,4 +1,4 @@
-"""antt.make.sample and its house styles: one return at a time (whole cycles are generated in
+"""antt.make.jobs (district returns) and its house styles: one return at a time (whole cycles are generated in
 tests/integration/test_sample_generator.py)."""
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from python_calamine import CalamineWorkbook
 
 from antt.core import forms, units
 from antt.core.cycles import parse_cycle
-from antt.make import sample
+from antt.make import jobs, sample
 from antt.make.district_return import TABLE_ORDER, combined_headings
 from antt.make.styles import PLANS, deviations, file_name
 
 BINH_PHUOC = units.legacy().districts_expected("70")
 
 
-def job(tmp_path: Path, cycle: str, district: str) -> sample.Job:
-    return next(j for j in sample.cycle_jobs(tmp_path, parse_cycle(cycle), BINH_PHUOC) if j.district == district)
+def job(tmp_path: Path, cycle: str, district: str) -> jobs.Job:
+    return next(j for j in jobs.cycle_jobs(tmp_path, parse_cycle(cycle), BINH_PHUOC) if j.district == district)
 
 
-def job_with(tmp_path: Path, deviation: str) -> sample.Job:
+def job_with(tmp_path: Path, deviation: str) -> jobs.Job:
     """The 2023-H1 job of the Bình Phước district whose plan has ``deviation``."""
-    return next(j for j in sample.cycle_jobs(tmp_path, parse_cycle("2023-H1"), BINH_PHUOC)
+    return next(j for j in jobs.cycle_jobs(tmp_path, parse_cycle("2023-H1"), BINH_PHUOC)
                 if deviation in deviations(PLANS[j.plan]))
 
 
@@ -58,15 +58,15 @@ def test_file_names_follow_each_plan():
 
 
 def test_one_resubmission_per_province_and_names_unique_in_the_folder(tmp_path):
-    jobs = sample.cycle_jobs(tmp_path, parse_cycle("2023-H1"), units.legacy().districts_expected("all"))
-    names = [n.lower() for j in jobs for n in j.names]
+    all_jobs = jobs.cycle_jobs(tmp_path, parse_cycle("2023-H1"), units.legacy().districts_expected("all"))
+    names = [n.lower() for j in all_jobs for n in j.names]
     assert len(names) == len(set(names))
-    twice = [j for j in jobs if len(j.names) == 2]
-    provinces = {units.legacy().unit(j.district).parent for j in jobs}
+    twice = [j for j in all_jobs if len(j.names) == 2]
+    provinces = {units.legacy().unit(j.district).parent for j in all_jobs}
     assert sorted(units.legacy().unit(j.district).parent for j in twice) == sorted(provinces)
     assert all(j.names[1] == f"{Path(j.names[0]).stem}_lan2{Path(j.names[0]).suffix}" for j in twice)
     assert [j.district for j in twice if units.legacy().unit(j.district).parent == "70"] == ["692"]
-    assert not any(j.faults for j in jobs)                          # 2023-H1 has none
+    assert not any(j.faults for j in all_jobs)                          # 2023-H1 has none
 
 
 @pytest.mark.parametrize("cycle, district, code", [
@@ -74,7 +74,7 @@ def test_one_resubmission_per_province_and_names_unique_in_the_folder(tmp_path):
     ("2022-H1", "697", "model_type_other"), ("2022", "688", "ntm_not_xa"), ("2022", "696", "value_missing"),
 ])
 def test_a_fault_is_put_at_the_cell_it_is_recorded_at(tmp_path, cycle, district, code):
-    entry = sample.run_job(job(tmp_path, cycle, district))
+    entry = jobs.run_job(job(tmp_path, cycle, district))
     (fault,) = [f for f in entry["faults"] if f["code"] == code]
     value = cell_value(tmp_path / fault["file"], fault["sheet"], fault["cell"])
     if code == "total_mismatch":
@@ -88,7 +88,7 @@ def test_a_fault_is_put_at_the_cell_it_is_recorded_at(tmp_path, cycle, district,
 
 
 def test_a_missing_table_is_left_out_and_its_keys_are_null(tmp_path):
-    entry = sample.run_job(job(tmp_path, "2022-H1", "691"))
+    entry = jobs.run_job(job(tmp_path, "2022-H1", "691"))
     (fault,) = entry["faults"]
     assert (fault["code"], fault["table"], fault["cell"]) == ("table_missing", "bright_spots", None)
     assert "bright_spots" not in entry["sheets"] and len(entry["sheets"]) == 4
@@ -98,7 +98,7 @@ def test_a_missing_table_is_left_out_and_its_keys_are_null(tmp_path):
 
 
 def test_a_resubmission_is_two_files_three_numbers_apart(tmp_path):
-    entry = sample.run_job(job(tmp_path, "2023-H1", "692"))
+    entry = jobs.run_job(job(tmp_path, "2023-H1", "692"))
     first, second = entry["files"]
     assert (first["status"], second["status"]) == ("superseded", "loaded")
     assert second["file"].endswith("_lan2.xlsx") and second["report_date"] > first["report_date"]
@@ -110,7 +110,7 @@ def test_a_resubmission_is_two_files_three_numbers_apart(tmp_path):
 
 def test_formulas_with_and_without_cached_values(tmp_path):
     for deviation, cached in (("formulas_without_cached_values", False), ("formulas_with_cached_values", True)):
-        entry = sample.run_job(job_with(tmp_path, deviation))
+        entry = jobs.run_job(job_with(tmp_path, deviation))
         path = tmp_path / entry["files"][-1]["file"]
         ws_f = openpyxl.load_workbook(path)[entry["sheets"]["kdc"]]
         ws_v = openpyxl.load_workbook(path, data_only=True)[entry["sheets"]["kdc"]]
@@ -124,7 +124,7 @@ def test_formulas_with_and_without_cached_values(tmp_path):
 
 
 def test_tcvn3_return_is_typed_in_legacy_fonts(tmp_path):
-    entry = sample.run_job(job_with(tmp_path, "tcvn3_text"))
+    entry = jobs.run_job(job_with(tmp_path, "tcvn3_text"))
     wb = openpyxl.load_workbook(tmp_path / entry["files"][0]["file"])
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert {c.font.name for c in cells} == {".VnTime", ".VnTimeH"}

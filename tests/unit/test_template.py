@@ -11,7 +11,8 @@ import pytest
 
 from antt.core import config, forms, units
 from antt.core.cycles import parse_cycle
-from antt.make.template import LIST_SHEET, MODEL_ROWS, ROW_FIRST, ROW_HEADER, ROW_NUMBERING, write_templates
+from antt.make.template import write_templates
+from antt.make.template_form import LIST_SHEET, MODEL_ROWS, ROW_FIRST, ROW_HEADER, ROW_NUMBERING
 
 CYCLE = "2024-H1"
 PROVINCE = "70"
@@ -28,7 +29,7 @@ def headings(tid: str) -> list[str]:
 @pytest.fixture(scope="module")
 def blank(tmp_path_factory) -> tuple[Path, list[Path]]:
     root = tmp_path_factory.mktemp("templates")
-    return root, write_templates(CYCLE, root / CYCLE)
+    return root, write_templates(CYCLE, root / CYCLE, province=PROVINCE)
 
 
 def district_of(path: Path) -> units.Unit:
@@ -60,10 +61,10 @@ def test_one_workbook_per_district_written_into_the_folder_itself(blank):
 
 
 def test_one_district_only_and_bad_arguments(tmp_path, monkeypatch):
-    (path,) = write_templates(CYCLE, tmp_path, district="692")
+    (path,) = write_templates(CYCLE, tmp_path, unit="692", province=PROVINCE)
     assert path.name == "Mau_bao_cao_2024-H1_692_Loc_Ninh.xlsx"
     with pytest.raises(ValueError):
-        write_templates(CYCLE, tmp_path, district="760")           # a district of another province
+        write_templates(CYCLE, tmp_path, unit="760", province=PROVINCE)           # a district of another province
     with pytest.raises(ValueError):
         write_templates("2024-H2", tmp_path)
     monkeypatch.setattr(config, "RAW_DIR", tmp_path / "raw")
@@ -73,9 +74,9 @@ def test_one_district_only_and_bad_arguments(tmp_path, monkeypatch):
 
 
 def test_rewriting_replaces_the_file_with_the_same_bytes(tmp_path):
-    (first,) = write_templates(CYCLE, tmp_path, district="690")
+    (first,) = write_templates(CYCLE, tmp_path, unit="690", province=PROVINCE)
     data = first.read_bytes()
-    (again,) = write_templates(CYCLE, tmp_path, district="690")
+    (again,) = write_templates(CYCLE, tmp_path, unit="690", province=PROVINCE)
     assert first == again and [p.name for p in tmp_path.iterdir()] == [first.name]
     assert again.read_bytes() == data
 

@@ -4,8 +4,9 @@
 style (columns and heading paths by plan, commune rows with group and total rows, the models
 table, Biểu 1 in layout B with a row per residential area), puts in the return's faults, orders the
 sheets, adds the hidden junk sheet and retypes TCVN3 where the plan says. Another shape of return
-(one commune's, after the 2025 reform) would be a module beside this one using the same layout,
-faults and writers.
+(one commune's, after the 2025 reform) is a module beside this one using the same layout, faults and
+writers: ``antt.make.commune_return`` (it uses the table writers here:
+``columns``, ``write_rows_table``, ``write_models``, ``footer``, ``finish_book``).
 """
 
 from __future__ import annotations
@@ -16,31 +17,31 @@ from datetime import datetime
 from antt.core import forms
 from antt.make.book import XBook, XSheet, col_letter
 from antt.make.faults import apply_faults, fault_record
-from antt.make.layout import STYLES, Col, ReturnContext, SheetLayout, junk_sheet, sum_formula, to_tcvn3
+from antt.make.layout import STYLES, Col, Context, ReturnContext, SheetLayout, junk_sheet, sum_formula, to_tcvn3
 from antt.make.styles import Plan, commune_name, heading, setting_text, total_label, type_text
 
 TABLE_ORDER = ("kdc", "ntm", "models", "outreach", "bright_spots")
 TITLE = "Thống kê phong trào TDBVANTQ"      # the document title of every return
 
 
-def _field_heading(table: str, name: str, layout: int = 0) -> str:
+def field_heading(table: str, name: str, layout: int = 0) -> str:
     for f in forms.TABLES[table].layouts[layout].fields:
         if f.name == name:
             return f.heading
     raise KeyError(name)
 
 
-def _columns(table: str, plan: Plan, only_xa: bool) -> list[Col]:
+def columns(table: str, plan: Plan, only_xa: bool) -> list[Col]:
     """The columns of a table in this plan's layout, with their heading paths."""
     merged = plan.header != "flat"
-    commune_head = "Xã" if only_xa else _field_heading("kdc", "commune")
+    commune_head = "Xã" if only_xa else field_heading("kdc", "commune")
     cols: list[Col] = []
     if plan.stt:
         cols.append(Col("stt", (plan.stt_label,), 5, "center"))
     if table == "kdc" and plan.layout_b:
         cols += [Col("commune", (commune_head,), 22, "text"), Col("area", ("Khu dân cư (ấp, khu phố)",), 20, "text"),
-                 Col("registered", (_field_heading("kdc", "registered", 1),), 14, "mark"),
-                 Col("meeting", (_field_heading("kdc", "meeting", 1),), 14, "mark")]
+                 Col("registered", (field_heading("kdc", "registered", 1),), 14, "mark"),
+                 Col("meeting", (field_heading("kdc", "meeting", 1),), 14, "mark")]
     elif table == "kdc":
         cols.append(Col("commune", (commune_head,), 22, "text"))
         if plan.header == "merged3":
@@ -52,9 +53,9 @@ def _columns(table: str, plan: Plan, only_xa: bool) -> list[Col]:
                      Col("kdc_registered", ("Số khu dân cư", 'Đăng ký "An toàn về ANTT"'), 13),
                      Col("kdc_meeting", ("Số khu dân cư", 'Đạt chuẩn "An toàn về ANTT"'), 13)]
         else:
-            cols += [Col(n, (_field_heading("kdc", n),), 14) for n in ("kdc_total", "kdc_registered", "kdc_meeting")]
+            cols += [Col(n, (field_heading("kdc", n),), 14) for n in ("kdc_total", "kdc_registered", "kdc_meeting")]
         if plan.ratio_col:
-            cols.append(Col("ratio", (_field_heading("kdc", "ratio"),), 11, "dec"))
+            cols.append(Col("ratio", (field_heading("kdc", "ratio"),), 11, "dec"))
     elif table == "ntm":
         cols.append(Col("commune", ("Xã",), 22, "text"))
         if merged:
@@ -63,10 +64,10 @@ def _columns(table: str, plan: Plan, only_xa: bool) -> list[Col]:
                      Col("ntm_met", (par, "Đạt chuẩn"), 11, "mark"),
                      Col("ntm_year", (par, "Năm công nhận"), 11, "year")]
         else:
-            cols += [Col("ntm_criteria_met", (_field_heading("ntm", "ntm_criteria_met"),), 12),
-                     Col("ntm_met", (_field_heading("ntm", "ntm_met"),), 11, "mark"),
-                     Col("ntm_year", (_field_heading("ntm", "ntm_year"),), 11, "year")]
-        cols.append(Col("ntm_security_criterion", (_field_heading("ntm", "ntm_security_criterion"),), 13, "mark"))
+            cols += [Col("ntm_criteria_met", (field_heading("ntm", "ntm_criteria_met"),), 12),
+                     Col("ntm_met", (field_heading("ntm", "ntm_met"),), 11, "mark"),
+                     Col("ntm_year", (field_heading("ntm", "ntm_year"),), 11, "year")]
+        cols.append(Col("ntm_security_criterion", (field_heading("ntm", "ntm_security_criterion"),), 13, "mark"))
     elif table == "models":
         name = Col("model_name", ("Tên mô hình",), 36, "text")
         mtype = Col("model_type", ("Loại mô hình",), 26, "text")
@@ -79,15 +80,15 @@ def _columns(table: str, plan: Plan, only_xa: bool) -> list[Col]:
             cols += [Col("members", ("Số thành viên",), 10), Col("cameras", ("Số camera",), 10)]
     elif table == "outreach":
         cols.append(Col("commune", (commune_head,), 22, "text"))
-        a = Col("broadcast_hours", (_field_heading("outreach", "broadcast_hours"),), 13)
-        b = Col("banners_posters", (_field_heading("outreach", "banners_posters"),), 14)
+        a = Col("broadcast_hours", (field_heading("outreach", "broadcast_hours"),), 13)
+        b = Col("banners_posters", (field_heading("outreach", "banners_posters"),), 14)
         cols += [b, a] if plan.swap_columns else [a, b]
         if merged:
             cols += [Col("sessions", ("Tuyên truyền trực tiếp", "Số buổi"), 10),
                      Col("attendees", ("Tuyên truyền trực tiếp", "Số lượt người tham dự"), 12)]
         else:
-            cols += [Col("sessions", (_field_heading("outreach", "sessions"),), 11),
-                     Col("attendees", (_field_heading("outreach", "attendees"),), 12)]
+            cols += [Col("sessions", (field_heading("outreach", "sessions"),), 11),
+                     Col("attendees", (field_heading("outreach", "attendees"),), 12)]
     elif table == "bright_spots":
         cols.append(Col("commune", (commune_head,), 22, "text"))
         if merged:
@@ -96,7 +97,7 @@ def _columns(table: str, plan: Plan, only_xa: bool) -> list[Col]:
                      Col("bright_spots_commune", (p1, "Cấp xã"), 10),
                      Col("core_groups", (p2, "Số tổ, nhóm"), 10), Col("core_group_members", (p2, "Số thành viên"), 11)]
         else:
-            cols += [Col(n, (_field_heading("bright_spots", n),), 13) for n in forms.BRIGHT_SPOTS.value_fields]
+            cols += [Col(n, (field_heading("bright_spots", n),), 13) for n in forms.BRIGHT_SPOTS.value_fields]
     if plan.note_col:
         cols.append(Col("note", ("Ghi chú",), 14, "text"))
     return [replace(c, path=tuple(heading(p, plan) for p in c.path)) for c in cols]
@@ -104,7 +105,7 @@ def _columns(table: str, plan: Plan, only_xa: bool) -> list[Col]:
 
 def combined_headings(table: str, plan: Plan, only_xa: bool = False) -> dict[str, str]:
     """Column key -> its heading as a loader sees it (parents and child joined)."""
-    return {c.key: " ".join(c.path) for c in _columns(table, plan, only_xa)}
+    return {c.key: " ".join(c.path) for c in columns(table, plan, only_xa)}
 
 
 def _table_rows(table: str, ctx: ReturnContext) -> tuple[list[tuple], list[str]]:
@@ -160,13 +161,21 @@ def _table_rows(table: str, ctx: ReturnContext) -> tuple[list[tuple], list[str]]
 
 
 def _write_commune_table(table: str, sh: XSheet, ctx: ReturnContext) -> SheetLayout:
-    plan = ctx.plan
     only_xa = all(c.unit.kind == "Xã" for c in ctx.state.communes)
-    cols = _columns(table, plan, only_xa)
+    rows, summed = _table_rows(table, ctx)
+    return write_rows_table(table, sh, ctx, columns(table, ctx.plan, only_xa), rows, summed,
+                            total_label(ctx.plan, ctx.district))
+
+
+def write_rows_table(table: str, sh: XSheet, ctx: Context, cols: list[Col], rows: list[tuple], summed: list[str],
+                     total_text: str, label_key: str = "commune") -> SheetLayout:
+    """A table of named rows (``(kind, key, values)``, kind data | group) with the plan's total row
+    (top or bottom; ``=SUM()`` of the ``summed`` columns where the plan types formulas, the ratio
+    too) labelled ``total_text`` in column ``label_key``, then the footer."""
+    plan = ctx.plan
     w = SheetLayout(sh, plan, cols, ctx)
     w.title(forms.TABLES[table].heading)
     w.header()
-    rows, summed = _table_rows(table, ctx)
     formulas = plan.formulas != "none"
     total_row = None
     if plan.total == "top" and summed:
@@ -184,7 +193,7 @@ def _write_commune_table(table: str, sh: XSheet, ctx: ReturnContext) -> SheetLay
     if summed and plan.total:
         if plan.total == "bottom":
             total_row = w.r
-        tvals: dict = {"commune": total_label(plan, ctx.district)}
+        tvals: dict = {label_key: total_text}
         for f in summed:
             j = w.col_of[f]
             tvals[f] = (sum_formula(j, first, last), sums[f]) if formulas else sums[f]
@@ -205,7 +214,7 @@ def _write_commune_table(table: str, sh: XSheet, ctx: ReturnContext) -> SheetLay
             if kind == "data":
                 r, _ = w.positions[(key, "ratio")]
                 sh.cells[(r, jr)].formula = _ratio_formula(plan, jm, jt, r)
-    _footer(table, w, ctx)
+    footer(table, w, ctx)
     return w
 
 
@@ -214,7 +223,7 @@ def _ratio_formula(plan: Plan, jm: int, jt: int, r: int) -> str:
     return f"={m}/{t}*100" if plan.formulas == "nocache" else f"=ROUND({m}/{t}*100,1)"
 
 
-def _footer(table: str, w: SheetLayout, ctx: ReturnContext) -> None:
+def footer(table: str, w: SheetLayout, ctx: Context) -> None:
     notes = {"kdc": "KDC: khu dân cư; ANTT: an ninh, trật tự.",
              "ntm": "Chỉ thống kê các xã; phường, thị trấn không xét nông thôn mới.",
              "models": "Mỗi mô hình ghi một dòng.",
@@ -226,7 +235,7 @@ def _footer(table: str, w: SheetLayout, ctx: ReturnContext) -> None:
 def _write_layout_b(sh: XSheet, ctx: ReturnContext) -> SheetLayout:
     plan = ctx.plan
     only_xa = all(c.unit.kind == "Xã" for c in ctx.state.communes)
-    w = SheetLayout(sh, plan, _columns("kdc", plan, only_xa), ctx)
+    w = SheetLayout(sh, plan, columns("kdc", plan, only_xa), ctx)
     w.title(forms.TABLES["kdc"].heading)
     w.header()
     ry, rn, my, mn = plan.area_marks
@@ -245,17 +254,25 @@ def _write_layout_b(sh: XSheet, ctx: ReturnContext) -> SheetLayout:
     t = ctx.state.totals()
     w.row("total", {"commune": total_label(plan, ctx.district), "area": f"{t['kdc_total']} khu dân cư",
                     "registered": t["kdc_registered"], "meeting": t["kdc_meeting"]}, "total")
-    _footer("kdc", w, ctx)
+    footer("kdc", w, ctx)
     return w
 
 
 def _write_models(sh: XSheet, ctx: ReturnContext) -> SheetLayout:
+    units_by_code = {c.unit.code: c.unit for c in ctx.state.communes}
+    places = [commune_name(units_by_code[m.commune], ctx.plan, ctx.ambiguous) for m in ctx.state.models]
+    return write_models(sh, ctx, places, total_label(ctx.plan, ctx.district))
+
+
+def write_models(sh: XSheet, ctx: Context, places: list[str | None], total_text: str,
+                 cols: list[Col] | None = None) -> SheetLayout:
+    """Biểu 3: one row per model of ``ctx.state.models`` ("Địa bàn" from ``places``), group rows by
+    setting and the total row where the plan has them, then the footer; ``cols`` default to the
+    district return's."""
     plan = ctx.plan
-    cols = _columns("models", plan, False)
-    w = SheetLayout(sh, plan, cols, ctx)
+    w = SheetLayout(sh, plan, cols or columns("models", plan, False), ctx)
     w.title(forms.TABLES["models"].heading)
     w.header()
-    units_by_code = {c.unit.code: c for c in ctx.state.communes}
     models = ctx.state.models
     total_row = None
     if plan.total == "top":
@@ -271,16 +288,15 @@ def _write_models(sh: XSheet, ctx: ReturnContext) -> SheetLayout:
             label = "Mô hình tại khu dân cư" if current == "residential" else "Mô hình tại cơ quan, doanh nghiệp, nhà trường"
             w.row(f"group-{g}", {"stt": g, "model_name": label} if plan.stt else {"model_name": f"{g}. {label}"}, "group")
         stt += 1
-        c = units_by_code[m.commune]
         w.row(i, {"stt": stt, "model_name": m.name, "model_type": type_text(m.type, plan),
-                  "commune": commune_name(c.unit, plan, ctx.ambiguous), "setting": setting_text(m.setting, plan),
+                  "commune": places[i], "setting": setting_text(m.setting, plan),
                   "founded": int(m.t_found), "members": m.members, "cameras": m.cameras or None})
     last = w.r - 1
     if plan.total and models:
         if plan.total == "bottom":
             total_row = w.r
         label_key = "stt" if plan.stt else "model_name"
-        tvals: dict = {label_key: total_label(plan, ctx.district)}
+        tvals: dict = {label_key: total_text}
         if plan.stt:
             tvals["model_name"] = f"{len(models)} mô hình"
         for f in ("members", "cameras"):
@@ -290,7 +306,7 @@ def _write_models(sh: XSheet, ctx: ReturnContext) -> SheetLayout:
         w.r = total_row
         w.row("total", tvals, "total")
         w.r = max(save, total_row + 1)
-    _footer("models", w, ctx)
+    footer("models", w, ctx)
     return w
 
 
@@ -314,11 +330,18 @@ def build_book(ctx: ReturnContext, rel: str) -> tuple[XBook, dict[str, str]]:
     for f in ctx.faults:
         if f.code == "table_missing":
             ctx.located.append(fault_record(f, rel, None, None, None, None))
+    return finish_book(ctx, sheets, ctx.base.preparer), {t: sh.name for t, sh in sheets.items()}
+
+
+def finish_book(ctx: Context, sheets: dict[str, XSheet], author: str) -> XBook:
+    """The book of a return's table sheets: in the plan's order, the hidden junk sheet where the plan
+    has one, dated the report day, retyped in TCVN3 where the plan says."""
+    plan = ctx.plan
     order = [sheets[TABLE_ORDER[i]] for i in plan.sheet_order if TABLE_ORDER[i] in sheets]
     if plan.hidden_junk:
         order.append(junk_sheet())
     created = datetime(ctx.report_date.year, ctx.report_date.month, ctx.report_date.day, 8, 30)
-    book = XBook(order, created, ctx.base.preparer, STYLES, title=TITLE)
+    book = XBook(order, created, author, STYLES, title=TITLE)
     if plan.tcvn3:
         to_tcvn3(book)
-    return book, {t: sh.name for t, sh in sheets.items()}
+    return book

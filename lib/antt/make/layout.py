@@ -4,8 +4,9 @@
 the table's caption), a header from each column's heading path (parents merged over their children),
 the optional numbering row, the rows (numbers typed as the plan types them) and the footer (note,
 date, signatures); it remembers where each value went (``positions``), for the totals and the
-faults. ``ReturnContext`` is what a return is written from (the district's truth at the cycle, the
-plan, the report date, the faults to put in). ``STYLES`` is the sample's cell look; ``to_tcvn3``
+faults. ``Context`` is what any return is written from (the plan, the cycle, the report date, the
+faults to put in, the title block's issuing bodies, place and signers); ``ReturnContext`` is a district
+return's (the district's truth at the cycle). ``STYLES`` is the sample's cell look; ``to_tcvn3``
 retypes a book in the legacy TCVN3 fonts. The tables themselves are the return's shape
 (``antt.make.district_return``).
 """
@@ -13,13 +14,14 @@ retypes a book in the legacy TCVN3 fonts. The tables themselves are the return's
 from __future__ import annotations
 
 import random
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from antt.core import units
 from antt.core.cycles import Cycle
-from antt.core.text import encode_tcvn3
+from antt.core.text import decode_legacy, encode_tcvn3
 from antt.make.book import Style, XBook, XSheet, col_letter
 from antt.make.styles import FORM_TITLES, MOTTO, Plan, date_line, issuer_lines, period_line
 from antt.make.truth import DistrictBase, DistrictState
@@ -63,25 +65,65 @@ class Col:
     kind: str = "int"              # text | int | dec | year | mark | center
 
 
-@dataclass
-class ReturnContext:
-    base: DistrictBase
-    state: DistrictState
+@dataclass(kw_only=True)
+class Context(ABC):
+    """What a return is laid out from; the issuing unit's words come from the subclass."""
+
     plan: Plan
     cycle: Cycle
-    district: units.Unit
-    province: units.Unit
     report_date: date
     faults: list[Fault]
-    ambiguous: set[str]
     text_count: int = 0
     located: list[dict] = field(default_factory=list)   # faults with their cells
+
+    @abstractmethod
+    def issuer(self) -> tuple[str, str]:
+        """The two issuing-body lines of the title block."""
+
+    @property
+    @abstractmethod
+    def place(self) -> str:
+        """The place of the date line ("Lộc Ninh, ngày …")."""
+
+    @property
+    @abstractmethod
+    def signers(self) -> tuple[str, str]:
+        """(preparer, head of the unit)."""
+
+    @abstractmethod
+    def row_key(self, table: str, index: int):
+        """The key of the ``index``-th data row of a per-commune table (where a fault goes)."""
+
+
+@dataclass(kw_only=True)
+class ReturnContext(Context):
+    """A district's return: its truth at the cycle, its communes' name forms."""
+
+    base: DistrictBase
+    state: DistrictState
+    district: units.Unit
+    province: units.Unit
+    ambiguous: set[str]
+
+    def issuer(self) -> tuple[str, str]:
+        return issuer_lines(self.plan, self.district, self.province)
+
+    @property
+    def place(self) -> str:
+        return self.district.short
+
+    @property
+    def signers(self) -> tuple[str, str]:
+        return self.base.preparer, self.base.head
+
+    def row_key(self, table: str, index: int):
+        return self.state.communes[index].unit.code
 
 
 class SheetLayout:
     """Lays out one sheet: title block, header, rows, footer; remembers where each value went."""
 
-    def __init__(self, sheet: XSheet, plan: Plan, cols: list[Col], ctx: ReturnContext):
+    def __init__(self, sheet: XSheet, plan: Plan, cols: list[Col], ctx: Context):
         self.sh, self.plan, self.cols, self.ctx = sheet, plan, cols, ctx
         self.ncols = len(cols)
         self.col_of = {c.key: i for i, c in enumerate(cols)}
@@ -92,13 +134,13 @@ class SheetLayout:
     def title(self, caption: str) -> None:
         w, ctx, plan = self.ncols, self.ctx, self.plan
         left = 2 if w <= 5 else 3
-        org1, org2 = issuer_lines(plan, ctx.district, ctx.province)
+        org1, org2 = ctx.issuer()
         r = self.r
         self._span(r, 0, left - 1, org1, "org")
         self._span(r, left, w - 1, MOTTO[0], "motto")
         self._span(r + 1, 0, left - 1, org2, "org")
         self._span(r + 1, left, w - 1, MOTTO[1], "motto2")
-        self._span(r + 2, left, w - 1, date_line(ctx.district.short, ctx.report_date, plan.month_pad), "date")
+        self._span(r + 2, left, w - 1, date_line(ctx.place, ctx.report_date, plan.month_pad), "date")
         self._span(r + 4, 0, w - 1, FORM_TITLES[plan.form_title], "title")
         self._span(r + 5, 0, w - 1, period_line(plan.period, ctx.cycle), "period")
         self._span(r + 6, 0, w - 1, caption, "caption")
@@ -187,13 +229,14 @@ class SheetLayout:
         sh.put(r, 0, f"Ghi chú: {note}", "foot")
         r += 2
         if plan.footer_date:
-            self._span(r, left, w - 1, date_line(ctx.district.short, ctx.report_date, plan.month_pad), "date")
+            self._span(r, left, w - 1, date_line(ctx.place, ctx.report_date, plan.month_pad), "date")
             r += 1
         self._span(r, 0, left - 1, "NGƯỜI LẬP BIỂU", "sign")
         self._span(r, left, w - 1, "THỦ TRƯỞNG ĐƠN VỊ", "sign")
         self._span(r + 1, left, w - 1, "(Ký, ghi rõ họ tên, đóng dấu)", "sign_i")
-        self._span(r + 5, 0, left - 1, ctx.base.preparer, "sign")
-        self._span(r + 5, left, w - 1, ctx.base.head, "sign")
+        preparer, head = ctx.signers
+        self._span(r + 5, 0, left - 1, preparer, "sign")
+        self._span(r + 5, left, w - 1, head, "sign")
         self.r = r + 6
 
 
@@ -217,12 +260,23 @@ def junk_sheet() -> XSheet:
     return sh
 
 
+def _typed_in_capitals(s: str) -> bool:
+    return s == s.upper() and any(ch.isalpha() for ch in s) and len(s) > 3
+
+
 def to_tcvn3(book: XBook) -> None:
     """Retype every text cell as it reads when typed with TCVN3 fonts (.VnTime, .VnTimeH for capitals)."""
     book.font, book.caps_font = ".VnTime", ".VnTimeH"
     for sh in book.sheets:
         for cell in sh.cells.values():
             if isinstance(cell.v, str) and cell.v:
-                caps = cell.v == cell.v.upper() and any(ch.isalpha() for ch in cell.v) and len(cell.v) > 3
+                caps = _typed_in_capitals(cell.v)
                 cell.v = encode_tcvn3(cell.v, capitals_font=caps)
                 cell.caps = caps
+
+
+def read_back_tcvn3(s: str) -> str:
+    """What a reader gets back from ``s`` typed with TCVN3 fonts: .VnTime has no capitals with tone
+    marks, so "Ấp 3" comes back as "ấp 3"."""
+    caps = _typed_in_capitals(s)
+    return decode_legacy(encode_tcvn3(s, capitals_font=caps), ".VnTimeH" if caps else ".VnTime")[0]

@@ -10,6 +10,10 @@ attendees) are the district's usual level, a year twice a half-year, times a fac
 drawn from ``random.Random(f"{cycle}-{district}-flows")``, spread over the communes, so no district's
 flow falls by a third between comparable cycles (the validator's outlier rule).
 
+Other provinces get a generic base; a province may have a ``Profile`` (``PROFILES``): former Đồng Nai
+(75) is bigger and more urban than Bình Phước (more khu phố per phường, more residential models and
+more of them camera models, every xã new-rural by 2020, most areas meeting the standard).
+
 For Bình Phước (70) the base is fitted to the published 2023-H1 figures (843 areas, all registered
 and meeting; 68 of 86 xã new-rural; 327 residential models in all 111 communes and 48 in agencies,
 enterprises and schools; 2,126 cameras; 59 and 190 bright spots; 615 core groups with 4,052
@@ -70,7 +74,7 @@ def _t(cycle: Cycle) -> float:
     return cycle.year + (0.45 if cycle.half_year else 0.95)
 
 
-def _allocate(total: int, weights: list[float], rng: random.Random, lo: int | list[int] = 0,
+def allocate(total: int, weights: list[float], rng: random.Random, lo: int | list[int] = 0,
               hi: int | list[int] | None = None) -> list[int]:
     """Integers summing exactly to ``total``, each within [lo, hi], roughly proportional to weights."""
     n = len(weights)
@@ -155,7 +159,7 @@ _OTHER_NAMES = ("Tổ liên gia tự quản {a}", "Tổ hòa giải {a}", "Dòng
                 "Nhóm Zalo an ninh {a}", "Câu lạc bộ \"Phụ nữ với pháp luật\" {a}", "Ấp không ma túy {a}")
 
 
-def _person(rng: random.Random, rank: bool = False) -> str:
+def person(rng: random.Random, rank: bool = False) -> str:
     female = rng.random() < 0.3
     name = " ".join((rng.choice(_FAMILY), rng.choice(_MIDDLE_F if female else _MIDDLE_M),
                      rng.choice(_GIVEN_F if female else _GIVEN_M)))
@@ -180,16 +184,41 @@ def _area_names(unit: units.Unit, n: int, rng: random.Random, region: str) -> li
     return [f"{word} {i}" for i in range(1, n + 1)]
 
 
-def _kdc_range(kind: str) -> tuple[int, int]:
-    return {"Phường": (7, 18), "Thị trấn": (6, 14)}.get(kind, (4, 13))
+@dataclass(frozen=True)
+class Profile:
+    """What sets a province's generic base apart; the defaults are the generic base itself."""
+
+    kdc_ranges: tuple[tuple[str, int, int], ...] = (("Phường", 7, 18), ("Thị trấn", 6, 14))
+    kdc_default: tuple[int, int] = (4, 13)
+    ntm_open: float = 0.85             # xã whose draw is above this are not recognised within the horizon
+    ntm_span: float = 15.0             # recognitions spread over 2011.8 + span years
+    models_first: int = 1              # residential models per commune: first + randint(0, extra)
+    models_extra: int = 4
+    camera_weight: int = 20            # weight of "Camera an ninh" among residential model types
+    share_low: float = 0.86            # lowest share of areas meeting the standard at 2023-H1
+
+    def kdc_range(self, kind: str) -> tuple[int, int]:
+        return next(((lo, hi) for k, lo, hi in self.kdc_ranges if k == kind), self.kdc_default)
+
+    def type_weights(self) -> tuple[tuple[str, int], ...]:
+        return tuple((t, self.camera_weight if t == "Camera an ninh" else w) for t, w in MODEL_TYPE_WEIGHTS)
 
 
-def _new_model(rng: random.Random, cb: CommuneBase, setting: str, t_found: float, district: units.Unit) -> ModelBase:
+GENERIC = Profile()
+#: Provinces whose generic base has its own profile (legacy province code -> profile).
+PROFILES = {
+    "75": Profile(kdc_ranges=(("Phường", 8, 18), ("Thị trấn", 6, 12)), kdc_default=(5, 10), ntm_open=1.01,
+                  ntm_span=8.2, models_first=2, models_extra=4, camera_weight=28, share_low=0.9),
+}
+
+
+def _new_model(rng: random.Random, cb: CommuneBase, setting: str, t_found: float, district: units.Unit,
+               weights: tuple[tuple[str, int], ...] = MODEL_TYPE_WEIGHTS) -> ModelBase:
     urban = cb.unit.kind in ("Phường", "Thị trấn")
     area = rng.choice(cb.areas) if cb.areas else cb.unit.short
     if setting == "residential":
         while True:
-            mtype = rng.choices([t for t, _ in MODEL_TYPE_WEIGHTS], [w for _, w in MODEL_TYPE_WEIGHTS])[0]
+            mtype = rng.choices([t for t, _ in weights], [w for _, w in weights])[0]
             if urban or not mtype.startswith("Tổ công nhân"):
                 break
         name = {
@@ -242,46 +271,66 @@ def _since(mtype: str, t: float) -> float:
     return round(first + (t - (T_REF - 30)) / (first - (T_REF - 30)) * (min(T_REF, 2023.0) - first), 3)
 
 
-def _generic_base(d: units.Unit) -> DistrictBase:
-    h = units.legacy()
-    province = h.unit(d.parent)
-    region = _region(province.code)
-    rng = random.Random(f"{d.code}-base")
-    communes = []
-    for u in h.communes(d.code):
-        cr = random.Random(f"{d.code}-{u.code}-base")
-        lo, hi = _kdc_range(u.kind)
-        n = cr.randint(lo, hi)
-        t_ntm = None
-        if u.kind == "Xã":
-            r = cr.random()
-            t_ntm = None if r > 0.85 else round(2011.8 + 15 * r ** 1.1, 2)
-        groups = cr.randint(3, 8)
-        bright = (cr.choice((0, 0, 1, 1, 2)), cr.randint(1, 3), groups, groups * cr.randint(5, 8) + cr.randint(0, 4))
-        communes.append(CommuneBase(u, n, _area_names(u, n, cr, region), cr.random(), cr.random(), t_ntm,
-                                    cr.randint(12, 19), bright, cr.uniform(0.5, 1.5), cr.uniform(0.6, 1.4)))
+def _generic_commune(seed: str, u: units.Unit, region: str, profile: Profile) -> CommuneBase:
+    """A commune's generic base, drawn from ``random.Random(f"{seed}-{u.code}-base")``."""
+    cr = random.Random(f"{seed}-{u.code}-base")
+    lo, hi = profile.kdc_range(u.kind)
+    n = cr.randint(lo, hi)
+    t_ntm = None
+    if u.kind == "Xã":
+        r = cr.random()
+        t_ntm = None if r > profile.ntm_open else round(2011.8 + profile.ntm_span * r ** 1.1, 2)
+    groups = cr.randint(3, 8)
+    bright = (cr.choice((0, 0, 1, 1, 2)), cr.randint(1, 3), groups, groups * cr.randint(5, 8) + cr.randint(0, 4))
+    return CommuneBase(u, n, _area_names(u, n, cr, region), cr.random(), cr.random(), t_ntm,
+                       cr.randint(12, 19), bright, cr.uniform(0.5, 1.5), cr.uniform(0.6, 1.4))
+
+
+def _generic_models(seed: str, cb: CommuneBase, d: units.Unit, profile: Profile) -> list[ModelBase]:
+    """A commune's models, drawn from ``random.Random(f"{seed}-{cb.unit.code}-models")``."""
+    mr = random.Random(f"{seed}-{cb.unit.code}-models")
+    weights = profile.type_weights()
     models = []
-    for cb in communes:
-        mr = random.Random(f"{d.code}-{cb.unit.code}-models")
-        n_res = 1 + mr.randint(0, 4)
-        first = True
-        for _ in range(n_res):
-            t = _t_found(mr)
-            if first:
-                t, first = min(t, 2009.0 + mr.random() * 10), False
-            models.append(_new_model(mr, cb, "residential", t, d))
-        p_inst = 0.8 if cb.unit.kind != "Xã" else 0.35
-        while mr.random() < p_inst:
-            models.append(_new_model(mr, cb, "institutional", _t_found(mr), d))
-            p_inst *= 0.5
-        for _ in range(mr.randint(0, 2)):           # founded after 2023-H1
-            models.append(_new_model(mr, cb, "residential", round(T_REF + 4 * mr.random(), 3), d))
+    n_res = profile.models_first + mr.randint(0, profile.models_extra)
+    first = True
+    for _ in range(n_res):
+        t = _t_found(mr)
+        if first:
+            t, first = min(t, 2009.0 + mr.random() * 10), False
+        models.append(_new_model(mr, cb, "residential", t, d, weights))
+    p_inst = 0.8 if cb.unit.kind != "Xã" else 0.35
+    while mr.random() < p_inst:
+        models.append(_new_model(mr, cb, "institutional", _t_found(mr), d, weights))
+        p_inst *= 0.5
+    for _ in range(mr.randint(0, 2)):           # founded after 2023-H1
+        models.append(_new_model(mr, cb, "residential", round(T_REF + 4 * mr.random(), 3), d, weights))
+    return models
+
+
+def _generic_district(d: units.Unit, province: units.Unit, communes: list[units.Unit], region: str,
+                      profile: Profile) -> DistrictBase:
+    rng = random.Random(f"{d.code}-base")
+    bases = [_generic_commune(d.code, u, region, profile) for u in communes]
+    models = [m for cb in bases for m in _generic_models(d.code, cb, d, profile)]
     # at least one model old enough for the archive's early cycles
     oldest = min((m for m in models if m.type not in _TYPE_SINCE), key=lambda m: m.t_found, default=None)
     if oldest is not None:
         oldest.t_found = min(oldest.t_found, 1993.0 + rng.random())
-    return DistrictBase(d, province, communes, models, rng.random(), rng.uniform(0.86, 1.0),
-                        _person(rng), _person(rng, rank=True))
+    return DistrictBase(d, province, bases, models, rng.random(), rng.uniform(profile.share_low, 1.0),
+                        person(rng), person(rng, rank=True))
+
+
+def _generic_base(d: units.Unit) -> DistrictBase:
+    h = units.legacy()
+    province = h.unit(d.parent)
+    return _generic_district(d, province, h.communes(d.code), _region(province.code),
+                             PROFILES.get(province.code, GENERIC))
+
+
+def standalone_base(u: units.Unit, province: units.Unit) -> DistrictBase:
+    """A generic base for one commune that no former commune's area went to (an island đặc khu):
+    a "district" of that commune alone, read at a cycle by ``district_state`` like any other."""
+    return _generic_district(u, province, [u], _region(province.code), GENERIC)
 
 
 @cache
@@ -299,7 +348,7 @@ def anchor_bases() -> dict[str, DistrictBase]:
         los.append(lo)
         his.append(hi)
         weights.append(rng.uniform(0.4, 1.6) * (1.6 if u.kind == "Phường" else 1.0))
-    kdc = _allocate(PUBLISHED_2023H1["kdc_total"], weights, rng, los, his)
+    kdc = allocate(PUBLISHED_2023H1["kdc_total"], weights, rng, los, his)
     # new-rural recognition times
     xa = [i for i, (_, u) in enumerate(cunits) if u.kind == "Xã"]
     order = xa[:]
@@ -312,10 +361,10 @@ def anchor_bases() -> dict[str, DistrictBase]:
         t_ntm[i] = round(T_REF + (18 - c + 0.5) / 1.5, 3)
     # bright spots and core groups
     w_urban = [1.8 if u.kind != "Xã" else 1.0 for _, u in cunits]
-    upper = _allocate(PUBLISHED_2023H1["bright_spots_upper"], w_urban, rng, 0, 3)
-    lower = _allocate(PUBLISHED_2023H1["bright_spots_commune"], [rng.uniform(0.5, 1.5) for _ in cunits], rng, 1, 4)
-    groups = _allocate(PUBLISHED_2023H1["core_groups"], [k * rng.uniform(0.7, 1.3) for k in kdc], rng, 3, 10)
-    members = _allocate(PUBLISHED_2023H1["core_group_members"], [float(g) for g in groups], rng,
+    upper = allocate(PUBLISHED_2023H1["bright_spots_upper"], w_urban, rng, 0, 3)
+    lower = allocate(PUBLISHED_2023H1["bright_spots_commune"], [rng.uniform(0.5, 1.5) for _ in cunits], rng, 1, 4)
+    groups = allocate(PUBLISHED_2023H1["core_groups"], [k * rng.uniform(0.7, 1.3) for k in kdc], rng, 3, 10)
+    members = allocate(PUBLISHED_2023H1["core_group_members"], [float(g) for g in groups], rng,
                         [5 * g for g in groups], [9 * g for g in groups])
     bases: dict[str, CommuneBase] = {}
     for i, (d, u) in enumerate(cunits):
@@ -330,8 +379,8 @@ def anchor_bases() -> dict[str, DistrictBase]:
             cb.sec_at = 14 + (i % 7)      # 14..20: a few open xã do not meet 19.2
     # models: 327 residential in all 111 communes, 48 institutional, 2,126 cameras at 2023-H1
     mr = random.Random("70-models")
-    res = _allocate(PUBLISHED_2023H1["models_residential"], [k * mr.uniform(0.6, 1.4) for k in kdc], mr, 1, 8)
-    inst = _allocate(PUBLISHED_2023H1["models_institutional"],
+    res = allocate(PUBLISHED_2023H1["models_residential"], [k * mr.uniform(0.6, 1.4) for k in kdc], mr, 1, 8)
+    inst = allocate(PUBLISHED_2023H1["models_institutional"],
                      [3.0 if u.kind == "Phường" else 2.0 if u.kind == "Thị trấn" else 0.5 for _, u in cunits], mr, 0, 3)
     by_district: dict[str, list[ModelBase]] = {d.code: [] for d in districts}
     present: list[ModelBase] = []
@@ -365,7 +414,7 @@ def anchor_bases() -> dict[str, DistrictBase]:
         dr = random.Random(f"{d.code}-base")
         communes = [bases[u.code] for u in h.communes(d.code)]
         out[d.code] = DistrictBase(d, province, communes, by_district[d.code], _BP_LAG[d.code], 1.0,
-                                   _person(dr), _person(dr, rank=True))
+                                   person(dr), person(dr, rank=True))
     return out
 
 
@@ -398,8 +447,8 @@ def _bp_district_flows(cycle_id: str) -> dict[str, tuple[int, int]]:
     levels = [_flow_levels(db) for db in dbs]
     wh = [h * rng.uniform(0.96, 1.04) for h, _ in levels]
     wb = [b * rng.uniform(0.96, 1.04) for _, b in levels]
-    hs = _allocate(hours, wh, rng)
-    bs = _allocate(banners, wb, rng)
+    hs = allocate(hours, wh, rng)
+    bs = allocate(banners, wb, rng)
     return {db.unit.code: (h, b) for db, h, b in zip(dbs, hs, bs)}
 
 
@@ -439,25 +488,29 @@ class DistrictState:
     models: list[ModelBase]
 
     def totals(self) -> dict[str, int]:
-        cs = self.communes
-        res = [m for m in self.models if m.setting == "residential"]
-        return {
-            "kdc_total": sum(c.kdc_total for c in cs),
-            "kdc_registered": sum(c.kdc_registered for c in cs),
-            "kdc_meeting": sum(c.kdc_meeting for c in cs),
-            "ntm_communes": sum(1 for c in cs if c.ntm is not None),
-            "ntm_met": sum(1 for c in cs if c.ntm is not None and c.ntm[1]),
-            "models_residential": len(res),
-            "models_institutional": sum(1 for m in self.models if m.setting == "institutional"),
-            "communes_with_models": len({m.commune for m in res}),
-            "cameras": sum(m.cameras for m in self.models),
-            "broadcast_hours": sum(c.broadcast_hours for c in cs),
-            "banners_posters": sum(c.banners_posters for c in cs),
-            "bright_spots_upper": sum(c.bright_spots_upper for c in cs),
-            "bright_spots_commune": sum(c.bright_spots_commune for c in cs),
-            "core_groups": sum(c.core_groups for c in cs),
-            "core_group_members": sum(c.core_group_members for c in cs),
-        }
+        return sum_keys(self.communes, self.models)
+
+
+def sum_keys(cs: list[CommuneState], models: list[ModelBase]) -> dict[str, int]:
+    """The 15 keys of communes and their models (``communes_with_models`` counts model communes)."""
+    res = [m for m in models if m.setting == "residential"]
+    return {
+        "kdc_total": sum(c.kdc_total for c in cs),
+        "kdc_registered": sum(c.kdc_registered for c in cs),
+        "kdc_meeting": sum(c.kdc_meeting for c in cs),
+        "ntm_communes": sum(1 for c in cs if c.ntm is not None),
+        "ntm_met": sum(1 for c in cs if c.ntm is not None and c.ntm[1]),
+        "models_residential": len(res),
+        "models_institutional": sum(1 for m in models if m.setting == "institutional"),
+        "communes_with_models": len({m.commune for m in res}),
+        "cameras": sum(m.cameras for m in models),
+        "broadcast_hours": sum(c.broadcast_hours for c in cs),
+        "banners_posters": sum(c.banners_posters for c in cs),
+        "bright_spots_upper": sum(c.bright_spots_upper for c in cs),
+        "bright_spots_commune": sum(c.bright_spots_commune for c in cs),
+        "core_groups": sum(c.core_groups for c in cs),
+        "core_group_members": sum(c.core_group_members for c in cs),
+    }
 
 
 def _growth(T: float) -> float:
@@ -471,9 +524,9 @@ def district_state(base: DistrictBase, cycle: Cycle) -> DistrictState:
     anchored = base.province.code == ANCHOR_PROVINCE and cycle.id in ANCHOR_FLOWS
     d_hours, d_banners = _bp_district_flows(cycle.id)[code] if anchored else _district_flows(base, cycle)
     fr = random.Random(f"{cycle.id}-{code}-communes")
-    c_hours = _allocate(d_hours, [cb.w_hours for cb in base.communes], fr)
+    c_hours = allocate(d_hours, [cb.w_hours for cb in base.communes], fr)
     n = len(base.communes)
-    c_banners = _allocate(d_banners, [cb.w_banners for cb in base.communes], fr, min(5, d_banners // n))
+    c_banners = allocate(d_banners, [cb.w_banners for cb in base.communes], fr, min(5, d_banners // n))
     if T < T_REF:
         s = max(0.3, base.share_ref - (T_REF - T) * (0.04 + 0.10 * base.lag))
     else:
