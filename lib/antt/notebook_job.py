@@ -43,9 +43,9 @@ class QuietKernelManager(AsyncKernelManager):
             await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
-def execute(source: str, out_dir: str, cycle: str, cwd: str) -> str:
-    """Run ``source`` with ``cycle`` injected into ``out_dir`` (.ipynb and .html); the kernel starts in
-    ``cwd``. Returns the executed notebook's path."""
+def execute(source: str, out_dir: str, cycle: str, scope: str, cwd: str) -> str:
+    """Run ``source`` with ``cycle`` and ``province`` (the scope) injected into ``out_dir`` (.ipynb
+    and .html); the kernel starts in ``cwd``. Returns the executed notebook's path."""
     target = Path(out_dir) / Path(source).name
     with tempfile.TemporaryDirectory(prefix="antt-kernel-") as sockets:   # short: a socket path holds ~100 bytes
         log = os.path.join(sockets, "kernel.log")
@@ -60,7 +60,8 @@ def execute(source: str, out_dir: str, cycle: str, cwd: str) -> str:
                 return log
 
         try:
-            papermill.execute_notebook(source, str(target), parameters={"cycle": cycle}, kernel_name="python3",
+            papermill.execute_notebook(source, str(target), parameters={"cycle": cycle, "province": scope},
+                                       kernel_name="python3",
                                        progress_bar=False, cwd=cwd, kernel_manager_class=Manager)
         except PapermillExecutionError as e:
             raise NotebookFailed(f"{Path(source).name}: {e.ename}: {e.evalue}") from None

@@ -25,12 +25,12 @@ def notebook_pool(workers: int | None = None) -> ProcessPoolExecutor:
                                mp_context=multiprocessing.get_context("spawn"))
 
 
-def start_notebooks(pool: ProcessPoolExecutor, books: list[Path], out_dir: Path, cycle: str,
+def start_notebooks(pool: ProcessPoolExecutor, books: list[Path], out_dir: Path, cycle: str, scope: str,
                     notebooks_dir: Path | None = None) -> list[Future]:
-    """Submit each notebook for ``cycle``: a future per notebook, whose result is the executed copy
-    in ``out_dir`` (an .html beside it). Kernels start in ``notebooks_dir`` (default: the project's)."""
+    """Submit each notebook for ``cycle`` over ``scope``: a future per notebook, whose result is the
+    executed copy in ``out_dir`` (an .html beside it). Kernels start in ``notebooks_dir`` (default: the project's)."""
     cwd = str(notebooks_dir or config.NOTEBOOKS_DIR)
-    return [pool.submit(_in_worker, "antt.notebook_job", "execute", str(book), str(out_dir), cycle, cwd)
+    return [pool.submit(_in_worker, "antt.notebook_job", "execute", str(book), str(out_dir), cycle, scope, cwd)
             for book in books]
 
 

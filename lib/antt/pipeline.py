@@ -43,7 +43,7 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
     with quiet_stderr():                     # what a reader's panic prints (it is a finding)
         ingest(config.RAW_DIR, config.PROCESSED_DIR, scope=scope)
     bar.update()
-    view = open_cycle(cycle)
+    view = open_cycle(cycle, scope=scope)
     final = config.REPORTS_DIR / view.cycle.id
     with atomic_dir(final) as out:
         step("quality")
@@ -51,7 +51,7 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
         bar.update()
         (out / "notebooks").mkdir()
         with notebook_pool() as pool:
-            runs = start_notebooks(pool, books, out / "notebooks", view.cycle.id)
+            runs = start_notebooks(pool, books, out / "notebooks", view.cycle.id, scope)
             for run in runs:
                 run.add_done_callback(lambda _: bar.update())
             try:

@@ -56,12 +56,14 @@ def processed(sample_root) -> Path:
     return sample_root / "data" / "processed"
 
 
-def execute(notebook: Path, cycle: str, root: Path, out_dir: Path, monkeypatch) -> nbformat.NotebookNode:
-    """Run ``notebook`` for ``cycle`` with papermill in a kernel whose ANTT_ROOT is ``root``."""
+def execute(notebook: Path, cycle: str, root: Path, out_dir: Path, monkeypatch,
+            province: str | None = "70") -> nbformat.NotebookNode:
+    """Run ``notebook`` for ``cycle`` over ``province`` (default: Bình Phước, whose figures were published)
+    with papermill in a kernel whose ANTT_ROOT is ``root``."""
     monkeypatch.setenv("ANTT_ROOT", str(root))
     out = out_dir / f"{cycle}-{notebook.name}"
-    return papermill.execute_notebook(str(notebook), str(out), parameters={"cycle": cycle}, kernel_name="python3",
-                                      progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
+    return papermill.execute_notebook(str(notebook), str(out), parameters={"cycle": cycle, "province": province},
+                                      kernel_name="python3", progress_bar=False, cwd=str(config.NOTEBOOKS_DIR))
 
 
 def outputs(nb: nbformat.NotebookNode, source: str) -> str:
@@ -83,8 +85,8 @@ def test_the_seven_notebooks_are_committed_without_outputs_with_a_parameters_cel
         nb = nbformat.read(path, as_version=4)
         first = nb.cells[0]
         assert first.cell_type == "code" and first.metadata.get("tags") == ["parameters"], path.name
-        assert "cycle = None" in first.source, path.name
-        assert "open_cycle(cycle)" in nb.cells[2].source, path.name
+        assert "cycle = None" in first.source and "province = None" in first.source, path.name
+        assert "open_cycle(cycle, scope=province)" in nb.cells[2].source, path.name
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path.name
         assert not any(re.search(r"^\s*(def|class|for|while)\b", c.source, re.MULTILINE) for c in code), path.name
@@ -92,10 +94,12 @@ def test_the_seven_notebooks_are_committed_without_outputs_with_a_parameters_cel
         assert any(c.source.lstrip().startswith("assert") or "\nassert" in c.source for c in code), path.name
 
 
-@pytest.mark.parametrize("cycle", ["2023-H1", "2022"])
+# Bình Phước's districts before the reform; Đồng Nai (both former provinces) in a district-level cycle;
+# Đồng Nai's 95 communes after the reform (the configured province).
+@pytest.mark.parametrize("cycle, province", [("2023-H1", "70"), ("2022", "75"), ("2026-H1", None)])
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_for_a_cycle(notebook, cycle, sample_root, tmp_path, monkeypatch):
-    nb = execute(notebook, cycle, sample_root, tmp_path, monkeypatch)
+def test_notebook_runs_for_a_cycle(notebook, cycle, province, sample_root, tmp_path, monkeypatch):
+    nb = execute(notebook, cycle, sample_root, tmp_path, monkeypatch, province)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
     assert nb.cells[1].metadata.get("tags") == ["injected-parameters"]
@@ -153,7 +157,7 @@ def test_residential_areas_notebook_stops_on_corrupted_data(corrupt, message, sa
 # --- tables on the sample (figures checked by hand from the returns and the article) -------------------
 
 def test_headline_2023_h1_equals_the_published_figures(processed):
-    h = tables.headline(open_cycle("2023-H1", processed))
+    h = tables.headline(open_cycle("2023-H1", processed, "70"))
     for key, value in PUBLISHED_2023_H1.items():
         assert h.at[key, "value"] == value, key
     for key, low in AT_LEAST_2023_H1.items():
@@ -164,7 +168,7 @@ def test_headline_2023_h1_equals_the_published_figures(processed):
 
 
 def test_province_rows_equal_the_province_totals(processed):
-    view = open_cycle("2023-H1", processed)
+    view = open_cycle("2023-H1", processed, "70")
     shown = tables.unit_table(view, ["kdc_total", "kdc_meeting", "kdc_meeting_share", "cameras_per_kdc"],
                                   target="kdc_meeting_share").data
     total = shown.iloc[-1]
@@ -174,14 +178,14 @@ def test_province_rows_equal_the_province_totals(processed):
 
 
 def test_districts_below_target_2022_h1(processed):
-    below = tables.below_target(open_cycle("2022-H1", processed))
+    below = tables.below_target(open_cycle("2022-H1", processed, "70"))
     # Every district but Chơn Thành (84/88 = 95,5 %) is below 95 %; Bù Đăng 92/106 needs 101: 9 more.
     assert len(below) == 10 and "Chơn Thành" not in set(below["unit_name"])
     assert below.iloc[0]["unit_name"] == "Bù Đăng" and below.iloc[0]["needed"] == 9
 
 
 def test_new_rural_2023_h1(processed):
-    view = open_cycle("2023-H1", processed)
+    view = open_cycle("2023-H1", processed, "70")
     near = tables.ntm_near(view)
     assert len(near) == 5 and set(near["criteria_short"]) == {1, 2}          # 2 xã at 18, 3 at 17
     by_year = tables.recognitions_by_year(view)
@@ -196,15 +200,15 @@ def test_new_rural_2023_h1(processed):
 
 
 def test_models_and_communes_without_a_residential_model(processed):
-    assert len(tables.communes_without_residential_model(open_cycle("2023-H1", processed))) == 0
+    assert len(tables.communes_without_residential_model(open_cycle("2023-H1", processed, "70"))) == 0
     # 2022-H1: 109 of the 111 communes have a model in a residential area.
-    assert len(tables.communes_without_residential_model(open_cycle("2022-H1", processed))) == 2
-    by_setting = tables.models_by_setting(open_cycle("2023-H1", processed))
+    assert len(tables.communes_without_residential_model(open_cycle("2022-H1", processed, "70"))) == 2
+    by_setting = tables.models_by_setting(open_cycle("2023-H1", processed, "70"))
     assert by_setting.iloc[-1][["residential", "institutional", "models_total"]].tolist() == [327, 48, 375]
 
 
 def test_outreach_and_bright_spots_2023_h1(processed):
-    view = open_cycle("2023-H1", processed)
+    view = open_cycle("2023-H1", processed, "70")
     o = tables.outreach_per_kdc(view)
     assert o["broadcast_hours"].sum() == 89 and o["banners_posters"].sum() == 2165
     spots = tables.bright_spots_per_commune(view)
@@ -215,7 +219,7 @@ def test_outreach_and_bright_spots_2023_h1(processed):
 
 
 def test_cycle_comparison_changes(processed):
-    view = open_cycle("2023-H1", processed)
+    view = open_cycle("2023-H1", processed, "70")
     c = tables.cycle_comparison(view)
     assert c.at["kdc_meeting", "2023-H1"] == 843 and c.at["kdc_meeting", "Δ 2023-H1"] == 843 - 811
     # A flow compares with the previous cycle of the same kind: 2023-H1 with 2022-H1, and 2022 with none.
@@ -227,7 +231,7 @@ def test_cycle_comparison_changes(processed):
 
 
 def test_data_check_tables_2022_h1(processed):
-    view = open_cycle("2022-H1", processed)
+    view = open_cycle("2022-H1", processed, "70")
     rates = tables.reporting_rates(view).set_index("table")
     assert rates.at["bright_spots", "received"] == 10 and rates.at["bright_spots", "missing"] == 1
     summary = tables.findings_summary(view).set_index("unit_name")
@@ -241,10 +245,10 @@ def test_data_check_tables_2022_h1(processed):
 # --- how `antt report` runs them --------------------------------------------------------------------
 
 def tiny_notebook(folder: Path) -> Path:
-    """A notebook with a parameters cell that prints the kernel's working folder and the cycle."""
+    """A notebook with the parameters cell of ours that prints the kernel's working folder and the cycle."""
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
                                                            "display_name": "Python 3"}})
-    nb.cells = [nbformat.v4.new_code_cell("cycle = None", metadata={"tags": ["parameters"]}),
+    nb.cells = [nbformat.v4.new_code_cell("cycle = None\nprovince = None", metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell("import os\nprint(os.getcwd(), cycle)")]
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{folder.name}.ipynb")
@@ -260,7 +264,7 @@ def test_report_runs_notebooks_side_by_side_in_the_notebooks_folder(tmp_path, mo
     (tmp_path / "out").mkdir()
     monkeypatch.chdir(tmp_path)
     with notebook_pool(2) as pool:
-        done = [run.result() for run in start_notebooks(pool, books, tmp_path / "out", "2023-H1")]
+        done = [run.result() for run in start_notebooks(pool, books, tmp_path / "out", "2023-H1", "70")]
     assert Path.cwd() == tmp_path
     for target in map(Path, done):
         printed = nbformat.read(target, as_version=4).cells[-1].outputs[0]["text"].split()
@@ -276,7 +280,7 @@ from antt.notebook_runs import notebook_pool, start_notebooks
 
 out, books = Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]
 with notebook_pool(2) as pool:
-    runs = start_notebooks(pool, books, out, "2023-H1", out)
+    runs = start_notebooks(pool, books, out, "2023-H1", "70", out)
     # The report's first chart at the worst moment: as soon as IPython shows up in this process
     # (matplotlib reads sys.modules["IPython"].version_info when it makes its first canvas).
     while "IPython" not in sys.modules and not all(r.done() for r in runs):
@@ -318,4 +322,4 @@ def test_a_failing_notebook_fails_the_run_with_its_cell_error(tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell('assert cycle == "2022", "không phải kỳ 2022"'))
     nbformat.write(nb, book)
     with notebook_pool(1) as pool, pytest.raises(NotebookFailed, match="bad.ipynb: AssertionError: không phải kỳ 2022"):
-        start_notebooks(pool, [book], tmp_path, "2023-H1")[0].result()
+        start_notebooks(pool, [book], tmp_path, "2023-H1", "70")[0].result()

@@ -159,7 +159,7 @@ def previous_view(view: CycleView, flow: bool = False) -> CycleView | None:
     """The comparable earlier cycle: the cycle just before (stocks) or the previous one of the same
     kind (flows, H1 with H1); None when there is none processed."""
     prev = previous(view.cycle, processed_cycles(view.processed_dir), same_kind=flow)
-    return None if prev is None else open_cycle(prev, view.processed_dir)
+    return None if prev is None else open_cycle(prev, view.processed_dir, view.scope)
 
 
 def unit_change(view: CycleView, columns: Sequence[str],
@@ -555,7 +555,7 @@ def cycle_comparison(view: CycleView) -> pd.DataFrame:
     kind), ``Δ <id>`` the change (of a key: summed over the ``common <id>`` districts with a value in
     both cycles, as ``analysis.comparison``; of a ratio: the difference of the province ratios)."""
     present = processed_cycles(view.processed_dir)
-    views = {c: open_cycle(c, view.processed_dir) for c in present}
+    views = {c: open_cycle(c, view.processed_dir, view.scope) for c in present}
     ratios = [r.name for r in indicators.RATIOS]
     order = [*indicators.KEYS, *ratios]
     out = pd.DataFrame({"label": [LABELS[k] for k in order], "flow": [_is_flow(k) for k in order]},
