@@ -12,6 +12,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Font
 
+#: The scope of the returns built here: Bình Phước (province 70), whose district returns they are.
+SCOPE = "70"
 TITLE = "BIỂU THỐNG KÊ KẾT QUẢ PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"
 PERIOD_H1_2023 = "Kỳ báo cáo: 6 tháng đầu năm 2023 (số liệu từ ngày 15/12/2022 đến ngày 14/6/2023)"
 

@@ -48,7 +48,7 @@ BAD = {
     "bao_cao_dang_csv.xlsx": ("file_not_workbook", ["không phải bảng tính", "CSV"]),
     "bao_cao_mat_khau.xlsx": ("file_encrypted", ["mật khẩu"]),
     "chi_co_chu.xlsx": ("file_no_table", ["Không nhận ra biểu"]),
-    "TanPhu_DongNai_6T2023.xlsx": ("unit_other_province", ["Tân Phú", "Đồng Nai", "Bình Phước"]),
+    "DauTieng_BinhDuong_6T2023.xlsx": ("unit_other_province", ["Dầu Tiếng", "Bình Dương", "Đồng Nai"]),
     "bom_giai_nen.xlsx": ("file_hostile", ["tỷ lệ nén"]),
     "billion_laughs.xlsx": ("file_hostile", ["<!ENTITY"]),
     "trieu_dong_rac.xlsx": ("file_too_large", ["20000 dòng"]),
@@ -192,10 +192,10 @@ def build_bad_files(folder: Path, scratch: Path) -> None:
     B.write_xlsx(folder / "chi_co_chu.xlsx", [B.SheetSpec("Báo cáo", B.title_rows(unit="CÔNG AN HUYỆN BÙ ĐĂNG") + [
         ["Trong 6 tháng đầu năm, phong trào tiếp tục được triển khai sâu rộng."],
         ["Số liệu chi tiết sẽ gửi sau."]])])
-    other = B.standard_sheets(unit="CÔNG AN HUYỆN TÂN PHÚ", place="Tân Phú, ngày 16 tháng 6 năm 2023")
+    other = B.standard_sheets(unit="CÔNG AN HUYỆN DẦU TIẾNG", place="Dầu Tiếng, ngày 16 tháng 6 năm 2023")
     for spec in other:
-        spec.rows[0][0] = "CÔNG AN TỈNH ĐỒNG NAI"
-    B.write_xlsx(folder / "TanPhu_DongNai_6T2023.xlsx", other)
+        spec.rows[0][0] = "CÔNG AN TỈNH BÌNH DƯƠNG"
+    B.write_xlsx(folder / "DauTieng_BinhDuong_6T2023.xlsx", other)
     put(H.case_zip_bomb, "bom_giai_nen.xlsx")
     put(H.case_billion_laughs_sheet, "billion_laughs.xlsx")
     put(H.case_million_junk_rows, "trieu_dong_rac.xlsx")
@@ -228,7 +228,8 @@ def roots(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def loaded(roots):
-    return CycleFrames(load_cycle(roots["clean"], CYCLE)), CycleFrames(load_cycle(roots["mixed"], CYCLE))
+    return (CycleFrames(load_cycle(roots["clean"], CYCLE, B.SCOPE)),
+            CycleFrames(load_cycle(roots["mixed"], CYCLE, B.SCOPE)))
 
 
 def rel(name: str) -> str:
@@ -336,7 +337,7 @@ def test_a_reader_panic_on_one_file_becomes_its_finding(roots, loaded, monkeypat
         return real(data)
 
     monkeypatch.setattr(calamine, "open_calamine", open_calamine)
-    data = CycleFrames(load_cycle(roots["mixed"], CYCLE, workers=1))
+    data = CycleFrames(load_cycle(roots["mixed"], CYCLE, B.SCOPE, workers=1))
     name = rel(victim.name)
     assert data.files.set_index("file").loc[name, "status"] == "rejected"
     errors = data.findings[(data.findings["file"] == name) & (data.findings["severity"] == "error")]
@@ -360,21 +361,21 @@ def run_cli(*argv) -> tuple[int, str, str]:
 
 
 def test_summary_command_shows_findings_not_tracebacks(roots):
-    code, text, err = run_cli("summary", "--raw", str(roots["mixed"]), "--cycle", CYCLE)
+    code, text, err = run_cli("summary", "--raw", str(roots["mixed"]), "--cycle", CYCLE, "--province", B.SCOPE)
     assert code == 0 and "Traceback" not in text + err and err == ""
     for name in BAD:
         assert f"[bị từ chối] {rel(name)}" in text
         # one error per file, at the file or at the cell it is about ("… › Biểu 1 › A2: ")
         assert len(re.findall(rf"Lỗi: {re.escape(rel(name))}(?: › [^:\n]*)?: ", text)) == 1, name
     assert "Đơn vị báo cáo (cấp huyện): 11/11" in text
-    code, _, _ = run_cli("summary", "--raw", str(roots["mixed"]), "--cycle", CYCLE, "--strict")
+    code, _, _ = run_cli("summary", "--raw", str(roots["mixed"]), "--cycle", CYCLE, "--province", B.SCOPE, "--strict")
     assert code == 1
 
 
 # Was a bug (found by this suite, fixed since): cli.summary_object copies files.unit_code as is: pd.NA for
 #  a rejected file whose district is unknown -> json.dump raises TypeError (traceback to the user)
 def test_summary_json_with_rejected_files(roots):
-    code, out, err = run_cli("summary", "--raw", str(roots["mixed"]), "--cycle", CYCLE, "--json")
+    code, out, err = run_cli("summary", "--raw", str(roots["mixed"]), "--cycle", CYCLE, "--province", B.SCOPE, "--json")
     assert code == 0 and "Traceback" not in out + err and err == ""
     obj = json.loads(out)
     status = {f["file"]: f["status"] for f in obj["files"]}
@@ -382,7 +383,7 @@ def test_summary_json_with_rejected_files(roots):
     for name in BAD:
         assert sum(1 for f in obj["findings"] if f["file"] == rel(name) and f["severity"] == "error") == 1
     assert obj["districts_reporting"] == 11 and obj["missing_districts"] == []
-    code, clean_out, _ = run_cli("summary", "--raw", str(roots["clean"]), "--cycle", CYCLE, "--json")
+    code, clean_out, _ = run_cli("summary", "--raw", str(roots["clean"]), "--cycle", CYCLE, "--province", B.SCOPE, "--json")
     assert json.loads(clean_out)["totals"] == obj["totals"]
     assert json.loads(clean_out)["by_district"] == obj["by_district"]
 
@@ -427,7 +428,7 @@ def run_measured(args: list[str], timeout: float = 180) -> tuple[int, dict, floa
 def test_summary_subprocess_peak_memory(roots, tmp_path):
     result = tmp_path / "result.json"
     rc, usage, seconds = run_measured(["-c", CLI_RUNNER, str(result), "summary", "--raw", str(roots["mixed"]),
-                                       "--cycle", CYCLE, "--json"])
+                                       "--cycle", CYCLE, "--province", B.SCOPE, "--json"])
     assert rc == 0, usage["stderr"][-3000:]
     res = json.loads(result.read_text(encoding="utf-8"))
     print(f"\n  antt summary --json on the mixed folder ({len(list((roots['mixed'] / CYCLE).iterdir()))} files): "
@@ -492,10 +493,11 @@ import json, re, resource, sys
 from pathlib import Path
 from antt.core.cycles import parse_cycle
 from antt.read.returns import load_return
-from antt.core.units import hierarchy_on
+from antt.core.units import crosswalk, current, hierarchy_on, legacy
 from antt.core.territory import resolve
 hierarchy_on(parse_cycle("2023-H1").end)          # the units' database is read before the count starts
-resolve("70")                                     # (both hierarchies: a scope is a territory)
+resolve("70")                                     # (both hierarchies: a scope is a territory,
+crosswalk(legacy(), current())                    #  and the crosswalk between them)
 vm = int(re.search(r"VmSize:\s+(\d+)", open("/proc/self/status").read()).group(1)) * 1024
 resource.setrlimit(resource.RLIMIT_AS, (vm + 1536 * 2**20, resource.RLIM_INFINITY))   # 1.5 GB more, at most
 def bytes_read():
@@ -537,7 +539,7 @@ def test_a_file_name_in_a_legacy_encoding_does_not_lose_the_cycle(tmp_path, load
     shutil.copytree(SAMPLE, folder)
     # "Báo cáo Bù Đốp.xlsx" as a CP1258 zip extraction leaves it on a UTF-8 file system
     os.rename(folder / PROTECTED, os.fsencode(folder) + b"/B\xe1o c\xe1o B\xf9 \xd0\xf4p.xlsx")
-    data = CycleFrames(load_cycle(tmp_path, CYCLE))
+    data = CycleFrames(load_cycle(tmp_path, CYCLE, B.SCOPE))
     pd.testing.assert_frame_equal(data.units, clean.units)
     odd = [f for f in data.files["file"] if "\ufffd" in f]
     assert odd == [f"{CYCLE}/B\ufffdo c\ufffdo B\ufffd \ufffd\ufffdp.xlsx"]
@@ -547,5 +549,5 @@ def test_a_file_name_in_a_legacy_encoding_does_not_lose_the_cycle(tmp_path, load
 
     ingest(tmp_path, tmp_path / "processed")
     assert odd[0] in set(read_frame(tmp_path / "processed", CYCLE, "files")["file"])
-    code, out, err = run_cli("summary", "--raw", str(tmp_path), "--cycle", CYCLE, "--json")
+    code, out, err = run_cli("summary", "--raw", str(tmp_path), "--cycle", CYCLE, "--province", B.SCOPE, "--json")
     assert code == 0 and err == "" and odd[0] in {f["file"] for f in json.loads(out)["files"]}

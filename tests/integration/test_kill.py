@@ -31,7 +31,8 @@ import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CYCLES = ["2022-H1", "2022", "2023-H1"]
+CYCLES = ["2022-H1", "2022", "2023-H1", "2025", "2026-H1"]     # the sample's, oldest first
+LATEST = CYCLES[-1]                                            # what `antt report` builds by default
 from antt.store.schema import FRAMES  # noqa: E402
 CYCLE_FILES = {f"{n}.parquet" for n in FRAMES} | {"manifest.json"}
 
@@ -142,7 +143,7 @@ def snapshot_processed(out: Path) -> dict:
     return snap
 
 
-def check_report(folder: Path, hashes: dict[str, str], cycle: str = "2023-H1") -> None:
+def check_report(folder: Path, hashes: dict[str, str], cycle: str = LATEST) -> None:
     """The report folder exactly as it was, and every file opens with its reader."""
     import nbformat
     import openpyxl
@@ -214,7 +215,7 @@ def test_ingest_killed_at_several_points(root):
 
     points = {
         "first staging folder appears": lambda: bool(staging(out, "2022-H1")),
-        "last cycle half staged": lambda: any(len(list(s.glob("*.parquet"))) >= 5 for s in staging(out, "2023-H1")),
+        "last cycle half staged": lambda: any(len(list(s.glob("*.parquet"))) >= 5 for s in staging(out, LATEST)),
         "first cycle committed": lambda: mtime(out / "2022-H1" / "manifest.json") not in (None, manifest_mtime),
         "second cycle staging gone": lambda: not (out / "2022-H1").exists() or not staging(out, "2022")
         and (mtime(out / "2022" / "manifest.json") or 0) > manifest_mtime,
@@ -272,25 +273,25 @@ def test_report_killed_leaves_the_previous_report_whole(root, record):
     print(f"\n  complete report: {time.monotonic() - t0:.0f} s, rc={first.returncode}")
     assert first.returncode == 0, first.stderr[-3000:]
     assert raw_state(raw) == raw_before, "antt report changed data/raw"
-    final = reports / "2023-H1"
+    final = reports / LATEST
     hashes = tree_hashes(final)
     check_report(final, hashes)
 
     points = {
-        "report staging folder appears": (lambda: bool(staging(reports, "2023-H1")), 0.0),
+        "report staging folder appears": (lambda: bool(staging(reports, LATEST)), 0.0),
         "first notebook executed": (lambda: any(len(list((s / "notebooks").glob("*.html"))) >= 1
-                                                for s in staging(reports, "2023-H1")), 0.0),
+                                                for s in staging(reports, LATEST)), 0.0),
     }
     stale_seen = []
     for label, (pred, extra) in points.items():
-        earlier = staging(reports, "2023-H1")
+        earlier = staging(reports, LATEST)
         proc = start(root, "report")
         t = time.monotonic()
         hit = wait_until(pred if not earlier else
-                         (lambda: bool(set(staging(reports, "2023-H1")) - set(earlier)) and pred()),
+                         (lambda: bool(set(staging(reports, LATEST)) - set(earlier)) and pred()),
                          proc, timeout=120, poll=0.01)
         # which stale temporaries of earlier killed runs were still there when this run was staging
-        stale_seen.append(sorted(p.name for p in set(earlier) & set(staging(reports, "2023-H1"))))
+        stale_seen.append(sorted(p.name for p in set(earlier) & set(staging(reports, LATEST))))
         rc = kill9(proc)
         print(f"  report killed at {label:30s} t={time.monotonic() - t:5.1f}s rc={rc} "
               f"left behind: {dot_entries(reports)}")
@@ -310,14 +311,14 @@ def test_a_later_report_run_recovers_and_cleans_up(root, record):
     if "hashes" not in record:
         pytest.skip("needs test_report_killed_leaves_the_previous_report_whole")
     reports = root / "reports"
-    final = reports / "2023-H1"
+    final = reports / LATEST
     # the state a kill between "final -> .old" and "staging -> final" leaves (see the ingest test)
-    os.replace(final, reports / ".2023-H1.old")
-    earlier = staging(reports, "2023-H1")
+    os.replace(final, reports / f".{LATEST}.old")
+    earlier = staging(reports, LATEST)
     assert earlier, "the killed runs left their staging folders"
     proc = start(root, "report")
     try:
-        hit = wait_until(lambda: bool(set(staging(reports, "2023-H1")) - set(earlier)), proc, timeout=60,
+        hit = wait_until(lambda: bool(set(staging(reports, LATEST)) - set(earlier)), proc, timeout=60,
                          poll=0.01)
         time.sleep(0.5)
         state = dot_entries(reports)
@@ -326,8 +327,8 @@ def test_a_later_report_run_recovers_and_cleans_up(root, record):
     print(f"\n  while a later report run is staging: {state}, final there: {final.is_dir()}")
     assert hit
     assert record["stale_seen"][-1] == [], "a report run left the stale folders of killed runs in place"
-    assert final.is_dir() and not (reports / ".2023-H1.old").exists()
-    assert not set(earlier) & set(staging(reports, "2023-H1"))
+    assert final.is_dir() and not (reports / f".{LATEST}.old").exists()
+    assert not set(earlier) & set(staging(reports, LATEST))
     check_report(final, record["hashes"])
 
 

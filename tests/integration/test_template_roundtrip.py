@@ -16,20 +16,21 @@ from antt.make.template_form import ROW_FIRST, ROW_HEADER
 from tests.unit.test_template import (CYCLE, DISTRICTS, HIERARCHY, SHEET_OF, TABLE_SHEETS, district_of, list_values,
                                       validations)
 
+PROVINCE = "70"                 # Bình Phước: the templates of its 11 districts
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
 @pytest.fixture(scope="module")
 def blank(tmp_path_factory) -> tuple[Path, list[Path]]:
     root = tmp_path_factory.mktemp("templates")
-    return root, write_templates(CYCLE, root / CYCLE, province="70")
+    return root, write_templates(CYCLE, root / CYCLE, province=PROVINCE)
 
 
 def test_blank_templates_are_recognised_and_empty(blank):
     from antt.check.cycle import load_cycle
     from antt.store.frames import CycleFrames
     root, _ = blank
-    data = CycleFrames(load_cycle(root, CYCLE))
+    data = CycleFrames(load_cycle(root, CYCLE, PROVINCE))
     files = data.files
     assert list(files.status) == ["loaded"] * 11
     assert sorted(files.unit_code) == [d.code for d in DISTRICTS]
@@ -43,7 +44,7 @@ def test_blank_templates_give_no_warning(blank):
     from antt.check.cycle import load_cycle
     from antt.store.frames import CycleFrames
     root, _ = blank
-    f = CycleFrames(load_cycle(root, CYCLE)).findings
+    f = CycleFrames(load_cycle(root, CYCLE, PROVINCE)).findings
     assert sorted(set(f.code)) == ["report_date_missing"], f[f.code != "report_date_missing"].to_dict("records")
     assert set(f.severity) == {"info"}
 
@@ -170,7 +171,7 @@ def _check_typed_values_pass_validation(wb) -> None:
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("filled")
-    paths = write_templates(CYCLE, root / CYCLE, province="70")
+    paths = write_templates(CYCLE, root / CYCLE, province=PROVINCE)
     return root, {district_of(p).code: _fill(p) for p in paths}
 
 
@@ -186,7 +187,7 @@ def test_filled_templates_read_back_exactly(filled):
     from antt.check.cycle import load_cycle
     from antt.store.frames import CycleFrames
     root, expected = filled
-    data = CycleFrames(load_cycle(root, CYCLE))
+    data = CycleFrames(load_cycle(root, CYCLE, PROVINCE))
     assert list(data.files.status) == ["loaded"] * 11
     assert data.completeness == {d.code: {tid: "received" for tid in forms.TABLES} for d in DISTRICTS}
     for tid in ("kdc", "ntm", "outreach", "bright_spots"):
@@ -211,7 +212,7 @@ def test_filled_templates_give_only_the_findings_their_data_call_for(filled):
     from antt.check.cycle import load_cycle
     from antt.store.frames import CycleFrames
     root, _ = filled
-    f = CycleFrames(load_cycle(root, CYCLE)).findings
+    f = CycleFrames(load_cycle(root, CYCLE, PROVINCE)).findings
     assert f[f.severity == "error"].empty, f[f.severity == "error"].to_dict("records")
     (missing,) = f[f.severity != "info"].to_dict("records")
     district = HIERARCHY.unit(MISSING[0])

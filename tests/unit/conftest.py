@@ -1,4 +1,5 @@
-"""Shared fixture of the export and quality tests: the sample returns of three cycles, ingested once."""
+"""Shared fixture of the export and quality tests: Bình Phước's sample returns of three cycles (whose
+figures were published), ingested once; the tests open them over ``SCOPE``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 SAMPLE_CYCLES = ["2022-H1", "2022", "2023-H1"]
+SCOPE = "70"
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +18,6 @@ def sample_processed(tmp_path_factory) -> Path:
     from antt.make.sample import write_sample
 
     root = tmp_path_factory.mktemp("sample")
-    write_sample(root / "raw", SAMPLE_CYCLES)
-    ingest(root / "raw", root / "processed")
+    write_sample(root / "raw", SAMPLE_CYCLES, province=SCOPE)
+    ingest(root / "raw", root / "processed", scope=SCOPE)
     return root / "processed"

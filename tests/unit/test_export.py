@@ -24,6 +24,7 @@ from antt.analyse.view import open_cycle
 from antt.core import indicators
 from antt.core.atomic import atomic_path
 from antt.publish import chart_files, deck as deck_file, figures, summary_workbook
+from tests.unit.conftest import SCOPE
 
 DISTRICTS = 11
 KDC_SERIES = "Tỷ lệ khu dân cư đạt chuẩn"
@@ -31,7 +32,7 @@ KDC_SERIES = "Tỷ lệ khu dân cư đạt chuẩn"
 
 @pytest.fixture(scope="module")
 def view(sample_processed):
-    return open_cycle("2023-H1", sample_processed)
+    return open_cycle("2023-H1", sample_processed, SCOPE)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def hostile_view(sample_processed, tmp_path_factory):
          "cell": None, "row": None, "message": "-2 dòng"},
     ]).astype(f.dtypes.to_dict())
     pd.concat([f, extra], ignore_index=True).to_parquet(path)
-    return open_cycle("2023-H1", root)
+    return open_cycle("2023-H1", root, SCOPE)
 
 
 def _shares(view) -> dict[str, float]:
@@ -204,7 +205,7 @@ def test_takeaways_say_what_the_data_say(deck, view):
 
 
 def test_takeaway_names_the_districts_below_target(sample_processed):
-    view = open_cycle("2022", sample_processed)
+    view = open_cycle("2022", sample_processed, SCOPE)
     shares = _shares(view)
     below = [n for n, s in shares.items() if s < view.targets["kdc_meeting_share"]]
     assert 0 < len(below) <= DISTRICTS // 2         # the sample's 2022: a few below 95 %

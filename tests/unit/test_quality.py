@@ -18,6 +18,7 @@ import pytest
 
 from antt.publish import quality
 from antt.analyse.view import open_cycle
+from tests.unit.conftest import SCOPE
 
 SCRIPT = "<script>alert('x')</script> & \"quoted\""
 REJECTED = "2023-H1/<b>BaoCao</b> giả.xlsx"
@@ -57,7 +58,7 @@ def messy_view(sample_processed, tmp_path_factory):
          "message": "Loại mô hình “Tổ tự quản” không có trong danh mục; xếp vào “Khác”."},
     ]).astype(f.dtypes.to_dict())
     pd.concat([f, extra], ignore_index=True).to_parquet(folder / "findings.parquet")
-    return open_cycle("2023-H1", root)
+    return open_cycle("2023-H1", root, SCOPE)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from antt.check.cycle import load_cycle
 from antt.store.frames import CycleFrames
 from antt.read.returns import Return, decode_sheets
 from antt.read.workbook import read_workbook
-from tests.returns_builder import (DONG_XOAI_TOTALS, KDC_ROWS, MODEL_ROWS, NTM_ROWS, STANDARD, SheetSpec,
+from tests.returns_builder import (DONG_XOAI_TOTALS, KDC_ROWS, MODEL_ROWS, NTM_ROWS, SCOPE, STANDARD, SheetSpec,
                                    standard_sheets, title_rows, write_xlsx)
 
 DONG_XOAI = "689"
@@ -22,7 +22,7 @@ def load(tmp_path, sheets, name="DongXoai.xlsx", cycle="2023-H1"):
     folder = tmp_path / "raw" / cycle
     folder.mkdir(parents=True, exist_ok=True)
     write_xlsx(folder / name, sheets)
-    return CycleFrames(load_cycle(tmp_path / "raw", cycle))
+    return CycleFrames(load_cycle(tmp_path / "raw", cycle, SCOPE))
 
 
 def totals(data) -> dict:
@@ -229,9 +229,11 @@ def test_district_from_the_title_block(tmp_path, unit):
 
 
 def test_district_of_another_province_is_rejected(tmp_path):
-    sheets = standard_sheets(unit="CÔNG AN HUYỆN TÂN PHÚ, TỈNH ĐỒNG NAI")
+    # Bình Dương is neither Bình Phước nor the configured Đồng Nai (whose other districts a narrower
+    # scope leaves out of view rather than rejects).
+    sheets = standard_sheets(unit="CÔNG AN HUYỆN DẦU TIẾNG, TỈNH BÌNH DƯƠNG")
     for s in sheets:
-        s.rows[0][0] = "CÔNG AN TỈNH ĐỒNG NAI"
+        s.rows[0][0] = "CÔNG AN TỈNH BÌNH DƯƠNG"
     data = load(tmp_path, sheets)
     assert list(data.files.status) == ["rejected"] and codes(data, "error") == ["unit_other_province"]
 
@@ -262,7 +264,7 @@ def test_resubmission_later_report_date_wins(tmp_path):
     folder.mkdir(parents=True)
     write_xlsx(folder / "b_DongXoai_lan2.xlsx", later)
     write_xlsx(folder / "a_DongXoai.xlsx", first)
-    data = CycleFrames(load_cycle(tmp_path / "raw", "2023-H1"))
+    data = CycleFrames(load_cycle(tmp_path / "raw", "2023-H1", SCOPE))
     status = dict(zip(data.files.file, data.files.status))
     assert status == {"2023-H1/a_DongXoai.xlsx": "superseded", "2023-H1/b_DongXoai_lan2.xlsx": "loaded"}
     assert totals(data)["kdc_meeting"] == 70

@@ -16,7 +16,7 @@ from antt.check.cycle import load_cycle
 from antt.store.frames import CycleFrames
 from antt.read.returns import Return, TableRead
 from antt.check.validate import completeness, reporting_rates
-from tests.returns_builder import KDC_ROWS, NTM_ROWS, STANDARD, standard_sheets, write_xlsx
+from tests.returns_builder import KDC_ROWS, NTM_ROWS, SCOPE, STANDARD, standard_sheets, write_xlsx
 
 DONG_XOAI = "689"
 
@@ -25,7 +25,7 @@ def load(tmp_path, tables=None, cycle="2023-H1", name="DongXoai.xlsx", **title):
     folder = tmp_path / "raw" / cycle
     folder.mkdir(parents=True, exist_ok=True)
     write_xlsx(folder / name, standard_sheets(tables, **title))
-    return CycleFrames(load_cycle(tmp_path / "raw", cycle))
+    return CycleFrames(load_cycle(tmp_path / "raw", cycle, SCOPE))
 
 
 def found(data, code):
@@ -170,9 +170,9 @@ def test_validate_command_exit_codes(tmp_path):
 
 
 def test_template_command_writes_returns_the_summary_recognises(tmp_path):
-    code, _ = run("template", "--cycle", "2024-H1", "--out", str(tmp_path / "2024-H1"))
+    code, _ = run("template", "--cycle", "2024-H1", "--out", str(tmp_path / "2024-H1"), "--province", SCOPE)
     assert code == 0 and len(list((tmp_path / "2024-H1").glob("*.xlsx"))) == 11
-    code, out = run("summary", "--raw", str(tmp_path), "--cycle", "2024-H1", "--json")
+    code, out = run("summary", "--raw", str(tmp_path), "--cycle", "2024-H1", "--json", "--province", SCOPE)
     s = json.loads(out)
     assert code == 0 and s["districts_expected"] == 11
     assert sorted(f["status"] for f in s["files"]) == ["loaded"] * 11
@@ -189,7 +189,7 @@ def test_a_faulty_return_among_the_real_cycle_sets_aside_exactly_its_bad_rows(tm
     from antt.core import config
     from tests.returns_builder import DONG_XOAI_TOTALS
 
-    clean = CycleFrames(load_cycle(config.RAW_DIR, "2023-H1"))
+    clean = CycleFrames(load_cycle(config.RAW_DIR, "2023-H1", SCOPE))
     folder = tmp_path / "raw" / "2023-H1"
     shutil.copytree(config.RAW_DIR / "2023-H1", folder)
     for p in folder.glob("*.ods"):                  # the sample's Đồng Xoài return
@@ -198,7 +198,7 @@ def test_a_faulty_return_among_the_real_cycle_sets_aside_exactly_its_bad_rows(tm
     kdc[1][1] = "Phường Tân Phứ Mới"
     kdc[3][4] = 12
     write_xlsx(folder / "DongXoai_sai.xlsx", standard_sheets({**STANDARD, "kdc": kdc}))
-    data = CycleFrames(load_cycle(tmp_path / "raw", "2023-H1"))
+    data = CycleFrames(load_cycle(tmp_path / "raw", "2023-H1", SCOPE))
     errors = data.findings[data.findings.severity == "error"]
     assert sorted(zip(errors.file, errors.sheet, errors.cell, errors.code)) == [
         ("2023-H1/DongXoai_sai.xlsx", "Biểu 1", "B10", "commune_unknown"),
