@@ -16,7 +16,8 @@ Nai). Who reports in a cycle is ``expected_units``: the units of the cycle's rep
 
 ``on_current(values, h)`` is the crosswalk of the contract: commune values of any cycle carried onto
 today's communes (the divided Xã Xuân Tâm to the dataset's default part, with an info finding; the
-new-rural keys null). ``after_reform(cycle)``: whether a cycle is counted in today's hierarchy.
+new-rural keys null). ``after_reform(cycle)``: whether a cycle is counted in today's hierarchy;
+``joined(a, b, flow)``: whether a series may draw a line from one cycle to the next.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from antt.core import indicators, units
-from antt.core.cycles import Cycle, reporting_level
+from antt.core.cycles import Cycle, reporting_level, span
 from antt.core.findings import Finding, finding
 from antt.core.units import COMMUNE, PROVINCE, Hierarchy, Unit
 
@@ -129,6 +130,14 @@ def resolve(code: str) -> Territory:
 def after_reform(cycle: Cycle) -> bool:
     """Whether ``cycle`` is counted in today's hierarchy (it ends on or after 1 July 2025)."""
     return units.hierarchy_on(cycle.end) is units.current()
+
+
+def joined(a: Cycle, b: Cycle, flow: bool) -> bool:
+    """Whether a line of a series may join cycle ``a`` to the later ``b``: ``b`` comes right after ``a``
+    (for a flow: the next cycle of the same kind) with no cycle absent between them, and both lie on the
+    same side of the reform of 1 July 2025 (a hole, not a line, anywhere else)."""
+    between = [c for c in span(a, b) if not flow or c.kind == a.kind]
+    return a < b and len(between) == 2 and between[1] == b and after_reform(a) == after_reform(b)
 
 
 def on_current(values: dict[str, dict], h: Hierarchy) -> tuple[dict[str, dict], list[Finding]]:
