@@ -26,6 +26,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from antt.analyse import narrative, report_frames
+from antt.analyse.meta import REFORM_LABEL, era_line
 from antt.analyse.columns import LABELS, RATES, SETTINGS, format_change, format_value
 from antt.core import forms, indicators, territory
 from antt.analyse.view import ACROSS_REFORM, CycleView, comparison, open_cycle
@@ -589,7 +590,7 @@ def comparison_table(view: CycleView) -> Styler:
     text = pd.DataFrame({("", "", "Chỉ số"): [f"{lab} (trong kỳ)" if flow else lab
                                               for lab, flow in zip(c["label"], c["flow"])]})
     for cycle in cycles:
-        era = _era(view, cycle)
+        era = era_line(territory.after_reform(cycle), view.territory.covers(cycle), reporting_level(cycle))
         star = ["" if n == e else " *" for n, e in zip(c[f"cov {cycle.id}"], c[f"exp {cycle.id}"])]
         text[(era, cycle.label, "Số liệu")] = [format_value(k, v) + m for (k, v), m in zip(c[cycle.id].items(), star)]
         marks = []
@@ -605,27 +606,18 @@ def comparison_table(view: CycleView) -> Styler:
     styler = _plain(text)
     mine = [col for col in text.columns if col[1] == view.cycle.label]
     styler = styler.set_properties(subset=mine, **{"font-weight": "bold"})
-    after = [i for i, col in enumerate(text.columns) if col[2] == "Số liệu" and col[0].startswith(AFTER_REFORM)]
-    before = any(col[0].startswith(BEFORE_REFORM) for col in text.columns)
-    if after and before:
-        styler = styler.set_properties(subset=[text.columns[after[0]]], **{"border-left": "3px solid #555"})
-        styler = styler.set_table_styles([{"selector": f"th.col{after[0]}", "props": "border-left: 3px solid #555"}],
+    after = [i for i, c in enumerate(cycles) if territory.after_reform(c)]
+    if after and after[0] > 0:           # the reform: a thick rule before the first cycle after it
+        first = 1 + 2 * after[0]
+        styler = styler.set_properties(subset=[text.columns[first]], **{"border-left": "3px solid #555"})
+        styler = styler.set_table_styles([{"selector": f"th.col{first}", "props": "border-left: 3px solid #555"}],
                                           overwrite=False)
     return styler.set_caption(
         "Thay đổi: chỉ số tồn cuối kỳ so với kỳ liền trước; chỉ số phát sinh “trong kỳ” so với kỳ cùng loại "
         "trước đó (6 tháng với 6 tháng, năm với năm), cộng trên các đơn vị có số liệu ở cả hai kỳ. "
         "* Không đủ số liệu của tất cả các đơn vị. "
-        f"{ON_CURRENT_MARK} So sánh qua đợt sắp xếp đơn vị hành chính 1/7/2025: cả hai kỳ được quy về các xã, "
+        f"Đường kẻ đậm: {REFORM_LABEL}. {ON_CURRENT_MARK} So sánh qua đợt sắp xếp đơn vị hành chính 1/7/2025: cả hai kỳ được quy về các xã, "
         "phường hiện nay (số liệu xã cũ cộng vào xã mới nhận địa bàn), cộng trên các xã, phường có số liệu ở cả "
         f"hai kỳ. {NOT_COMPARED_MARK} Chỉ số nông thôn mới không so sánh qua đợt sắp xếp (xã cũ và xã mới khác nhau).")
 
 
-BEFORE_REFORM, AFTER_REFORM = "Trước 1/7/2025", "Từ 1/7/2025"
-
-
-def _era(view: CycleView, cycle) -> str:
-    """What a cycle's figures cover, for a heading: "Trước 1/7/2025: Bình Phước, Đồng Nai (cấp huyện
-    báo cáo)" or "Từ 1/7/2025: Đồng Nai (cấp xã báo cáo)"."""
-    level = "cấp huyện" if reporting_level(cycle) == "district" else "cấp xã"
-    when = AFTER_REFORM if territory.after_reform(cycle) else BEFORE_REFORM
-    return f"{when}: {view.territory.covers(cycle)} ({level} báo cáo)"

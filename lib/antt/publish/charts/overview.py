@@ -16,8 +16,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from antt.analyse.meta import ChartMeta
-from antt.core.cycles import Cycle, parse_cycle, span
+from antt.analyse.meta import REFORM_LABEL, ChartMeta, trend_absent, trend_covers
+from antt.core.cycles import Cycle, parse_cycle
 from antt.core.territory import after_reform, joined
 from antt.core.units import REFORM_2025
 from antt.core.forms import TABLES
@@ -43,10 +43,7 @@ def _key_format(key: str):
     return lambda v: format_number(v), lambda v, _p: format_number(v)
 
 
-#: The reform of the administrative units, as the trend charts mark it.
-REFORM_LABEL = "1/7/2025: sắp xếp đơn vị hành chính"
 _KIND_LABELS = {"H1": "6 tháng đầu năm", "year": "cả năm"}
-_LEVEL_WORDS = {"district": "cấp huyện báo cáo", "commune": "cấp xã báo cáo"}
 
 
 def _runs(cycles: Sequence[Cycle], flow: bool) -> list[list[Cycle]]:
@@ -61,43 +58,6 @@ def _runs(cycles: Sequence[Cycle], flow: bool) -> list[list[Cycle]]:
                 last = [c]
                 runs.append(last)
     return runs
-
-
-def _ranges(cycles: Sequence[Cycle]) -> list[str]:
-    """Absent cycles as ranges of consecutive ones: "năm 2023 – 6 tháng đầu năm 2025"."""
-    out, run = [], []
-    for c in cycles:
-        if run and span(run[-1], c)[1:] != [c]:
-            out.append(run)
-            run = []
-        run.append(c)
-    if run:
-        out.append(run)
-    return [r[0].label if len(r) == 1 else f"{r[0].label} – {r[-1].label}" for r in out]
-
-
-def trend_covers(trend: pd.DataFrame) -> list[str]:
-    """What the points of a trend cover (``covers`` and ``level`` of ``CycleView.trend``), one line per
-    side of the reform: "Trước 1/7/2025: Bình Phước, Đồng Nai — cấp huyện báo cáo"."""
-    if not {"covers", "level"} <= set(trend.columns):
-        return []
-    first = trend.drop_duplicates("cycle").set_index("cycle")
-    cycles = sorted({parse_cycle(c) for c in trend["cycle"]})
-    lines = []
-    for after in (False, True):
-        side = [c for c in cycles if after_reform(c) == after]
-        if side:
-            what = "; ".join(dict.fromkeys(f"{first.at[c.id, 'covers']} — {_LEVEL_WORDS[first.at[c.id, 'level']]}"
-                                           for c in side))
-            lines.append(f"{'Từ 1/7/2025' if after else 'Trước 1/7/2025'}: {what}")
-    return lines
-
-
-def trend_absent(trend: pd.DataFrame) -> str:
-    """The cycles absent between the first and the last of a trend: "năm 2023 – 6 tháng đầu năm 2025"."""
-    cycles = sorted({parse_cycle(c) for c in trend["cycle"]})
-    absent = [c for c in span(cycles[0], cycles[-1]) if c not in set(cycles)] if cycles else []
-    return ", ".join(_ranges(absent))
 
 
 @styled
