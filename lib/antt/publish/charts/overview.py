@@ -17,6 +17,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from antt.analyse.meta import REFORM_LABEL, ChartMeta, trend_absent, trend_covers
+from antt.analyse.view import NOT_ACROSS_REFORM
 from antt.core.cycles import Cycle, parse_cycle
 from antt.core.territory import after_reform, joined
 from antt.core.units import REFORM_2025
@@ -147,7 +148,11 @@ def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: 
         ax.tick_params(axis="x", which="minor", length=0)
         if cycles:
             ax.set_xlim(min(x_of.values()) - pad, max(x_of.values()) + pad)
-        ax.grid(False, axis="x")
+        ax.grid(True, axis="x", which="major")          # a light rule between the years
+        if reform is not None and key in NOT_ACROSS_REFORM:
+            ax.annotate("không so sánh\nqua mốc này", xy=(reform, 0.97), xycoords=("data", "axes fraction"),
+                        xytext=(5, 0), textcoords="offset points", ha="left", va="top", fontsize=9.5 if small else 11,
+                        style="italic", color=PALETTE["subtle"], gid="not_compared")
         ax.set_title(wrap(_key_label(key), 34 if ncols > 2 else 60), fontsize=13 if small else 15)
         if both_kinds and i == 0:
             ax.legend(loc="lower left", fontsize=10, handlelength=1.0, borderaxespad=0.3, framealpha=0.9)
