@@ -72,17 +72,22 @@ class _Kernel:
 
         self.km = Manager(kernel_name="python3")
 
-    def reset(self) -> None:
-        """Empty the namespace a previous notebook left (nothing to do in a kernel not started yet)."""
+    def run(self, code: str) -> None:
+        """Run ``code`` in the kernel (started now if need be), its output dropped."""
         if not self.km.has_kernel:
-            return
+            asyncio.run(self.km.start_kernel(cwd=self.cwd))
         kc = self.km.blocking_client()
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
-            kc.execute_interactive("%reset -f", timeout=60, output_hook=lambda _msg: None)
+            kc.execute_interactive(code, timeout=60, output_hook=lambda _msg: None)
         finally:
             kc.stop_channels()
+
+    def reset(self) -> None:
+        """Empty the namespace a previous notebook left (nothing to do in a kernel not started yet)."""
+        if self.km.has_kernel:
+            self.run("%reset -f")
 
     def close(self) -> None:
         if self.km.has_kernel:
@@ -102,18 +107,33 @@ def _close_kernel() -> None:
 
 atexit.register(_close_kernel)
 
+#: What every notebook imports (its second cell), imported by ``warm`` before the first notebook.
+NOTEBOOK_IMPORTS = "import pandas\nfrom antt.publish import figures\nfrom antt.analyse import tables, view"
+
+
+def _worker_kernel(cwd: str) -> _Kernel:
+    """The worker's kernel, running in ``cwd`` (a kernel started elsewhere is replaced)."""
+    global _kernel
+    if _kernel is not None and _kernel.cwd != cwd:
+        _close_kernel()
+    if _kernel is None:
+        _kernel = _Kernel(cwd)
+    return _kernel
+
+
+def warm(cwd: str) -> None:
+    """Start the worker's kernel in ``cwd`` and import the notebooks' modules in it."""
+    kernel = _worker_kernel(cwd)
+    if not kernel.km.has_kernel:
+        kernel.run(NOTEBOOK_IMPORTS)
+
 
 def execute(source: str, out_dir: str, cycle: str, scope: str, cwd: str) -> str:
     """Run ``source`` with ``cycle`` and ``province`` (the scope) injected into ``out_dir`` (.ipynb
     and .html), in the worker's kernel, which runs in ``cwd`` (a kernel started elsewhere is
     replaced). Returns the executed notebook's path."""
-    global _kernel
     target = Path(out_dir) / Path(source).name
-    if _kernel is not None and _kernel.cwd != cwd:
-        _close_kernel()
-    if _kernel is None:
-        _kernel = _Kernel(cwd)
-    kernel = _kernel
+    kernel = _worker_kernel(cwd)
     try:
         kernel.reset()
         papermill.execute_notebook(source, str(target), parameters={"cycle": cycle, "province": scope},
