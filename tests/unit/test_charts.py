@@ -380,14 +380,14 @@ def communes_95() -> pd.DataFrame:
 def test_many_units_show_the_highest_and_the_lowest_and_say_how_many():
     fig = activities.plot_cameras_per_kdc(communes_95(), meta=META)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    # 20 rows: both communes without a return, and of the other 18 the 9 highest (Xã 93 … Xã 85) and
-    # the 9 lowest (Xã 9 … Xã 1)
-    assert labels[:9] == [f"Xã {i}" for i in range(93, 84, -1)]
-    assert labels[9:18] == [f"Xã {i}" for i in range(9, 0, -1)]
-    assert labels[18:] == ["Xã Không Gửi 1", "Xã Không Gửi 2"]
-    # the 75 communes between (Xã 84 … Xã 10: 8,4 down to 1,0 cameras per KDC) are one labelled gap
-    assert "… 75 đơn vị khác, từ 1,0 đến 8,4" in texts(fig)
-    assert "Hiển thị 20/95 đơn vị: 9 cao nhất, 9 thấp nhất, 2 không có số liệu" in texts(fig)
+    # 24 rows: both communes without a return, and of the other 22 the 11 highest (Xã 93 … Xã 83) and
+    # the 11 lowest (Xã 11 … Xã 1)
+    assert labels[:11] == [f"Xã {i}" for i in range(93, 82, -1)]
+    assert labels[11:22] == [f"Xã {i}" for i in range(11, 0, -1)]
+    assert labels[22:] == ["Xã Không Gửi 1", "Xã Không Gửi 2"]
+    # the 71 communes between (Xã 82 … Xã 12: 8,2 down to 1,2 cameras per KDC) are one labelled gap
+    assert "… 71 đơn vị khác, từ 1,2 đến 8,2" in texts(fig)
+    assert "Hiển thị 24/95 đơn vị: 11 cao nhất, 11 thấp nhất, 2 không có số liệu" in texts(fig)
     assert not render(fig)
 
 

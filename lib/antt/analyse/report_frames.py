@@ -28,9 +28,10 @@ def unit_ratio(view: CycleView, ratio: str) -> pd.Series:
     return view.units[ratio].astype("float64")
 
 
-#: A per-unit chart shows every unit up to this many (the 11 districts of a province); above it, a
-#: selection (``select_units``): the 95 communes of Đồng Nai do not fit a 16:9 slide.
-MAX_UNITS = 20
+#: A per-unit chart shows every unit up to this many (the 22 districts of former Bình Phước and
+#: Đồng Nai together); above it, a selection (``select_units``): the 95 communes of Đồng Nai do not
+#: fit a 16:9 slide.
+MAX_UNITS = 24
 
 
 @dataclass(frozen=True)

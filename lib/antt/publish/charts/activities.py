@@ -4,7 +4,7 @@ groups.
 
 Every unit of a district-level cycle is shown; of a commune-level one (95 communes) the highest and
 the lowest by the chart's sort key (``kit.unit_rows``), the units between as one labelled gap and a
-note "Hiển thị 20/95 đơn vị …": bars of 95 units on a 16:9 slide cannot be read.
+note "Hiển thị 24/95 đơn vị …": bars of 95 units on a 16:9 slide cannot be read.
 """
 
 from __future__ import annotations

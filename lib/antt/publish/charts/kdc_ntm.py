@@ -4,7 +4,7 @@ criteria the xã have met, and the recognitions year by year.
 
 A per-unit chart shows every unit of a district-level cycle (11 districts); of a commune-level one
 (95 communes) the highest and the lowest (``kit.unit_rows``), the units between as one labelled gap
-and a note "Hiển thị 20/95 đơn vị …": bars of 95 units on a 16:9 slide cannot be read.
+and a note "Hiển thị 24/95 đơn vị …": bars of 95 units on a 16:9 slide cannot be read.
 """
 
 from __future__ import annotations
