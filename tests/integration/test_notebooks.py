@@ -299,6 +299,23 @@ def test_a_worker_keeps_its_kernel_and_each_notebook_starts_with_an_empty_namesp
     assert printed[0][0] == printed[1][0] != printed[2][0]
 
 
+def test_warmed_kernel_has_the_notebooks_modules_but_not_their_names(tmp_path):
+    """``warm_kernels`` imports what the notebooks import in the worker's kernel; the notebook that
+    runs there next finds the modules loaded and its namespace empty."""
+    from antt.notebook_runs import notebook_pool, start_notebooks, warm_kernels
+
+    book = tiny_notebook(tmp_path / "w")
+    nb = nbformat.read(book, as_version=4)
+    nb.cells[-1].source = "import sys\nprint('antt.analyse.tables' in sys.modules, 'figures' in dir())"
+    nbformat.write(nb, book)
+    (tmp_path / "out").mkdir()
+    with notebook_pool(1) as pool:
+        for warmed in warm_kernels(pool, 1):
+            warmed.result()
+        done = start_notebooks(pool, [book], tmp_path / "out", "2023-H1", "70")[0].result()
+    assert nbformat.read(done, as_version=4).cells[-1].outputs[0]["text"].split() == ["True", "False"]
+
+
 FIRST_RUNS = r"""
 import io, sys, time
 from pathlib import Path
