@@ -91,7 +91,7 @@ def communes() -> pd.DataFrame:
         "unit_name": ["Lộc Ninh", "Lộc Ninh", "Bù Đốp", "Bù Đốp", "Bù Đốp"],
         "lat": [11.85, 11.80, 11.99, 12.02, 11.97],
         "lon": [106.58, 106.55, 106.82, 106.85, 106.80],
-        "status": ["Đạt chuẩn NTM", "Chưa đạt", "Phường, thị trấn", "Chưa đạt", "Không có số liệu"],
+        "status": ["Đạt chuẩn NTM", "Chưa đạt", "Không phải xã", "Chưa đạt", "Không có số liệu"],
     })
 
 

@@ -110,7 +110,8 @@ def _tw_ntm_map(view: CycleView) -> str:
     status = commune_status(view.communes).value_counts()
     parts = [f"{format_number(int(status.get(k, 0)))} {what}" for k, what in (
         ("Đạt chuẩn NTM", "xã đạt chuẩn nông thôn mới"), ("Chưa đạt", "xã chưa đạt"),
-        ("Phường, thị trấn", "phường, thị trấn"), ("Không có số liệu", "xã không có số liệu"))
+        ("Không phải xã", "đơn vị không phải xã (không xét nông thôn mới)"),
+        ("Không có số liệu", "xã không có số liệu"))
         if status.get(k, 0)]
     return ("Trên bản đồ: " + ", ".join(parts) + ".") if parts else "Không có số liệu."
 

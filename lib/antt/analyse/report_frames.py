@@ -201,10 +201,10 @@ def severity_counts(view: CycleView) -> dict[str, int]:
 
 def commune_status(communes: pd.DataFrame) -> pd.Series:
     """New-rural status of each commune (rows of ``CycleView.communes``) for the map: "Đạt chuẩn NTM",
-    "Chưa đạt", "Phường, thị trấn" (not a xã) or "Không có số liệu"."""
+    "Chưa đạt", "Không phải xã" (a phường, thị trấn or đặc khu) or "Không có số liệu"."""
     def one(row) -> str:
         if row["commune_kind"] != "Xã":
-            return "Phường, thị trấn"
+            return "Không phải xã"
         if pd.isna(row["ntm_met"]):
             return "Không có số liệu"
         return "Đạt chuẩn NTM" if bool(row["ntm_met"]) else "Chưa đạt"

@@ -34,7 +34,7 @@ class FigureSpec:
 def _map(view: CycleView, title: str) -> Figure:
     communes = view.communes.assign(status=lambda c: commune_status(c))
     return overview.plot_commune_map(communes, meta=view.meta(title),
-                                   status_order=["Đạt chuẩn NTM", "Chưa đạt", "Phường, thị trấn", "Không có số liệu"])
+                                   status_order=["Đạt chuẩn NTM", "Chưa đạt", "Không phải xã", "Không có số liệu"])
 
 
 def _trend(view: CycleView, title: str) -> Figure:

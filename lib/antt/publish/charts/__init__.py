@@ -41,7 +41,7 @@ Input frames (the caller builds them from processed data; values are floats, NaN
     ``setting`` ("residential" / "institutional"), ``cameras``.
 ``communes``
     one row per commune: ``commune_code``, ``commune_name``, ``unit_name``, ``lat``, ``lon``,
-    ``status`` (a short category: "Đạt chuẩn NTM", "Chưa đạt", "Phường, thị trấn",
+    ``status`` (a short category: "Đạt chuẩn NTM", "Chưa đạt", "Không phải xã",
     "100 % KDC đạt chuẩn", "Dưới 95 %", "Không có số liệu", …).
 ``completeness``
     district × table matrix of "received" / "empty" / "missing" / "rejected": index (or a column)

@@ -183,7 +183,7 @@ def _known_parts(run: Sequence[Cycle], v: dict) -> list[list[Cycle]]:
 STATUS_COLORS = {
     "Đạt chuẩn NTM": OKABE_ITO["bluish_green"],
     "Chưa đạt": OKABE_ITO["vermillion"],
-    "Phường, thị trấn": PALETTE["muted"],
+    "Không phải xã": PALETTE["muted"],
     "100 % KDC đạt chuẩn": OKABE_ITO["bluish_green"],
     "Từ 95 % đến dưới 100 %": OKABE_ITO["sky_blue"],
     "Dưới 95 %": OKABE_ITO["vermillion"],
