@@ -147,8 +147,7 @@ def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFr
     r, target = RATES[ratio], view.targets[ratio]
     d = view.units[["unit_code", "unit_name", r.numerator, r.denominator, ratio]]
     d = d[d[ratio].astype("Float64").fillna(np.inf) < target]
-    needed = (d[r.denominator].astype(float) * target - d[r.numerator].astype(float) - 1e-9).map(math.ceil)
-    return d.assign(needed=needed.astype(int)).sort_values([ratio, "unit_name"]).reset_index(drop=True)
+    return d.assign(needed=indicators.needed(d[r.numerator], d[r.denominator], target).astype(int)).sort_values([ratio, "unit_name"]).reset_index(drop=True)
 
 
 def _is_flow(column: str) -> bool:
