@@ -34,7 +34,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from antt.analyse.columns import format_change, format_value
-from antt.analyse.tables import Text
+from antt.analyse import tables
 from antt.analyse.tables import show as show_table
 from antt.analyse.view import KEY_LABELS, CycleView, open_cycle
 from antt.core import config, indicators
@@ -323,7 +323,7 @@ _HEADERS = {"cycle": "Kỳ", "scope_name": "Địa bàn", "area": "Khu dân cư"
             "common": "Số đơn vị so sánh", "change": "Thay đổi"}
 
 
-def show(frame: pd.DataFrame, caption: str | None = None) -> Styler | Text:
+def show(frame: pd.DataFrame, caption: str | None = None) -> Styler | tables.Text:
     """A frame of this module for reading: Vietnamese headings and numbers (2.126; 95,0 %), codes
     hidden, rows below the target tinted; "Không có …" instead of an empty table.
 
@@ -331,7 +331,7 @@ def show(frame: pd.DataFrame, caption: str | None = None) -> Styler | Text:
     "Không có …" khi bảng trống.
     """
     if frame.empty:
-        return Text(f"Không có {frame.attrs.get('empty', 'số liệu')}.")
+        return show_table(frame)
     d = frame.drop(columns=[c for c in frame.columns if str(c).endswith("_code")]).reset_index(drop=True)
     highlight = d["below"] if "below" in d else None
     key = frame.attrs.get("key")
