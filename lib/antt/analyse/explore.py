@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from pathlib import Path
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -279,8 +278,7 @@ def change(key: str, before, after, unit: str | None = None, province: str | Non
     return out
 
 
-def series(key: str, unit: str | None = None, province: str | None = None, by: str | None = None,
-           processed_dir: Path | None = None) -> pd.DataFrame:
+def series(key: str, unit: str | None = None, province: str | None = None, by: str | None = None) -> pd.DataFrame:
     """A key or ratio over every processed cycle: the territory's total (default), a unit's value, or
     a district's communes (``by="commune"``). A unit is followed in the cycles of the hierarchy and
     reporting level it is found in first; the others are named in ``attrs["note"]``. ``level`` says
@@ -290,8 +288,8 @@ def series(key: str, unit: str | None = None, province: str | None = None, by: s
     """
     (k,) = _keys(key)
     rows, skipped, first = [], [], None
-    for c in processed_cycles(Path(processed_dir or config.PROCESSED_DIR)):
-        view = open_cycle(c, processed_dir, province)
+    for c in processed_cycles(config.PROCESSED_DIR):
+        view = open_cycle(c, scope=province)
         u = None
         if unit is not None:
             try:
@@ -333,6 +331,8 @@ def show(frame: pd.DataFrame, caption: str | None = None) -> Styler | tables.Tex
     if frame.empty:
         return show_table(frame)
     d = frame.drop(columns=[c for c in frame.columns if str(c).endswith("_code")]).reset_index(drop=True)
+    if "commune_name" in d and d["commune_name"].equals(d["unit_name"]):     # a commune-level cycle
+        d = d.drop(columns="commune_name")
     highlight = d["below"] if "below" in d else None
     key = frame.attrs.get("key")
     if key:

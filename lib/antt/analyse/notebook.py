@@ -17,8 +17,9 @@ from antt.core.errors import AnalystError
 
 
 def _one_sentence(shell, etype, value, tb, tb_offset=None):
-    """IPython's handler for AnalystError: the exception's line only, no traceback."""
-    shell.showtraceback((etype, value, tb), exception_only=True)
+    """IPython's handler for AnalystError: its Vietnamese sentence in red, nothing else (the error
+    output's traceback is that one line; ename and evalue stay the exception's)."""
+    shell._showtraceback(etype, value, [f"\x1b[31m{value}\x1b[39m"])
 
 
 def setup(cycle=None, province: str | None = None) -> CycleView:
