@@ -91,10 +91,10 @@ def test_the_interactive_view_follows_the_unit_picked(lab):
             " && w.sessionContext.session.kernel.status === 'idle');"), "the notebook's kernel did not start")
         driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
         view = ".antt-explorer"
-        selects = wait.until(lambda d: len(s := d.find_elements(By.CSS_SELECTOR, f"{view} select")) == 3 and s,
-                             "the interactive view did not show")
+        selects = wait.until(lambda d: len(s := d.find_elements(By.CSS_SELECTOR, f"{view} .widget-dropdown select")) == 3
+                             and s, "the interactive view did not show")
         body = f"{view} table tbody"
-        wait.until(lambda d: "Xã Tân An" in d.find_element(By.CSS_SELECTOR, body).text,
+        wait.until(lambda d: "Phường Bình Phước" in d.find_element(By.CSS_SELECTOR, body).text,
                    "the table of the latest cycle's communes did not show")
         errors = driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert [e.text for e in errors if "Error" in e.text] == []

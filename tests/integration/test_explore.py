@@ -118,3 +118,18 @@ def test_a_wrong_cycle_in_a_notebook_is_one_vietnamese_sentence(root, tmp_path, 
     assert failure.value.ename == "AnalystError" and "các kỳ hiện có: 2022-H1" in failure.value.evalue
     error = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[-1].outputs[-1]
     assert len(error["traceback"]) == 1 and "không có kỳ 2030" in error["traceback"][0]
+
+
+def test_the_interactive_view_drills_down_from_the_territory_to_a_communes_areas():
+    from antt.analyse.interactive import explorer, readable
+
+    view = explorer(cycle="2025")
+    assert len(view.frame) == 95 and view.unit.options[0] == ("Toàn địa bàn", "")
+    view.unit.value = "26179"                                  # Xã Tân An: its 12 residential areas
+    shown = readable(view.frame)
+    assert len(shown) == 12 and shown.set_index("Khu dân cư").at["Ấp 2", "Đạt chuẩn"] == "không"
+    view.cycle.value = "2023-H1"                               # no Xã Tân An reporting then: the territory
+    assert view.unit.value == "" and set(view.frame["unit_name"]) >= {"Bù Đăng", "Biên Hòa"}
+    view.unit.value = "696"                                    # Bù Đăng: one row per commune
+    assert view.frame["commune_name"].nunique() == len(view.frame) and view.key.value == "kdc_meeting_share"
+    assert explorer(cycle="2023-H1", province="70").frame["unit_name"].tolist()[8] == "Bù Đăng"
