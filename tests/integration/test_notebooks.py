@@ -121,7 +121,7 @@ def test_the_summary_notebook_shows_the_published_figures(sample_root, tmp_path,
     for figure in ["843", "68", "86", "327", "48", "111", "2.126", "89", "2.165", "59", "190", "615", "4.052",
                    "100,0 %", "79,1 %", "11/11"]:
         assert f">{figure}<" in shown, figure
-    assert "6 tháng đầu năm 2023" in outputs(nb, "tables.heading(view)")
+    assert "6 tháng đầu năm 2023" in outputs(nb, "setup(cycle, province)")
 
 
 # --- the notebooks' assertions catch wrong data ------------------------------------------------------
