@@ -15,6 +15,8 @@ help: ## list the targets
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# notebook outputs never reach a commit: git runs nbstripout on every .ipynb it stages
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
 	@touch $(STAMP)
 
 setup: $(STAMP) ## create or update .venv from requirements.txt

@@ -5,7 +5,7 @@ units_reporting, missing_units, totals, by_unit, coverage, files, findings; a di
 also carries the district names of these fields (districts_expected, districts_reporting,
 missing_districts, by_district, district_code in files); ``--province all`` adds by_province.
 With ``units_now`` (``--units current``) ``by_unit`` is keyed by today's communes: the communes'
-values carried through the crosswalk (``indicators.carried``; the divided Xã Xuân Tâm to the
+values carried through the crosswalk (``territory.on_current``; the divided Xã Xuân Tâm to the
 dataset's default successor, with an info finding), ``totals`` unchanged.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from antt.check.cycle import CycleData
 from antt.core import indicators, territory, units
-from antt.core.findings import finding
 
 
 def _number(v):
@@ -67,20 +66,10 @@ def summary_object(data: CycleData, units_now: bool = False) -> dict:
 
 
 def current_values(data: CycleData) -> tuple[dict[str, dict], list]:
-    """The cycle's values on today's communes, and the info findings of divided communes."""
-    h = units.hierarchy_on(data.cycle.end)
+    """The cycle's values on today's communes (``territory.on_current``), and the info findings of
+    divided communes."""
     communes = {r["commune_code"]: {k: r[k] for k in indicators.KEYS} for r in data.rows["communes"]}
-    if h is units.current():                  # already on today's communes
-        return communes, []
-    mapping, notes = {}, []
-    now = units.current()
-    for old in communes:
-        parts = territory.successors(old)
-        mapping[old] = parts[0]
-        if len(parts) > 1:
-            notes.append(finding("crosswalk_divided", found=h.unit(old).name,
-                                 parts=", ".join(now.unit(p).name for p in parts), default=now.unit(parts[0]).name))
-    return indicators.carried(communes, mapping), notes
+    return territory.on_current(communes, units.hierarchy_on(data.cycle.end))
 
 
 def province_of(unit: units.Unit, h: units.Hierarchy) -> str:

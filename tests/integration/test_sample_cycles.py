@@ -15,16 +15,10 @@ import pytest
 
 from antt.cli import main
 from antt.core import config
+from tests import published
 
 CYCLES = ["2022-H1", "2022", "2023-H1", "2025", "2026-H1"]
-# Published for Bình Phước, 2023 half-year (typed from the article, not from the code).
-PUBLISHED_2023_H1 = {
-    "kdc_total": 843, "kdc_registered": 843, "kdc_meeting": 843,
-    "ntm_communes": 86, "ntm_met": 68,
-    "models_residential": 327, "models_institutional": 48, "communes_with_models": 111,
-    "broadcast_hours": 89, "banners_posters": 2165,
-    "bright_spots_upper": 59, "bright_spots_commune": 190, "core_groups": 615,
-}
+PUBLISHED_2023_H1 = published.EXACT
 # "More than 2,100 cameras" and "more than 4,000 members": the sample holds exact values in these ranges.
 RANGES_2023_H1 = {"cameras": (2100, 2150), "core_group_members": (4000, 4100)}
 

@@ -14,19 +14,14 @@ from antt.core.cycles import parse_cycle
 from antt.core.text import fold
 from antt.make import sample
 from antt.make.commune_truth import unit_base
+from tests import published
 
 DISTRICT_CYCLES = ["2022-H1", "2022", "2023-H1"]
 COMMUNE_CYCLES = ["2025", "2026-H1"]
 KEYS = ("kdc_total", "kdc_registered", "kdc_meeting", "ntm_communes", "ntm_met", "models_residential",
         "models_institutional", "communes_with_models", "cameras", "broadcast_hours", "banners_posters",
         "bright_spots_upper", "bright_spots_commune", "core_groups", "core_group_members")
-# Published for Bình Phước, 2023 half-year (typed from the article).
-PUBLISHED_2023_H1 = {
-    "kdc_total": 843, "kdc_registered": 843, "kdc_meeting": 843, "ntm_communes": 86, "ntm_met": 68,
-    "models_residential": 327, "models_institutional": 48, "communes_with_models": 111,
-    "broadcast_hours": 89, "banners_posters": 2165, "bright_spots_upper": 59, "bright_spots_commune": 190,
-    "core_groups": 615,
-}
+PUBLISHED_2023_H1 = published.EXACT
 
 
 @pytest.fixture(scope="module")

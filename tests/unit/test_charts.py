@@ -11,8 +11,10 @@ import io
 import math
 import re
 import warnings
+from datetime import date
 
 import matplotlib
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
@@ -260,12 +262,73 @@ def test_recognitions_by_year_writes_years_without_separator(figures):
 def test_trend_orders_cycles_and_formats_values(figures):
     fig = figures["plot_trend"]
     share_ax, cam_ax = fig.axes[:2]
-    assert [t.get_text() for t in share_ax.get_xticklabels()] == ["6 tháng đầu\nnăm 2022", "năm 2022",
-                                                                   "6 tháng đầu\nnăm 2023"]
+    # each point at its cycle's end date: 14/6/2022, 14/12/2022, 14/6/2023; the axis labelled by year
+    assert point_dates(share_ax) == [date(2022, 6, 14), date(2022, 12, 14), date(2023, 6, 14)]
+    assert [t.get_text() for t in share_ax.get_xticklabels(minor=True)] == ["2022", "2023"]
     labels = texts(fig)
     assert {"70,0 %", "75,0 %", "79,1 %", "1.200", "2.530"} <= set(labels)
     assert NO_DATA in [t.get_text() for t in cam_ax.texts]     # cameras of "năm 2022"
     assert "Camera an ninh" in labels                                 # panel titled by the key's label
+
+
+def point_dates(ax) -> list[date]:
+    """The dates of the points (markers) of a trend panel, in order."""
+    xs = [x for ln in ax.get_lines() if ln.get_marker() == "o" for x in ln.get_xdata()]
+    return sorted(mdates.num2date(x).date() for x in xs)
+
+
+def segments(ax) -> list[tuple[date, date]]:
+    """Each line segment of a trend panel's series (gid "series") as (from, to) end dates."""
+    out = []
+    for ln in ax.get_lines():
+        if ln.get_gid() == "series":
+            days = [mdates.num2date(x).date() for x in ln.get_xdata()]
+            out += list(zip(days, days[1:]))
+    return sorted(out)
+
+
+def across_the_break() -> pd.DataFrame:
+    """Đồng Nai's shares and cameras as ``CycleView.trend`` gives them: three district-level cycles of
+    the former provinces, 2023, 2024 and 2025-H1 absent, two commune-level cycles of today's province;
+    the cameras of "năm 2022" missing."""
+    cycles = [("2022-H1", "district", "Bình Phước, Đồng Nai", 0.878, 6617.0),
+              ("2022", "district", "Bình Phước, Đồng Nai", 0.927, np.nan),
+              ("2023-H1", "district", "Bình Phước, Đồng Nai", 0.971, 7436.0),
+              ("2025", "commune", "Đồng Nai", 0.997, 8572.0),
+              ("2026-H1", "commune", "Đồng Nai", 1.0, 8650.0)]
+    rows = [{"cycle": c, "cycle_label": c, "level": lv, "covers": cov, "key": k, "value": v}
+            for c, lv, cov, share, cams in cycles
+            for k, v in (("kdc_meeting_share", share), ("cameras", cams), ("broadcast_hours", 1.0))]
+    return pd.DataFrame(rows)
+
+
+def test_trend_marks_the_reform_with_a_dated_rule_and_joins_only_consecutive_cycles():
+    fig = overview.plot_trend(across_the_break(), ["kdc_meeting_share", "cameras", "broadcast_hours"], meta=META)
+    share_ax, cam_ax, flow_ax = fig.axes[:3]
+    for ax in (share_ax, cam_ax, flow_ax):
+        rule = [ln for ln in ax.get_lines() if ln.get_gid() == "reform"]
+        assert len(rule) == 1 and mdates.num2date(rule[0].get_xdata()[0]).date() == date(2025, 7, 1)
+        assert [t.get_text() for t in ax.texts if t.get_gid() == "reform_label"] == [
+            "1/7/2025:\nsắp xếp đơn vị hành chính"]
+    jun22, dec22, jun23, dec25, jun26 = (date(2022, 6, 14), date(2022, 12, 14), date(2023, 6, 14),
+                                         date(2025, 12, 14), date(2026, 6, 14))
+    # a stock joins the cycle right after it: nothing across 2023 – 2025-H1 (absent) nor across the reform
+    assert segments(share_ax) == [(jun22, dec22), (dec22, jun23), (dec25, jun26)]
+    # no value in "năm 2022": a hole on both sides of it, and the words instead of a point
+    assert segments(cam_ax) == [(dec25, jun26)]
+    assert NO_DATA in [t.get_text() for t in cam_ax.texts]
+    # a flow joins the previous cycle of its kind: 6 tháng 2022 with 6 tháng 2023 only
+    assert segments(flow_ax) == [(jun22, jun23)]
+    covers = [t.get_text() for t in fig.texts if t.get_gid() == "covers"]
+    assert covers == ["Trước 1/7/2025: Bình Phước, Đồng Nai — cấp huyện báo cáo\n"
+                      "Từ 1/7/2025: Đồng Nai — cấp xã báo cáo"]
+    assert "Không nối qua kỳ không có số liệu: năm 2023 – 6 tháng đầu năm 2025" in texts(fig)
+
+
+def test_trend_without_the_reform_has_no_rule(figures):
+    fig = figures["plot_trend"]
+    assert not [ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid() == "reform"]
+    assert segments(fig.axes[0]) == [(date(2022, 6, 14), date(2022, 12, 14)), (date(2022, 12, 14), date(2023, 6, 14))]
 
 
 def test_models_by_type_totals(figures):

@@ -7,18 +7,12 @@ import pytest
 from antt.core import units
 from antt.core.cycles import parse_cycle
 from antt.make.truth import district_base, district_state
+from tests import published
 
 CYCLES = ["2022-H1", "2022", "2023-H1"]
 BINH_PHUOC = [d.code for d in units.legacy().districts_expected("70")]
 
-# The published 2023-H1 figures of Bình Phước, typed from the issue (not taken from the module).
-PUBLISHED = {
-    "kdc_total": 843, "kdc_registered": 843, "kdc_meeting": 843,
-    "ntm_communes": 86, "ntm_met": 68,
-    "models_residential": 327, "models_institutional": 48, "communes_with_models": 111,
-    "broadcast_hours": 89, "banners_posters": 2165,
-    "bright_spots_upper": 59, "bright_spots_commune": 190, "core_groups": 615,
-}
+PUBLISHED = published.EXACT
 
 
 def truth(cycle: str) -> dict[str, dict[str, int]]:

@@ -66,3 +66,70 @@ def test_the_country_and_unknown_codes():
     assert len(territory.resolve("all").expected_units(parse_cycle("2026-H1"))) == 3321
     with pytest.raises(ValueError, match="không có tỉnh"):
         territory.resolve("99")
+
+
+# --- the crosswalk and series across the reform -----------------------------------------------------
+
+#: Phường Bình Phước (25195) took the area of six communes of the former Thành phố Đồng Xoài:
+#: Phường Tân Phú, Tân Đồng, Tân Bình, Tân Xuân, Tân Thiện and Xã Tiến Hưng.
+DONG_XOAI_TO_BINH_PHUOC = ["25195", "25198", "25201", "25204", "25205", "25213"]
+
+
+def old_values(**overrides) -> dict:
+    """One old commune's 15 keys: 1 of everything, a residential model, a xã met (new-rural 1/1)."""
+    from antt.core import indicators
+
+    return {k: 1.0 for k in indicators.KEYS} | overrides
+
+
+def test_old_communes_are_summed_into_the_new_commune_that_took_their_area():
+    legacy = units.legacy()
+    assert [legacy.unit(c).name for c in DONG_XOAI_TO_BINH_PHUOC] == [
+        "Phường Tân Phú", "Phường Tân Đồng", "Phường Tân Bình", "Phường Tân Xuân", "Phường Tân Thiện", "Xã Tiến Hưng"]
+    values = {code: old_values(kdc_total=float(i + 1), cameras=10.0) for i, code in enumerate(DONG_XOAI_TO_BINH_PHUOC)}
+    values["25213"]["cameras"] = None                   # Tiến Hưng without its cameras
+    values["25198"]["communes_with_models"] = 0.0
+    now, notes = territory.on_current(values, legacy)
+    assert list(now) == ["25195"] and notes == []
+    binh_phuoc = now["25195"]
+    assert binh_phuoc["kdc_total"] == 1 + 2 + 3 + 4 + 5 + 6
+    assert binh_phuoc["cameras"] is None                # one predecessor without a value: none
+    assert binh_phuoc["communes_with_models"] == 1      # recomputed (any predecessor has one), never summed
+    assert binh_phuoc["ntm_communes"] is None and binh_phuoc["ntm_met"] is None     # never carried across
+
+
+def test_the_divided_xuan_tam_goes_whole_to_xuan_hoa_with_an_info_finding():
+    # Xuân Tâm (26449) went to Xuân Hòa (26446, the dataset's default) and Xuân Đông (26359)
+    values = {"26449": old_values(kdc_total=5.0), "26443": old_values(kdc_total=9.0), "26446": old_values(kdc_total=8.0),
+              "26356": old_values(kdc_total=7.0), "26359": old_values(kdc_total=7.0)}
+    now, notes = territory.on_current(values, units.legacy())
+    assert now["26446"]["kdc_total"] == 5 + 9 + 8 and now["26359"]["kdc_total"] == 7 + 7
+    assert [(f.severity, f.code) for f in notes] == [("info", "crosswalk_divided")]
+    assert "Xã Xuân Tâm" in notes[0].message and "tính cho Xã Xuân Hòa" in notes[0].message
+
+
+def test_values_already_on_todays_communes_keep_their_new_rural_keys():
+    values = {"25195": old_values(ntm_communes=0.0, ntm_met=0.0)}
+    assert territory.on_current(values, units.current()) == (values, [])
+
+
+@pytest.mark.parametrize("a, b, flow, joined", [
+    ("2022-H1", "2022", False, True),        # a stock: the cycle just before
+    ("2022-H1", "2022", True, False),        # a flow: only the same kind
+    ("2022-H1", "2023-H1", True, True),
+    ("2022-H1", "2023-H1", False, False),    # "năm 2022" between them
+    ("2023-H1", "2025", False, False),       # absent cycles and the reform
+    ("2025-H1", "2025", False, False),       # consecutive, but across 1/7/2025
+    ("2025", "2026-H1", False, True),
+])
+def test_a_series_joins_only_consecutive_cycles_on_one_side_of_the_reform(a, b, flow, joined):
+    assert territory.joined(parse_cycle(a), parse_cycle(b), flow) is joined
+
+
+def test_what_a_territory_covers_before_and_after_the_reform():
+    dong_nai, binh_phuoc = territory.resolve("75"), territory.resolve("70")
+    assert dong_nai.covers(parse_cycle("2023-H1")) == "Bình Phước, Đồng Nai"
+    assert dong_nai.covers(parse_cycle("2025")) == "Đồng Nai"
+    assert binh_phuoc.covers(parse_cycle("2023-H1")) == "Bình Phước"
+    assert binh_phuoc.covers(parse_cycle("2026-H1")) == "Đồng Nai (địa bàn Bình Phước cũ)"
+    assert not territory.after_reform(parse_cycle("2025-H1")) and territory.after_reform(parse_cycle("2025"))

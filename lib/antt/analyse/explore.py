@@ -19,9 +19,9 @@ theo cách nào cũng được (có dấu, không dấu, có hoặc không có c
 ``by`` says whose rows: "territory" (one row, the territory's total: keys summed over the units with
 a value, ratios from the sums), "unit" (the reporting units: districts before the 2025 reform,
 communes after) or "commune" (the communes; in a district-level cycle, from the districts' Biểu 1–5
-rows). Changes (``change``) compare units with a value in both cycles, within one hierarchy and
-reporting level: the analysis layer does not yet carry district-level cycles onto today's communes,
-so a change across the 2025 reform raises ``AnalystError`` saying so.
+rows). Changes (``change``) compare units with a value in both cycles: within one hierarchy and
+reporting level unit by unit, across the 2025 reform on today's communes (``CycleView.on_current``),
+the new-rural keys never across it.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from pandas.io.formats.style import Styler
 from antt.analyse.columns import format_change, format_value
 from antt.analyse import tables
 from antt.analyse.tables import show as show_table
-from antt.analyse.view import KEY_LABELS, CycleView, open_cycle
-from antt.core import config, indicators
+from antt.analyse.view import ACROSS_REFORM, KEY_LABELS, NOT_ACROSS_REFORM, CycleView, open_cycle
+from antt.core import config, indicators, units
 from antt.core.errors import AnalystError
 from antt.core.units import COMMUNE, DISTRICT, DISTRICT_TYPES, COMMUNE_TYPES, Unit, fold_name, name_key, same_spelling, split_type
 from antt.store.processed import processed_cycles
@@ -241,24 +241,36 @@ def change(key: str, before, after, unit: str | None = None, province: str | Non
            by: str | None = None) -> pd.DataFrame:
     """A key or ratio in two cycles, like for like: the units (or communes) with a value in both,
     ``before``, ``after`` and ``change``; ``by="territory"``: one row summed over those units (a
-    ratio from their summed numerators and denominators), ``common`` of them. Both cycles must have
-    the same hierarchy and reporting level (no carrying across the 2025 reform yet: AnalystError).
+    ratio from their summed numerators and denominators), ``common`` of them. Across the 2025
+    reform (a district-level cycle and a commune-level one) both are taken on today's communes
+    (``CycleView.on_current``, the crosswalk), ``basis`` says so; the new-rural keys are never
+    compared across it (AnalystError with the reason).
 
-    Thay đổi của một chỉ số giữa hai kỳ bất kỳ, so sánh cùng đơn vị (đơn vị có số liệu ở cả hai kỳ).
+    Thay đổi của một chỉ số giữa hai kỳ bất kỳ, so sánh cùng đơn vị (đơn vị có số liệu ở cả hai kỳ);
+    qua đợt sắp xếp năm 2025 thì so sánh trên các xã, phường hiện nay.
     """
     (k,) = _keys(key)
     v0, v1 = open_cycle(before, scope=province), open_cycle(after, scope=province)
-    if (v0.hierarchy.name, v0.level) != (v1.hierarchy.name, v1.level):
-        raise AnalystError(f"kỳ {v0.cycle.id} báo cáo {LEVEL_LABEL[v0.level]}, kỳ {v1.cycle.id} "
-                           f"{LEVEL_LABEL[v1.level]} (sắp xếp đơn vị hành chính năm 2025): lớp phân tích chưa "
-                           "quy đổi số liệu về các xã, phường hiện nay nên không so sánh cùng đơn vị được; "
-                           "xem từng kỳ bằng values(..., by=\"territory\") hoặc series(...)")
-    u = _find(v1, unit) if unit is not None else None
-    level = _by(v1, u, None if by == "territory" else by)
+    across = (v0.hierarchy.name, v0.level) != (v1.hierarchy.name, v1.level)
+    if across and k in NOT_ACROSS_REFORM:
+        raise AnalystError(f"{KEY_LABELS[k]}, kỳ {v0.cycle.id} và kỳ {v1.cycle.id}: {ACROSS_REFORM}")
     r = indicators.RATIO.get(k)
     parts = [r.numerator, r.denominator] if r else []
-    frames = [_rows(v, u, level) for v in (v0, v1)]
-    ids = _ID[level][1:]
+    if across:
+        today = v1 if v1.hierarchy is units.current() else v0
+        u = _find(today, unit) if unit is not None else None
+        if by == "commune" or (u is not None and u.level != COMMUNE):
+            raise AnalystError(f"qua đợt sắp xếp năm 2025 (kỳ {v0.cycle.id} và kỳ {v1.cycle.id}) chỉ so sánh được "
+                               "trên các xã, phường hiện nay: bỏ by=\"commune\", chọn một xã, phường hiện nay")
+        ids = ["unit_code", "unit_name"]
+        frames = [v.on_current.assign(cycle=v.cycle.id) for v in (v0, v1)]
+        if u is not None:
+            frames = [f[f["unit_code"] == u.code] for f in frames]
+    else:
+        u = _find(v1, unit) if unit is not None else None
+        level = _by(v1, u, None if by == "territory" else by)
+        frames = [_rows(v, u, level) for v in (v0, v1)]
+        ids = _ID[level][1:]
     both = frames[0][ids + [k, *parts]].merge(frames[1][ids + [k, *parts]], on=ids, suffixes=("_0", "_1"))
     both = both[both[f"{k}_0"].notna() & both[f"{k}_1"].notna()].reset_index(drop=True)
     if by == "territory":
@@ -272,8 +284,10 @@ def change(key: str, before, after, unit: str | None = None, province: str | Non
         out = both[ids].assign(before=both[f"{k}_0"], after=both[f"{k}_1"])
     out = out.astype({"before": "Float64", "after": "Float64"})
     out.insert(out.columns.get_loc("after") + 1, "change", out["after"] - out["before"])
+    out["basis"] = "current" if across else "units"
+    basis = " trên các xã, phường hiện nay (số trước 1/7/2025 quy đổi qua sắp xếp đơn vị hành chính)" if across else ""
     out.attrs |= {"key": k, "before": v0.cycle.id, "after": v1.cycle.id,
-                  "caption": f"{KEY_LABELS[k]}: kỳ {v0.cycle.id} → kỳ {v1.cycle.id} (đơn vị có số liệu ở cả hai kỳ)",
+                  "caption": f"{KEY_LABELS[k]}: kỳ {v0.cycle.id} → kỳ {v1.cycle.id}, đơn vị có số liệu ở cả hai kỳ{basis}",
                   "empty": f"đơn vị nào có số liệu {_lower(KEY_LABELS[k])} ở cả hai kỳ {v0.cycle.id} và {v1.cycle.id}"}
     return out
 
@@ -330,7 +344,7 @@ def show(frame: pd.DataFrame, caption: str | None = None) -> Styler | tables.Tex
     """
     if frame.empty:
         return show_table(frame)
-    d = frame.drop(columns=[c for c in frame.columns if str(c).endswith("_code")]).reset_index(drop=True)
+    d = frame.drop(columns=[c for c in frame.columns if str(c).endswith("_code") or c == "basis"]).reset_index(drop=True)
     if "commune_name" in d and d["commune_name"].equals(d["unit_name"]):     # a commune-level cycle
         d = d.drop(columns="commune_name")
     highlight = d["below"] if "below" in d else None

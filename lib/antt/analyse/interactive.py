@@ -16,7 +16,6 @@ from __future__ import annotations
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
 from itables.widget import ITable
 
 from antt.analyse import explore
@@ -103,10 +102,9 @@ class Explorer(widgets.VBox):
         frame = self.frame
         name = dict((code, label) for label, code in self.unit.options)[self.unit.value]
         self.table.update(readable(frame), caption=f"{name} — kỳ {self.cycle.value}")
-        with self.chart:
-            self.chart.clear_output(wait=True)
-            if self.key.value in frame and len(frame):
-                display(_bars(frame, self.key.value))
+        self.chart.outputs = ()           # the widget's state, not a capture of the kernel's output
+        if self.key.value in frame and len(frame):
+            self.chart.append_display_data(_bars(frame, self.key.value))
 
 
 def _bars(frame: pd.DataFrame, key: str):

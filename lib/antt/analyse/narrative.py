@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from antt.analyse.report_frames import commune_status, unit_ratio, severity_counts
-from antt.analyse.view import CycleView
-from antt.core import forms
+from antt.analyse.view import ACROSS_REFORM, CycleView, comparison
+from antt.core import forms, territory
 from antt.core.cycles import parse_cycle
 from antt.core.text import format_number, format_percent
 from antt.core.values import number_or_none
@@ -187,30 +187,40 @@ def _trend_value(t: pd.DataFrame, cycle: str, key: str) -> float | None:
 
 
 def _tw_trend(view: CycleView) -> str:
-    t = view.trend
-    cycles = list(dict.fromkeys(t["cycle"]))
-    cycles.sort(key=parse_cycle)
-    if len(cycles) < 2:
+    """The change since the cycle just before, as ``comparison`` takes it (on today's communes across
+    the reform; the new-rural keys not across it)."""
+    comp = comparison(view).set_index("key")
+    if comp.at["kdc_meeting_share", "previous_cycle"] is None:
         return f"Chỉ có số liệu của kỳ {view.cycle.label}; chưa so sánh được qua các kỳ."
-    prev = cycles[-2]
-    parts = [_change_phrase("tỷ lệ khu dân cư đạt chuẩn", _trend_value(t, prev, "kdc_meeting_share"),
-                            _trend_value(t, view.cycle.id, "kdc_meeting_share"), format_percent),
-             _change_phrase("xã đạt chuẩn nông thôn mới", _trend_value(t, prev, "ntm_met"),
-                            _trend_value(t, view.cycle.id, "ntm_met"), format_number)]
+    parts = []
+    for key, label, fmt in (("kdc_meeting_share", "tỷ lệ khu dân cư đạt chuẩn", format_percent),
+                            ("ntm_met", "xã đạt chuẩn nông thôn mới", format_number)):
+        c = comp.loc[key]
+        if c["reason"] == ACROSS_REFORM:
+            parts.append(f"{label}: không so sánh qua sắp xếp đơn vị hành chính 1/7/2025")
+        elif not pd.isna(c["change"]):
+            parts.append(_change_phrase(label, number_or_none(c["previous"]), number_or_none(c["value"]), fmt))
     parts = [p for p in parts if p]
     if not parts:
         return "Không đủ số liệu để so sánh với kỳ trước."
-    label = parse_cycle(prev).label
-    s = "So với " + label + ": " + "; ".join(parts)
+    before = parse_cycle(comp.at["kdc_meeting_share", "previous_cycle"])
+    across = territory.after_reform(before) != territory.after_reform(view.cycle)
+    s = f"So với {before.label}{' (quy về các xã, phường hiện nay)' if across else ''}: " + "; ".join(parts)
     return s[0].upper() + s[1:] + "."
 
 
 def _tw_trend_shares(view: CycleView) -> str:
+    """The shares from the first cycle on the same side of the reform as this one to this one."""
     t = view.trend
-    cycles = sorted(dict.fromkeys(t["cycle"]), key=parse_cycle)
-    if len(cycles) < 2:
+    side = territory.after_reform(view.cycle)
+    cycles = sorted({parse_cycle(c) for c in t["cycle"]})
+    same = [c for c in cycles if territory.after_reform(c) == side]
+    if len(same) < 2:
+        if len(cycles) > len(same):
+            return (f"Kỳ {view.cycle.label} là kỳ đầu tiên sau sắp xếp đơn vị hành chính 1/7/2025; các kỳ trước "
+                    "tính trên đơn vị hành chính cũ, không nối liền với kỳ này.")
         return f"Chỉ có số liệu của kỳ {view.cycle.label}; chưa so sánh được qua các kỳ."
-    first = cycles[0]
+    first = same[0].id
     parts = [_change_phrase(label, _trend_value(t, first, key), _trend_value(t, view.cycle.id, key), format_percent)
              for key, label in (("kdc_meeting_share", "tỷ lệ khu dân cư đạt chuẩn"),
                                 ("ntm_share", "tỷ lệ xã đạt chuẩn nông thôn mới"))]

@@ -26,10 +26,11 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from antt.analyse import narrative, report_frames
+from antt.analyse.meta import REFORM_LABEL, era_line
 from antt.analyse.columns import LABELS, RATES, SETTINGS, format_change, format_value
-from antt.core import forms, indicators
-from antt.analyse.view import CycleView, comparison, open_cycle
-from antt.core.cycles import parse_cycle, previous
+from antt.core import forms, indicators, territory
+from antt.analyse.view import ACROSS_REFORM, CycleView, comparison, open_cycle
+from antt.core.cycles import parse_cycle, previous, reporting_level
 from antt.core.findings import SEVERITY_LABEL
 from antt.store.processed import processed_cycles
 from antt.core.text import format_number, format_percent
@@ -556,46 +557,73 @@ def _with_rates(frame: pd.DataFrame, rates: Sequence[str]) -> pd.DataFrame:
 
 def cycle_comparison(view: CycleView) -> pd.DataFrame:
     """Every key and ratio (rows, index key) in every processed cycle, oldest first. Per cycle id:
-    ``<id>`` the province value, ``cov <id>`` the districts with a value, ``prev <id>`` the value in
-    the comparable earlier cycle (stocks: the cycle just before; flows: the previous one of the same
-    kind), ``Δ <id>`` the change (of a key: summed over the ``common <id>`` districts with a value in
-    both cycles, as ``analysis.comparison``; of a ratio: the difference of the province ratios)."""
+    ``<id>`` the province value, ``cov <id>`` the units with a value,
+    ``exp <id>`` the units expected, and from ``comparison``: ``prev <id>`` the value in the comparable
+    earlier cycle (stocks: the cycle just before; flows: the previous one of the same kind), ``Δ <id>``
+    the change over the ``common <id>`` of the ``units <id>`` compared that have a value in both cycles, ``basis <id>`` ("units", or "current": on today's communes through the crosswalk)
+    and ``reason <id>`` (why a change is empty: no earlier cycle, the new-rural keys across the reform)."""
     present = processed_cycles(view.processed_dir)
-    views = {c: open_cycle(c, view.processed_dir, view.scope) for c in present}
-    ratios = [r.name for r in indicators.RATIOS]
-    order = [*indicators.KEYS, *ratios]
+    order = [*indicators.KEYS, *(r.name for r in indicators.RATIOS)]
     out = pd.DataFrame({"label": [LABELS[k] for k in order], "flow": [_is_flow(k) for k in order]},
                        index=pd.Index(order, name="key"))
-    for c, v in views.items():
-        keys = comparison(v).set_index("key")
-        before = previous(c, present)
-        old = province_values(views[before]) if before else pd.Series(pd.NA, index=ratios, dtype="Float64")
-        now_r, old_r = v.units.set_index("unit_code")[ratios], (
-            views[before].units.set_index("unit_code")[ratios] if before else None)
+    for c in present:
+        v = open_cycle(c, view.processed_dir, view.scope)
+        comp = comparison(v).set_index("key").reindex(order)
         out[c.id] = province_values(v).reindex(order)
         out[f"cov {c.id}"] = headline(v)["coverage"].reindex(order)
-        out[f"prev {c.id}"] = pd.concat([keys["previous"], old[ratios]]).reindex(order).astype("Float64")
-        out[f"Δ {c.id}"] = pd.concat([keys["change"], out.loc[ratios, c.id] - old[ratios]]).reindex(order)
-        common = (now_r.notna() & old_r.reindex(now_r.index).notna()).sum() if before else pd.Series(0, index=ratios)
-        out[f"common {c.id}"] = pd.concat([keys["common"], common]).reindex(order).astype(int)
+        out[f"prev {c.id}"] = comp["previous"]
+        out[f"Δ {c.id}"] = comp["change"]
+        out[f"exp {c.id}"] = v.expected
+        out[f"common {c.id}"] = comp["common"].astype(int)
+        out[f"units {c.id}"] = comp["units"].astype(int)
+        out[f"basis {c.id}"] = comp["basis"]
+        out[f"reason {c.id}"] = comp["reason"]
     return out
 
 
+#: Marks of ``comparison_table``.
+ON_CURRENT_MARK, NOT_COMPARED_MARK = "†", "‡"
+
+
 def comparison_table(view: CycleView) -> Styler:
-    """``cycle_comparison`` for reading: a column pair (figure, change) per cycle, changes signed, the
-    view's cycle in bold; a figure that not every district reported is marked "*"."""
+    """``cycle_comparison`` for reading: a column pair (figure, change) per cycle under what the cycle
+    covers (the former provinces and who reported: before 1/7/2025, after), changes signed, the view's
+    cycle in bold, the reform a thick rule before the first cycle after it. A figure or change that
+    not every unit reported is marked "*", a change taken on today's communes "†", a new-rural change
+    not made across the reform "‡"."""
     c = cycle_comparison(view)
-    text = pd.DataFrame({("", "Chỉ số"): [f"{lab} (trong kỳ)" if flow else lab
-                                          for lab, flow in zip(c["label"], c["flow"])]})
-    for cycle in processed_cycles(view.processed_dir):
-        star = ["" if n == view.expected else " *" for n in c[f"cov {cycle.id}"]]
-        text[(cycle.label, "Số liệu")] = [format_value(k, v) + m for (k, v), m in zip(c[cycle.id].items(), star)]
-        star = ["" if n == view.expected or pd.isna(v) else " *" for n, v in zip(c[f"common {cycle.id}"], c[f"Δ {cycle.id}"])]
-        text[(cycle.label, "Thay đổi")] = [format_change(k, v) + m for (k, v), m in zip(c[f"Δ {cycle.id}"].items(), star)]
+    cycles = processed_cycles(view.processed_dir)
+    text = pd.DataFrame({("", "", "Chỉ số"): [f"{lab} (trong kỳ)" if flow else lab
+                                              for lab, flow in zip(c["label"], c["flow"])]})
+    for cycle in cycles:
+        era = era_line(territory.after_reform(cycle), view.territory.covers(cycle), reporting_level(cycle))
+        star = ["" if n == e else " *" for n, e in zip(c[f"cov {cycle.id}"], c[f"exp {cycle.id}"])]
+        text[(era, cycle.label, "Số liệu")] = [format_value(k, v) + m for (k, v), m in zip(c[cycle.id].items(), star)]
+        marks = []
+        for n, of, v, basis, reason in zip(c[f"common {cycle.id}"], c[f"units {cycle.id}"], c[f"Δ {cycle.id}"],
+                                           c[f"basis {cycle.id}"], c[f"reason {cycle.id}"]):
+            mark = NOT_COMPARED_MARK if reason == ACROSS_REFORM else ""
+            mark += ON_CURRENT_MARK if basis == "current" and not pd.isna(v) else ""
+            mark += "*" if not pd.isna(v) and n != of else ""
+            marks.append(f" {mark}" if mark else "")
+        text[(era, cycle.label, "Thay đổi")] = [format_change(k, v) + m
+                                                for (k, v), m in zip(c[f"Δ {cycle.id}"].items(), marks)]
     text.columns = pd.MultiIndex.from_tuples(text.columns)
     styler = _plain(text)
-    mine = [col for col in text.columns if col[0] == view.cycle.label]
-    return styler.set_properties(subset=mine, **{"font-weight": "bold"}).set_caption(
+    mine = [col for col in text.columns if col[1] == view.cycle.label]
+    styler = styler.set_properties(subset=mine, **{"font-weight": "bold"})
+    after = [i for i, c in enumerate(cycles) if territory.after_reform(c)]
+    if after and after[0] > 0:           # the reform: a thick rule before the first cycle after it
+        first = 1 + 2 * after[0]
+        styler = styler.set_properties(subset=[text.columns[first]], **{"border-left": "3px solid #555"})
+        styler = styler.set_table_styles([{"selector": f"th.col{first}", "props": "border-left: 3px solid #555"}],
+                                          overwrite=False)
+    return styler.set_caption(
         "Thay đổi: chỉ số tồn cuối kỳ so với kỳ liền trước; chỉ số phát sinh “trong kỳ” so với kỳ cùng loại "
         "trước đó (6 tháng với 6 tháng, năm với năm), cộng trên các đơn vị có số liệu ở cả hai kỳ. "
-        "* Không đủ số liệu của tất cả các đơn vị.")
+        "* Không đủ số liệu của tất cả các đơn vị. "
+        f"Đường kẻ đậm: {REFORM_LABEL}. {ON_CURRENT_MARK} So sánh qua đợt sắp xếp đơn vị hành chính 1/7/2025: cả hai kỳ được quy về các xã, "
+        "phường hiện nay (số liệu xã cũ cộng vào xã mới nhận địa bàn), cộng trên các xã, phường có số liệu ở cả "
+        f"hai kỳ. {NOT_COMPARED_MARK} Chỉ số nông thôn mới không so sánh qua đợt sắp xếp (xã cũ và xã mới khác nhau).")
+
+

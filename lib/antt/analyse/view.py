@@ -2,9 +2,13 @@
 
 ``open_cycle(cycle, scope=None)`` reads ``data/processed/<cycle>/`` (run ``antt ingest`` first) into a
 ``CycleView`` over a territory (default: the configured province; ``"70"`` Bình Phước before the
-reform and its 40 successor communes after); ``trend()`` gives every headline indicator across the processed cycles;
+reform and its 40 successor communes after). ``CycleView.on_current`` puts any cycle on today's
+communes through the crosswalk (``territory.on_current``). ``trend()`` gives every headline indicator
+across the processed cycles, each point with the former provinces it covers and its reporting level;
 ``comparison(view)`` the change since the previous comparable cycle (stocks: the cycle just before;
-flows: the previous cycle of the same kind). Nothing here reads raw workbooks.
+flows: the previous cycle of the same kind), unit by unit within one hierarchy and reporting level,
+on today's communes across them, the new-rural keys never across the reform of 1 July 2025.
+Nothing here reads raw workbooks.
 """
 
 from __future__ import annotations
@@ -147,6 +151,37 @@ class CycleView:
         return t[t["cycle"].map(lambda c: parse_cycle(c) <= self.cycle).astype(bool)]
 
     @cached_property
+    def _carried(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        c = self._inside(self.frame("communes"))
+        values = {r["commune_code"]: {k: None if pd.isna(r[k]) else float(r[k]) for k in indicators.KEYS}
+                  for r in c.to_dict("records")}
+        carried, notes = territory.on_current(values, self.hierarchy)
+        now = units.current()
+        codes = [u.code for u in self.territory.communes(now)]
+        d = pd.DataFrame.from_dict(carried, orient="index", columns=list(indicators.KEYS)).reindex(codes)
+        d = d.astype("Float64").rename_axis("unit_code").reset_index()
+        d.insert(1, "unit_name", [now.unit(code).name for code in codes])
+        for r in indicators.RATIOS:
+            d[r.name] = indicators.ratio(d, r)
+        found = pd.DataFrame([f.as_dict() for f in notes],
+                             columns=["severity", "code", "file", "sheet", "cell", "row", "message"])
+        return d, found
+
+    @property
+    def on_current(self) -> pd.DataFrame:
+        """The cycle on today's communes of the territory, one row each (unit_code, unit_name, the 15
+        keys, the ratios; NA = no data), like ``units``. A cycle of the former hierarchy goes through
+        the crosswalk (``territory.on_current``): old communes summed into the new commune that took
+        their area, null when one of them has none, communes_with_models recomputed, the new-rural
+        keys null; a divided commune goes to the dataset's default part (``crosswalk_findings``)."""
+        return self._carried[0]
+
+    @property
+    def crosswalk_findings(self) -> pd.DataFrame:
+        """The info findings of ``on_current``: a divided commune carried to its default part."""
+        return self._carried[1]
+
+    @cached_property
     def communes(self) -> pd.DataFrame:
         """One row per commune of the expected units with coordinates and its KDC and NTM values."""
         h = self.hierarchy
@@ -192,39 +227,88 @@ def open_cycle(cycle: str | Cycle | None = None, processed_dir: Path | None = No
     return CycleView(chosen, processed_dir, scope or config.PROVINCE_CODE)
 
 
+TREND_COLUMNS = ["cycle", "cycle_label", "kind", "end", "after_reform", "level", "covers", "key", "label", "value"]
+
+
 def trend(processed_dir: Path | None = None, scope: str | None = None) -> pd.DataFrame:
-    """Territory values of every key and ratio across the processed cycles: cycle, cycle_label, kind, key, value."""
+    """Territory values of every key and ratio across the processed cycles, one row per cycle and key:
+    cycle, cycle_label, kind ("H1"/"year"), end (date), after_reform (counted in today's hierarchy),
+    level (who reported: "district"/"commune"), covers (``Territory.covers``: "Bình Phước, Đồng Nai"
+    before the reform, "Đồng Nai" after), key, label, value."""
     processed_dir = Path(processed_dir or config.PROCESSED_DIR)
     rows = []
     for c in processed_cycles(processed_dir):
         view = CycleView(c, processed_dir, scope or config.PROVINCE_CODE)
+        point = {"cycle": c.id, "cycle_label": c.label, "kind": c.kind, "end": c.end,
+                 "after_reform": territory.after_reform(c), "level": view.level, "covers": view.territory.covers(c)}
         for key, value in view.province.items():
             if key != "coverage":
-                rows.append({"cycle": c.id, "cycle_label": c.label, "kind": c.kind, "key": key,
-                             "label": KEY_LABELS[key], "value": value})
-    return pd.DataFrame(rows, columns=["cycle", "cycle_label", "kind", "key", "label", "value"]).astype(
-        {"value": "Float64"})
+                rows.append(point | {"key": key, "label": KEY_LABELS[key], "value": value})
+    return pd.DataFrame(rows, columns=TREND_COLUMNS).astype({"value": "Float64"})
+
+
+#: Why a change is left empty (``comparison``'s ``reason``).
+NO_EARLIER = "chưa có kỳ trước để so sánh"
+NO_COMMON = "không có đơn vị nào có số liệu ở cả hai kỳ"
+ACROSS_REFORM = ("không so sánh qua đợt sắp xếp đơn vị hành chính 1/7/2025: xã đạt chuẩn nông thôn mới "
+                 "được tính trên các xã cũ và các xã mới khác nhau")
+#: Keys and ratios never compared across the reform (the new-rural ones).
+NOT_ACROSS_REFORM = frozenset(indicators.NOT_CARRIED_ACROSS_REFORM) | {
+    r.name for r in indicators.RATIOS
+    if {r.numerator, r.denominator} & set(indicators.NOT_CARRIED_ACROSS_REFORM)}
 
 
 def comparison(view: CycleView) -> pd.DataFrame:
-    """Each headline key now and in the comparable earlier cycle (province level), and the change.
+    """Each headline key and ratio now and in the comparable earlier cycle of the same territory, and
+    the change: key, label, value, previous_cycle, previous, change, common, units, basis, reason.
 
-    The change is summed over the units that have a value in both cycles (``common`` of them), so
-    that a unit missing from one cycle does not pass for a rise or a fall.
+    Comparable: stocks with the cycle just before, flows with the previous cycle of the same kind.
+    The change is taken over the ``common`` units (of the ``units`` compared) that have a value in both cycles (a ratio: the
+    ratio over them, now minus then), so that a unit missing from one cycle does not pass for a rise
+    or a fall. Two cycles of one hierarchy and reporting level compare unit by unit (``basis``
+    "units"); otherwise both are put on today's communes (``basis`` "current", ``on_current``; then
+    ``previous`` is the earlier cycle's total on them), never district sums against commune sums. The new-rural keys are not compared across the reform of
+    1 July 2025; ``reason`` says why a change is empty.
     """
     present = processed_cycles(view.processed_dir)
-    before, before_kind = previous(view.cycle, present), previous(view.cycle, present, same_kind=True)
-    now_d = view.units.set_index("unit_code")
-    old_views = {c: CycleView(c, view.processed_dir, view.scope) for c in {before, before_kind} if c is not None}
+    refs = {False: previous(view.cycle, present), True: previous(view.cycle, present, same_kind=True)}
+    olds = {c: CycleView(c, view.processed_dir, view.scope) for c in refs.values() if c is not None}
     rows = []
-    for key in indicators.KEYS:
-        ref = before_kind if indicators.is_flow(key) else before
+    for key in [*indicators.KEYS, *(r.name for r in indicators.RATIOS)]:
+        ref = refs[indicators.is_flow(key)]
         row = {"key": key, "label": KEY_LABELS[key], "value": view.province[key],
-               "previous_cycle": ref.id if ref else None, "previous": None, "change": None, "common": 0}
-        if ref is not None:
-            old_d = old_views[ref].units.set_index("unit_code")[key]
-            both = now_d[key].notna() & old_d.reindex(now_d.index).notna()
-            row |= {"previous": old_views[ref].province[key], "common": int(both.sum()),
-                    "change": float((now_d[key][both] - old_d.reindex(now_d.index)[both]).sum()) if both.any() else None}
+               "previous_cycle": ref.id if ref else None, "previous": None, "change": None, "common": 0,
+               "units": 0, "basis": None, "reason": NO_EARLIER if ref is None else None}
+        old = olds.get(ref)
+        across = old is not None and territory.after_reform(old.cycle) != territory.after_reform(view.cycle)
+        if across and key in NOT_ACROSS_REFORM:
+            row["reason"] = ACROSS_REFORM
+        elif old is not None:
+            same = old.hierarchy is view.hierarchy and old.level == view.level
+            now_d = (view.units if same else view.on_current).set_index("unit_code")
+            old_d = (old.units if same else old.on_current).set_index("unit_code").reindex(now_d.index)
+            change, common = _change(now_d, old_d, key)
+            row |= {"previous": old.province[key] if same else _total(old.on_current, key),
+                    "change": change, "common": common, "units": len(now_d),
+                    "basis": "units" if same else "current", "reason": None if common else NO_COMMON}
         rows.append(row)
     return pd.DataFrame(rows).astype({"value": "Float64", "previous": "Float64", "change": "Float64"})
+
+
+def _total(frame: pd.DataFrame, key: str) -> float | None:
+    """A key summed, or a ratio taken, over the rows that have a value (as ``CycleView.province``)."""
+    if key in indicators.RATIO:
+        return indicators.province_ratio(frame, indicators.RATIO[key])
+    values = frame[key].dropna()
+    return float(values.sum()) if len(values) else None
+
+
+def _change(now: pd.DataFrame, old: pd.DataFrame, key: str) -> tuple[float | None, int]:
+    """(change, units counted) of a key or ratio between two frames of the same units."""
+    if key in indicators.RATIO:
+        r = indicators.RATIO[key]
+        both = now[[r.numerator, r.denominator]].notna().all(axis=1) & old[[r.numerator, r.denominator]].notna().all(axis=1)
+        now_r, old_r = (indicators.province_ratio(d[both], r) for d in (now, old))
+        return (None if now_r is None or old_r is None else now_r - old_r), int(both.sum())
+    both = now[key].notna() & old[key].notna()
+    return (float((now[key][both] - old[key][both]).sum()) if both.any() else None), int(both.sum())

@@ -115,6 +115,12 @@ def previous(cycle: Cycle, present: list[Cycle], same_kind: bool = False) -> Cyc
     return max(earlier) if earlier else None
 
 
+def span(first: Cycle, last: Cycle) -> list[Cycle]:
+    """Every cycle (half-year and year) from ``first`` to ``last``, both included, in order."""
+    out = [c for y in range(first.year, last.year + 1) for c in (parse_cycle(f"{y}-H1"), parse_cycle(str(y)))]
+    return [c for c in out if first <= c <= last]
+
+
 def cycle_for_period(start: date | None, end: date) -> Cycle | None:
     """The cycle whose period is exactly ``start``–``end`` (start may be unknown)."""
     for cid in (f"{end.year}-H1", f"{end.year}"):

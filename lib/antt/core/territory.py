@@ -13,6 +13,11 @@ meaning wins. No former province was divided between new provinces, so a former 
 on either side; 23 new communes of the country took area from two former provinces (none in Đồng
 Nai). Who reports in a cycle is ``expected_units``: the units of the cycle's reporting level
 (``cycles.reporting_level``) in the hierarchy in force at its end date.
+
+``on_current(values, h)`` is the crosswalk of the contract: commune values of any cycle carried onto
+today's communes (the divided Xã Xuân Tâm to the dataset's default part, with an info finding; the
+new-rural keys null). ``after_reform(cycle)``: whether a cycle is counted in today's hierarchy;
+``joined(a, b, flow)``: whether a series may draw a line from one cycle to the next.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from antt.core import units
-from antt.core.cycles import Cycle, reporting_level
+from antt.core import indicators, units
+from antt.core.cycles import Cycle, reporting_level, span
 from antt.core.errors import AnalystError
+from antt.core.findings import Finding, finding
 from antt.core.units import COMMUNE, PROVINCE, Hierarchy, Unit
 
 
@@ -100,6 +106,18 @@ class Territory:
             return [legacy.unit(self.code)]
         return [legacy.unit(c) for c in _merged_into(self.code)]
 
+    def covers(self, cycle: Cycle) -> str:
+        """What the territory's figures of ``cycle`` cover, for labels: before the reform the former
+        provinces ("Bình Phước, Đồng Nai"), after it the province ("Đồng Nai"; a former province:
+        "Đồng Nai (địa bàn Bình Phước cũ)")."""
+        if self.country:
+            return "toàn quốc"
+        if not after_reform(cycle):
+            return ", ".join(p.short for p in self.former_provinces(cycle))
+        now = units.current()
+        names = ", ".join(dict.fromkeys(now.unit(now.unit(c.code).parent).short for c in self.communes(now)))
+        return f"{names} (địa bàn {units.legacy().unit(self.code).short} cũ)" if self.former else names
+
 
 def resolve(code: str) -> Territory:
     """The territory of a scope code; AnalystError (a ValueError) for a code that is no province, then or now."""
@@ -108,6 +126,38 @@ def resolve(code: str) -> Territory:
         raise AnalystError(f"không có tỉnh, thành phố mã {code!r} (trước hay sau ngày 01/07/2025); "
                          "dùng mã tỉnh như 75 hoặc all")
     return Territory(code)
+
+
+def after_reform(cycle: Cycle) -> bool:
+    """Whether ``cycle`` is counted in today's hierarchy (it ends on or after 1 July 2025)."""
+    return units.hierarchy_on(cycle.end) is units.current()
+
+
+def joined(a: Cycle, b: Cycle, flow: bool) -> bool:
+    """Whether a line of a series may join cycle ``a`` to the later ``b``: ``b`` comes right after ``a``
+    (for a flow: the next cycle of the same kind) with no cycle absent between them, and both lie on the
+    same side of the reform of 1 July 2025 (a hole, not a line, anywhere else)."""
+    between = [c for c in span(a, b) if not flow or c.kind == a.kind]
+    return a < b and len(between) == 2 and between[1] == b and after_reform(a) == after_reform(b)
+
+
+def on_current(values: dict[str, dict], h: Hierarchy) -> tuple[dict[str, dict], list[Finding]]:
+    """Commune values of hierarchy ``h`` (code -> {key: value or None}) on today's communes, and the
+    info findings of divided communes. Old communes are summed into the new commune that took their
+    area (``indicators.carried``: null when any of them has none, communes_with_models recomputed, the
+    new-rural keys null); a divided commune goes whole to the dataset's default part. Values already
+    on today's communes come back as they are."""
+    if h is units.current():
+        return dict(values), []
+    now = units.current()
+    mapping, notes = {}, []
+    for old in values:
+        parts = successors(old)
+        mapping[old] = parts[0]
+        if len(parts) > 1:
+            notes.append(finding("crosswalk_divided", found=h.unit(old).name,
+                                 parts=", ".join(now.unit(p).name for p in parts), default=now.unit(parts[0]).name))
+    return indicators.carried(values, mapping), notes
 
 
 def successors(old_commune: str) -> tuple[str, ...]:

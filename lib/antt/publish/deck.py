@@ -19,14 +19,15 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches
 
-from antt.analyse.meta import MOVEMENT
+from antt.analyse.meta import MOVEMENT, REFORM_LABEL, trend_covers
 from antt.analyse.narrative import takeaway
 from antt.analyse.report_frames import (FILE_STATUS_LABELS, unit_ratio, file_statuses, reporting_rates,
                                         severity_counts)
-from antt.analyse.view import KEY_LABELS, CycleView, comparison
+from antt.analyse.view import ACROSS_REFORM, KEY_LABELS, CycleView, comparison
 from antt.core import indicators
 from antt.core.atomic import atomic_path
 from antt.core.cycles import parse_cycle
+from antt.core.territory import after_reform, joined
 from antt.core.findings import SEVERITY_LABEL
 from antt.core.text import format_number, format_percent
 from antt.core.values import is_missing
@@ -125,14 +126,23 @@ TREND_SHARES = ("kdc_meeting_share", "kdc_registered_share", "ntm_share")
 
 def _native_trend(slide, view: CycleView):
     """The shares across the cycles up to this one, one line each (the target is in the footer: a line
-    at 95 % would run through the labels of values close to it)."""
+    at 95 % would run through the labels of values close to it). A native chart has no dated rule: where
+    ``territory.joined`` would draw no line, a blank category leaves a hole, named
+    "1/7/2025: sắp xếp đơn vị hành chính" at the reform and "…" where cycles are absent; the footer
+    says what each side covers."""
     t = view.trend
-    cycles = sorted(dict.fromkeys(t["cycle"]), key=parse_cycle)
-    labels = [parse_cycle(c).label for c in cycles]
+    labels, slots = [], []
+    cycles = sorted({parse_cycle(c) for c in t["cycle"]})
+    for before, c in zip([None, *cycles], cycles):
+        if before is not None and not joined(before, c, flow=False):
+            labels.append(REFORM_LABEL if after_reform(before) != after_reform(c) else "…")
+            slots.append(None)
+        labels.append(c.label)
+        slots.append(c.id)
     series = []
     for key in TREND_SHARES:
-        values = t[t["key"] == key].drop_duplicates("cycle", keep="last").set_index("cycle")["value"].reindex(cycles)
-        series.append((KEY_LABELS[key], list(values)))
+        values = t[t["key"] == key].drop_duplicates("cycle", keep="last").set_index("cycle")["value"]
+        series.append((KEY_LABELS[key], [None if c is None else values.get(c) for c in slots]))
     colours = [PALETTE["primary"], PALETTE["accent"], PALETTE["good"]]
     chart = native_chart(slide, XL_CHART_TYPE.LINE_MARKERS, labels, series, number_format="0.0%", colours=colours,
                          value_max=1.1, major_unit=0.25, name="chart_trend_shares")
@@ -163,23 +173,27 @@ def _key_figure_rows(view: CycleView) -> list[list[str]]:
         if not is_missing(c["change"]):
             ch = float(c["change"])
             what = "không đổi" if ch == 0 else f"{'+' if ch > 0 else ''}{format_number(ch)}"
-            change = f"{what} ({parse_cycle(c['previous_cycle']).label})"
-            if c["common"] < n:
-                change += f", trên {c['common']}/{n} đơn vị có số liệu cả hai kỳ"
+            change = f"{what} ({parse_cycle(c['previous_cycle']).label})" + _across(c, n)
+        elif c["reason"] == ACROSS_REFORM:
+            change = "không so sánh qua sắp xếp đơn vị hành chính"
         rows.append([k.label, format_number(p[k.name]), k.unit, f"{cov[k.name]}/{n}", change])
     r = indicators.RATIO["kdc_meeting_share"]
-    t = view.trend
-    prev_cycles = sorted({c for c in t["cycle"] if parse_cycle(c) < view.cycle}, key=parse_cycle)
+    c = comp.loc[r.name]
     change = ""
-    if prev_cycles and p[r.name] is not None:
-        old = t[(t["cycle"] == prev_cycles[-1]) & (t["key"] == r.name)]["value"]
-        if len(old) and not is_missing(old.iloc[0]):
-            pts = (p[r.name] - float(old.iloc[0])) * 100
-            change = (f"{'+' if pts > 0 else ''}{format_number(pts, 1)} điểm % "
-                      f"({parse_cycle(prev_cycles[-1]).label})")
+    if not is_missing(c["change"]):
+        pts = float(c["change"]) * 100
+        change = f"{'+' if pts > 0 else ''}{format_number(pts, 1)} điểm % ({parse_cycle(c['previous_cycle']).label})"
+        change += _across(c, n)
     rows.append([r.label, format_percent(p[r.name]), "%",
                  f"{min(cov[r.numerator], cov[r.denominator])}/{n}", change])
     return rows
+
+
+def _across(c: pd.Series, n: int) -> str:
+    """How a change of ``comparison`` was taken, when not over all ``n`` units of this cycle."""
+    if c["basis"] == "current":
+        return f", trên {c['common']}/{c['units']} xã, phường hiện nay (quy đổi)"
+    return f", trên {c['common']}/{n} đơn vị có số liệu cả hai kỳ" if c["common"] < n else ""
 
 
 def _slide(prs, layout: int = 5):
@@ -260,7 +274,8 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
                 takeaway_box(s, tw)
                 _native_trend(s, view)
                 footer(s, view.source + f". Chỉ tiêu tỷ lệ khu dân cư đạt chuẩn: "
-                                        f"{format_percent(view.targets['kdc_meeting_share'], 0)}.")
+                                        f"{format_percent(view.targets['kdc_meeting_share'], 0)}. "
+                                        + ". ".join(trend_covers(view.trend)) + ".")
                 _notes(s, view, tw)
 
         # last: data quality

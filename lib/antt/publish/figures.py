@@ -11,6 +11,7 @@ from typing import Callable
 
 from matplotlib.figure import Figure
 
+from antt.analyse.meta import ChartMeta
 from antt.analyse.report_frames import commune_status
 from antt.analyse.view import CycleView
 from antt.publish.charts import activities, kdc_ntm, overview
@@ -37,8 +38,9 @@ def _map(view: CycleView, title: str) -> Figure:
 
 
 def _trend(view: CycleView, title: str) -> Figure:
-    return overview.plot_trend(view.trend, list(TREND_KEYS), meta=view.meta(title),
-                             targets={"kdc_meeting_share": view.targets["kdc_meeting_share"]})
+    meta = ChartMeta(title, f"{view.scope_name}, các kỳ đến {view.cycle.label}", view.source)
+    return overview.plot_trend(view.trend, list(TREND_KEYS), meta=meta,
+                               targets={"kdc_meeting_share": view.targets["kdc_meeting_share"]})
 
 
 FIGURES: tuple[FigureSpec, ...] = (

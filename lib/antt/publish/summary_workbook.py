@@ -26,7 +26,8 @@ def _ratio_kind(name: str) -> str:
 
 def sheet_key_figures(wb, fm: Formats, view: CycleView) -> None:
     """"Chỉ số chính": the 15 keys and the ratios of the province, with coverage and the change since the
-    comparable earlier cycle."""
+    comparable earlier cycle (``comparison``: taken on today's communes across the reform, the new-rural
+    ones not at all; the note says so)."""
     ws = wb.add_worksheet("Chỉ số chính")
     top = sheet_head(ws, fm, view, "Các chỉ số chính", "Ô trống: không có số liệu.")
     p, cov, n = view.province, view.province["coverage"], view.expected
@@ -34,22 +35,31 @@ def sheet_key_figures(wb, fm: Formats, view: CycleView) -> None:
     cols = [Col("Chỉ số", width=48), Col("Giá trị", "int", 12), Col("Đơn vị tính", width=18),
             Col("Số đơn vị có số liệu", "int", 12), Col("Số đơn vị phải báo cáo", "int", 12),
             Col("Kỳ so sánh", width=22), Col("Giá trị kỳ so sánh", "int", 14), Col("Thay đổi", "int", 12),
-            Col("Mã chỉ số", width=24)]
+            Col("Ghi chú so sánh", width=48), Col("Mã chỉ số", width=24)]
     rows, kinds = [], []
-    for k in indicators.SUMMARY_KEYS:
-        c = comp.loc[k.name]
-        rows.append([k.label, p[k.name], k.unit, cov[k.name], n,
+    for name, label, unit, covered, kind in (
+            [(k.name, k.label, k.unit, cov[k.name], "int") for k in indicators.SUMMARY_KEYS]
+            + [(r.name, r.label, _RATIO_UNITS.get(r.name, ""), min(cov[r.numerator], cov[r.denominator]),
+                _ratio_kind(r.name)) for r in indicators.RATIOS]):
+        c = comp.loc[name]
+        rows.append([label, p[name], unit, covered, n,
                      parse_cycle(c["previous_cycle"]).label if isinstance(c["previous_cycle"], str) else None,
-                     number_or_none(c["previous"]), number_or_none(c["change"]), k.name])
-        kinds.append("int")
-    for r in indicators.RATIOS:
-        rows.append([r.label, p[r.name], _RATIO_UNITS.get(r.name, ""), min(cov[r.numerator], cov[r.denominator]), n,
-                     None, None, None, r.name])
-        kinds.append(_ratio_kind(r.name))
+                     number_or_none(c["previous"]), number_or_none(c["change"]), _note(c), name])
+        kinds.append(kind)
 
     def formats(i, j, value):
-        return fm.for_kind(kinds[i]) if j == 1 else None
+        return fm.for_kind(kinds[i]) if j in (1, 6, 7) else None
     write_table(ws, fm, top, cols, rows, cell_formats=formats)
+
+
+def _note(c) -> str | None:
+    """How the change of a ``comparison`` row was taken, or why there is none."""
+    if isinstance(c["reason"], str):
+        return c["reason"][0].upper() + c["reason"][1:]
+    if c["basis"] == "current":
+        return (f"Quy hai kỳ về {c['units']} xã, phường hiện nay qua bảng chuyển đổi đơn vị hành chính; "
+                f"cộng trên {c['common']} xã, phường có số liệu cả hai kỳ")
+    return None
 
 
 def sheet_units(wb, fm: Formats, view: CycleView) -> None:

@@ -29,7 +29,8 @@ Input frames (the caller builds them from processed data; values are floats, NaN
     one row per xã of table ``ntm``: ``ntm_criteria_met`` (0–19), ``ntm_met`` (bool), ``ntm_year``.
 ``trend``
     one row per cycle × key: ``cycle`` ("2023-H1"), ``cycle_label`` ("6 tháng đầu năm 2023"),
-    ``key`` (a summary key or a ratio of ``antt.core.indicators.RATIOS``), ``value``.
+    ``key`` (a summary key or a ratio of ``antt.core.indicators.RATIOS``), ``value``; optionally
+    ``covers`` and ``level`` (``CycleView.trend``: what each point covers, who reported).
 ``models``
     one row per model: ``unit_name``, ``model_type`` (one of ``forms.MODEL_TYPES``),
     ``setting`` ("residential" / "institutional"), ``cameras``.

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 
-import numpy as np
 import pandas as pd
+from matplotlib import dates as mdates
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from antt.analyse.meta import ChartMeta
-from antt.core.cycles import parse_cycle
+from antt.analyse.meta import REFORM_LABEL, ChartMeta, trend_absent, trend_covers
+from antt.analyse.view import NOT_ACROSS_REFORM
+from antt.core.cycles import Cycle, parse_cycle
+from antt.core.territory import after_reform, joined
+from antt.core.units import REFORM_2025
 from antt.core.forms import TABLES
 from antt.core.indicators import KEYS, RATIO, is_flow
 from antt.core.text import format_number, format_percent
@@ -40,60 +44,82 @@ def _key_format(key: str):
     return lambda v: format_number(v), lambda v, _p: format_number(v)
 
 
-def _cycle_end(cycle_id: str):
-    try:
-        return parse_cycle(cycle_id).end
-    except ValueError:
-        return None
+_KIND_LABELS = {"H1": "6 tháng đầu năm", "year": "cả năm"}
+
+
+def _runs(cycles: Sequence[Cycle], flow: bool) -> list[list[Cycle]]:
+    """The present cycles as runs a line may join (``territory.joined``); a flow: per kind."""
+    runs: list[list[Cycle]] = []
+    for kind in (("H1", "year") if flow else (None,)):
+        last: list[Cycle] | None = None
+        for c in (c for c in cycles if kind is None or c.kind == kind):
+            if last and joined(last[-1], c, flow):
+                last.append(c)
+            else:
+                last = [c]
+                runs.append(last)
+    return runs
 
 
 @styled
 def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: ChartMeta,
                targets: dict[str, float] | None = None) -> Figure:
-    """Each key across cycles, one small panel per key (own scale, from zero), values labelled.
+    """Each key across cycles, one small panel per key (own scale, from zero), values labelled, each
+    point at its cycle's end date on a time axis labelled by year: half-year points hollow circles,
+    year points filled (a legend says so when both are there), half-year values labelled above the
+    point, year values below.
 
-    Columns: cycle, cycle_label, key, value. Keys may be summary keys or ratios (``*_share`` are
-    shown as percentages). Cycles are ordered by end date. A cycle without a value is a gap marked
-    "không có số liệu". Flows (giờ phát thanh, băng rôn) of half-year and whole-year cycles are not
-    comparable: a panel mixing them says so. ``targets`` ({key: value}, e.g.
-    {"kdc_meeting_share": 0.95}) draws a dashed target line in that key's panel.
+    Columns: cycle, cycle_label, key, value; with ``covers`` and ``level`` (``CycleView.trend``) the
+    top right says what the points before and after 1/7/2025 cover (gid ``covers``). Keys may be summary keys or ratios
+    (``*_share`` are shown as percentages). A line joins a cycle only to the one right after it
+    (``territory.joined``): a cycle absent in between leaves a hole, never a line, and so does the
+    reform, a dated vertical rule "1/7/2025: sắp xếp đơn vị hành chính" (gid ``reform``) when there
+    are cycles on both sides. Stocks are one series (the cycle just before is comparable); flows
+    (giờ phát thanh, băng rôn) are a series per kind, each joined only to the previous one of its kind.
+    A cycle without a value is marked "không có số liệu"; a note bottom right names the absent cycles. ``targets`` ({key: value}, e.g. {"kdc_meeting_share": 0.95}) draws a
+    dashed target line in that key's panel.
     """
     keys = list(keys) if keys is not None else list(dict.fromkeys(trend["key"]))
-    cycles = trend[["cycle", "cycle_label"]].drop_duplicates("cycle")
-    cycles = cycles.assign(_end=[_cycle_end(c) for c in cycles["cycle"]])
-    if cycles["_end"].notna().all():
-        cycles = cycles.sort_values("_end", kind="stable")
-    order = list(cycles["cycle"])
-    xlabels = [wrap(lbl, 12) for lbl in cycles["cycle_label"]]
+    cycles = sorted({parse_cycle(c) for c in trend["cycle"]})
+    x_of = {c: mdates.date2num(c.end) for c in cycles}
+    reform = mdates.date2num(REFORM_2025) if len({after_reform(c) for c in cycles}) > 1 else None
     n = max(1, len(keys))
     ncols = n if n <= 3 else math.ceil(n / 2)
     nrows = 1 if n <= 3 else 2
     fig, axes = new_figure(meta, nrows, ncols)
-    x = np.arange(len(order))
+    small = nrows > 1 or ncols > 2
+    both_kinds = len({c.kind for c in cycles}) > 1
+    pad = 120.0                                               # days either side of the first and last point
     for i, ax in enumerate(axes.flat):
         if i >= n or not keys:
             ax.set_visible(False)
             continue
         key = keys[i]
         values = (trend[trend["key"] == key].drop_duplicates("cycle", keep="last").set_index("cycle")["value"]
-                  .reindex(order))
-        v = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+                  .reindex([c.id for c in cycles]))
+        v = dict(zip(cycles, pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()))
         fmt_label, fmt_tick = _key_format(key)
         colour = list(OKABE_ITO.values())[i % 7]
-        known = np.isfinite(v)
-        if known.sum() > 1 and not known.all():            # bridge a missing cycle, dotted
-            ax.plot(x[known], v[known], color=colour, linestyle=(0, (1, 2.5)), linewidth=1.6, zorder=2.5)
-        ax.plot(x, v, color=colour, marker="o", zorder=3)
-        top = np.nanmax(v) if known.any() else 1.0
-        small = nrows > 1 or ncols > 2
-        for xi, vi in zip(x, v):
+        flow = is_flow(key)
+        for run in _runs(cycles, flow):
+            for part in _known_parts(run, v):
+                ax.plot([x_of[c] for c in part], [v[c] for c in part], color=colour, zorder=3, gid="series")
+        for kind in ("H1", "year"):
+            pts = [c for c in cycles if c.kind == kind and math.isfinite(v[c])]
+            ax.plot([x_of[c] for c in pts], [v[c] for c in pts], linestyle="none", marker="o", markersize=7,
+                    markeredgewidth=2, color=colour, markerfacecolor="white" if kind == "H1" else colour,
+                    zorder=3.5, label=_KIND_LABELS[kind])
+        known = [vi for vi in v.values() if math.isfinite(vi)]
+        top = max(known) if known else 1.0
+        for c, vi in v.items():
             if math.isnan(vi):
-                ax.annotate(NO_DATA, xy=(xi, 0), xytext=(0, 6), textcoords="offset points", ha="center",
+                ax.annotate(NO_DATA, xy=(x_of[c], 0), xytext=(0, 6), textcoords="offset points", ha="center",
                             va="bottom", rotation=90, fontsize=10 if small else LABEL_SIZE,
                             color=PALETTE["subtle"], style="italic")
             else:
-                ax.annotate(fmt_label(vi), xy=(xi, vi), xytext=(0, 9), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=10.5 if small else LABEL_SIZE,
+                below = c.kind == "year" and both_kinds
+                ax.annotate(fmt_label(vi), xy=(x_of[c], vi), xytext=(0, -9 if below else 9), textcoords="offset points",
+                            ha="center", va="top" if below else "bottom", fontsize=10.5 if small else LABEL_SIZE,
                             fontweight="bold", color=PALETTE["text"], zorder=4,
                             bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"))
         if key.endswith("_share"):
@@ -109,14 +135,45 @@ def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: 
             reference_line(ax, t, "Chỉ tiêu\n" + (format_percent(t, 0 if round(t * 100, 6).is_integer() else 1)
                                                    if key.endswith("_share") else format_number(t)),
                             "target", vertical=False)
-        ax.set_xticks(x, labels=xlabels, fontsize=10.5 if small else 12)
-        ax.set_xlim(-0.4, len(order) - 0.6 if len(order) > 1 else 0.4)
+        if reform is not None:
+            ax.axvline(reform, color=PALETTE["text"], linewidth=1.4, zorder=1.5, gid="reform")
+            ax.annotate(REFORM_LABEL.replace(": ", ":\n"), xy=(reform, 0.03), xycoords=("data", "axes fraction"),
+                        xytext=(-4, 0), textcoords="offset points", rotation=90, ha="right", va="bottom",
+                        fontsize=9.5 if small else 11, color=PALETTE["text"], gid="reform_label")
+        years = range(cycles[0].year, cycles[-1].year + 1) if cycles else []
+        ax.set_xticks([mdates.date2num(date(y, 1, 1)) for y in [*years, cycles[-1].year + 1]] if cycles else [],
+                      labels=[])
+        ax.set_xticks([mdates.date2num(date(y, 7, 1)) for y in years], labels=[str(y) for y in years],
+                      minor=True, fontsize=10.5 if small else 12)
+        ax.tick_params(axis="x", which="minor", length=0)
+        if cycles:
+            ax.set_xlim(min(x_of.values()) - pad, max(x_of.values()) + pad)
+        ax.grid(True, axis="x", which="major")          # a light rule between the years
+        if reform is not None and key in NOT_ACROSS_REFORM:
+            ax.annotate("không so sánh\nqua mốc này", xy=(reform, 0.97), xycoords=("data", "axes fraction"),
+                        xytext=(5, 0), textcoords="offset points", ha="left", va="top", fontsize=9.5 if small else 11,
+                        style="italic", color=PALETTE["subtle"], gid="not_compared")
         ax.set_title(wrap(_key_label(key), 34 if ncols > 2 else 60), fontsize=13 if small else 15)
-        kinds = {c.endswith("-H1") for c in order}
-        if is_flow(key) and len(kinds) > 1:
-            ax.text(0, -0.32 if small else -0.2, "Số liệu 6 tháng và cả năm không so sánh trực tiếp",
-                    transform=ax.transAxes, fontsize=10, style="italic", color=PALETTE["subtle"])
+        if both_kinds and i == 0:
+            ax.legend(loc="lower left", fontsize=10, handlelength=1.0, borderaxespad=0.3, framealpha=0.9)
+    covers = trend_covers(trend)
+    if covers:
+        fig.text(1 - 0.022, 0.898, "\n".join(covers), ha="right", va="top", fontsize=11.5, color=PALETTE["subtle"],
+                 gid="covers").set_in_layout(False)
+    absent = trend_absent(trend)
+    add_note(fig, f"Không nối qua kỳ không có số liệu: {absent}" if absent else "")
     return fig
+
+
+def _known_parts(run: Sequence[Cycle], v: dict) -> list[list[Cycle]]:
+    """A run split where a cycle has no value (a hole there too)."""
+    parts: list[list[Cycle]] = [[]]
+    for c in run:
+        if math.isfinite(v[c]):
+            parts[-1].append(c)
+        elif parts[-1]:
+            parts.append([])
+    return [p for p in parts if len(p) > 1]
 
 
 # --- map -----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pytest
 
 from antt.publish import quality
 from antt.analyse.view import open_cycle
-from tests.unit.conftest import SCOPE
+from tests.integration.conftest import SCOPE
 
 SCRIPT = "<script>alert('x')</script> & \"quoted\""
 REJECTED = "2023-H1/<b>BaoCao</b> giả.xlsx"

@@ -24,9 +24,10 @@ from antt.analyse.view import open_cycle
 from antt.core import indicators
 from antt.core.atomic import atomic_path
 from antt.publish import chart_files, deck as deck_file, figures, summary_workbook
-from tests.unit.conftest import SCOPE
+from tests import published
+from tests.integration.conftest import SCOPE
 
-DISTRICTS = 11
+DISTRICTS = published.DISTRICTS
 KDC_SERIES = "Tỷ lệ khu dân cư đạt chuẩn"
 
 
@@ -185,7 +186,7 @@ def test_key_figures_table_shows_published_kdc_total(deck, view):
     table = next(t for t in tables if t.cell(0, 0).text == "Chỉ số")
     rows = {table.cell(i, 0).text: [table.cell(i, j).text for j in range(len(table.columns))]
             for i in range(1, len(table.rows))}
-    assert rows[indicators.KEYS["kdc_total"].label][1] == "843"          # published figure
+    assert rows[indicators.KEYS["kdc_total"].label][1] == str(published.EXACT["kdc_total"])
     assert rows[indicators.KEYS["kdc_total"].label][3] == f"{DISTRICTS}/{DISTRICTS}"
     assert rows[indicators.KEYS["banners_posters"].label][1] == "2.165"    # Vietnamese thousands separator
     share_row = rows[indicators.RATIO["kdc_meeting_share"].label]
@@ -299,8 +300,8 @@ def test_workbook_key_figures_equal_the_view(workbook, view):
         assert rows[k.label]["Đơn vị tính"] == k.unit
     for r in indicators.RATIOS:
         assert rows[r.label]["Giá trị"] == pytest.approx(view.province[r.name])
-    assert rows[indicators.KEYS["kdc_total"].label]["Giá trị"] == 843
-    cell = next(c for c in wb["Chỉ số chính"]["B"] if c.value == 843)
+    assert rows[indicators.KEYS["kdc_total"].label]["Giá trị"] == published.EXACT["kdc_total"]
+    cell = next(c for c in wb["Chỉ số chính"]["B"] if c.value == published.EXACT["kdc_total"])
     assert cell.number_format == "#,##0"
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import published
+
 SAMPLE_CYCLES = ["2022-H1", "2022", "2023-H1"]
-SCOPE = "70"
+SCOPE = published.PROVINCE
 
 
 @pytest.fixture(scope="session")
