@@ -1,13 +1,17 @@
-"""Speed and memory at three scales: ``python -m antt.bench`` (or ``make bench``).
+"""Speed and memory at five scales: ``python -m antt.bench`` (or ``make bench``).
 
 Scales, generated with ``antt sample`` into a scratch folder under ``data/`` (the disk processed data
-goes to): province (11 returns, one cycle), archive (11 districts × 64 cycles), national (every
-district of the country, one cycle). For each, on the same files, each step in a fresh process and
-the steps taking turns for three rounds: the bare python-calamine read of every sheet (the floor),
-``antt ingest``, ``antt ingest`` again with nothing changed, and the bound: the floor's read on
-every core while the frames of the first ingest are written again as ingest writes them, which is
-what ingest costs with nothing cleaned, matched or checked. Then (province) ``antt report`` once.
-Prints wall time, CPU time, peak memory and the ratios to the floor as a Markdown table.
+goes to): province (the configured province's 11 district returns of 2023-H1), communes (its 95
+commune returns of 2026-H1), archive (11 districts × 64 cycles), national (every district of the
+country, 2023-H1) and national communes (every commune of the 34 provinces, 2026-H1: 3,321 returns).
+For each, on the same files, each step in a fresh process and the steps taking turns for three
+rounds: the bare python-calamine read of every sheet (the floor), ``antt ingest``, ``antt ingest``
+again with nothing changed, and the bound: the floor's read on every core while the frames of the
+first ingest are written again as ingest writes them, which is what ingest costs with nothing
+cleaned, matched or checked. Then (communes) ``antt report`` once, as ``make report`` runs it on a
+fresh checkout: the bundled sample's cycles (``antt sample`` with its defaults) ingested, the report
+of the latest cycle (2026-H1 of the configured province, 95 communes) built. Prints wall time, CPU
+time, peak memory and the ratios to the floor as a Markdown table.
 
 ``--against CHECKOUT`` measures another version of antt side by side in the same rounds: a checkout
 (an older commit, say) with its own ``.venv``; its ``antt ingest`` and ``antt report`` take turns
@@ -123,6 +127,9 @@ def archive_cycles(n: int = 64) -> list[str]:
 
 
 AGAINST = " (against)"
+#: The scale whose province's report ``antt report`` builds (after the ingest steps).
+REPORT_SCALE = "communes"
+SCALES = ("province", REPORT_SCALE, "archive", "national", "national communes")
 
 
 def run(scales: list[str], workdir: Path, repeat: int = 3, against: Path | None = None) -> list[dict]:
@@ -137,8 +144,10 @@ def run(scales: list[str], workdir: Path, repeat: int = 3, against: Path | None 
     rows = []
     plans = {
         "province": (["2023-H1"], config.PROVINCE_CODE),
+        REPORT_SCALE: (["2026-H1"], config.PROVINCE_CODE),
         "archive": (archive_cycles(), config.PROVINCE_CODE),
         "national": (["2023-H1"], "all"),
+        "national communes": (["2026-H1"], "all"),
     }
     for scale in scales:
         cycles, scope = plans[scale]
@@ -171,7 +180,7 @@ def run(scales: list[str], workdir: Path, repeat: int = 3, against: Path | None 
             ratios = [m["wall"] / f["wall"] for m, f in zip(ms, runs[FLOOR_STEP])]
             rows.append({"scale": scale, "files": files, "step": name, **best, "ratio": best["wall"] / floor["wall"],
                          "median_ratio": statistics.median(ratios)})
-        if scale == "province":
+        if scale == REPORT_SCALE:
             versions = {"antt report": (antt, config.ROOT)} | ({"antt report" + AGAINST: (other, against)} if other else {})
             reports: dict[str, list[dict]] = {name: [] for name in versions}
             for i in range(repeat if other else 1):       # one report alone; taking turns when compared
@@ -179,7 +188,8 @@ def run(scales: list[str], workdir: Path, repeat: int = 3, against: Path | None 
                     root = workdir / scale / f"root-{len(reports[name])}-{name.endswith(AGAINST)}"
                     for sub in ("notebooks", "data/reference"):
                         shutil.copytree(source / sub, root / sub, dirs_exist_ok=True)
-                    shutil.copytree(raw, root / "data" / "raw", dirs_exist_ok=True)
+                    subprocess.run([*antt, "sample", "--out", str(root / "data" / "raw")], check=True,
+                                   stdout=subprocess.DEVNULL)
                     reports[name].append(measure([*cmd, "report"], env={**os.environ, "ANTT_ROOT": str(root)}))
             for name, ms in reports.items():
                 best = min(ms, key=lambda m: m["wall"])
@@ -209,7 +219,7 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m antt.bench", description=__doc__.splitlines()[0])
-    p.add_argument("--scales", default="province,archive,national")
+    p.add_argument("--scales", default=",".join(SCALES), help=f"some of {', '.join(SCALES)}")
     p.add_argument("--keep", help="folder to keep the generated files in (default: a temporary one in data/)")
     p.add_argument("--repeat", type=int, default=3, help="rounds of the steps (default 3)")
     p.add_argument("--against", type=Path, help="another checkout of antt (with its .venv) measured side by side")

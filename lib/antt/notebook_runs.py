@@ -25,6 +25,16 @@ def notebook_pool(workers: int | None = None) -> ProcessPoolExecutor:
                                mp_context=multiprocessing.get_context("spawn"))
 
 
+def warm_kernels(pool: ProcessPoolExecutor, workers: int | None = None,
+                 notebooks_dir: Path | None = None) -> list[Future]:
+    """Start a kernel in each of the pool's ``workers`` (default: one per core, as ``notebook_pool``;
+    one task a worker) and import what the notebooks import, while this process ingests: the
+    notebooks then start at once. Kernels start in ``notebooks_dir`` (default: the project's), as
+    ``start_notebooks`` runs them."""
+    cwd = str(notebooks_dir or config.NOTEBOOKS_DIR)
+    return [pool.submit(_in_worker, "antt.notebook_job", "warm", cwd) for _ in range(workers or os.cpu_count() or 1)]
+
+
 def start_notebooks(pool: ProcessPoolExecutor, books: list[Path], out_dir: Path, cycle: str, scope: str,
                     notebooks_dir: Path | None = None) -> list[Future]:
     """Submit each notebook for ``cycle`` over ``scope``: a future per notebook, whose result is the

@@ -3,7 +3,7 @@
 Everything of a cycle is built in a temporary folder beside ``reports/<cycle>/`` and swapped in at
 the end, so an interrupted run leaves the previous report whole. The notebooks run in worker
 processes (``antt.notebook_runs``), one per core, while this process draws the charts, the deck and
-the workbook.
+the workbook; the workers start their kernels while this process ingests.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from antt.core import config
 from antt.core.atomic import atomic_dir
 from antt.read.quiet import quiet_stderr
 from antt.store.ingest import ingest
-from antt.notebook_runs import notebook_pool, start_notebooks
+from antt.notebook_runs import notebook_pool, start_notebooks, warm_kernels
 
 
 def notebooks() -> list[Path]:
@@ -43,22 +43,23 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
     def step(name: str) -> None:
         bar.set_postfix_str(name)
 
-    step("ingest")
-    with quiet_stderr():                     # what a reader's panic prints (it is a finding)
-        ingest(config.RAW_DIR, config.PROCESSED_DIR, scope=scope)
-    bar.update()
-    view = open_cycle(cycle, scope=scope)
-    final = config.REPORTS_DIR / view.cycle.id
-    with atomic_dir(final) as out:
-        step("quality")
-        write_quality_report(view, out)
+    with notebook_pool() as pool:
+        warm_kernels(pool)                   # the kernels start and import while this process ingests
+        step("ingest")
+        with quiet_stderr():                 # what a reader's panic prints (it is a finding)
+            ingest(config.RAW_DIR, config.PROCESSED_DIR, scope=scope)
         bar.update()
-        (out / "notebooks").mkdir()
-        with notebook_pool() as pool:
+        view = open_cycle(cycle, scope=scope)
+        final = config.REPORTS_DIR / view.cycle.id
+        with atomic_dir(final) as out:
+            (out / "notebooks").mkdir()
             runs = start_notebooks(pool, books, out / "notebooks", view.cycle.id, scope)
             for run in runs:
                 run.add_done_callback(lambda _: bar.update())
             try:
+                step("quality")
+                write_quality_report(view, out)
+                bar.update()
                 step("charts")
                 save_charts(view, out / "charts")
                 bar.update()

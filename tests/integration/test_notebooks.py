@@ -272,6 +272,50 @@ def test_report_runs_notebooks_side_by_side_in_the_notebooks_folder(tmp_path, mo
         assert target.with_suffix(".html").is_file()
 
 
+def test_a_worker_keeps_its_kernel_and_each_notebook_starts_with_an_empty_namespace(tmp_path):
+    """One worker, three notebooks: the same kernel (its process id) runs them, a variable the first
+    one set is gone for the second, and a notebook that fails leaves the next a fresh kernel."""
+    from antt.notebook_runs import notebook_pool, start_notebooks
+
+    def book(name: str, code: str) -> Path:
+        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                               "display_name": "Python 3"}})
+        nb.cells = [nbformat.v4.new_code_cell("cycle = None\nprovince = None", metadata={"tags": ["parameters"]}),
+                    nbformat.v4.new_code_cell(code)]
+        (tmp_path / name).mkdir()
+        nbformat.write(nb, tmp_path / name / f"{name}.ipynb")
+        return tmp_path / name / f"{name}.ipynb"
+
+    show = "import os\nprint(os.getpid(), 'leak' in dir())"
+    books = [book("a", "leak = 1\n" + show), book("b", show), book("c", "raise ValueError('hỏng')"), book("d", show)]
+    (tmp_path / "out").mkdir()
+    with notebook_pool(1) as pool:
+        runs = start_notebooks(pool, books, tmp_path / "out", "2023-H1", "70")
+        with pytest.raises(Exception, match="c.ipynb: ValueError: hỏng"):
+            runs[2].result()
+        printed = [nbformat.read(runs[i].result(), as_version=4).cells[-1].outputs[0]["text"].split()
+                   for i in (0, 1, 3)]
+    assert [p[1] for p in printed] == ["True", "False", "False"]
+    assert printed[0][0] == printed[1][0] != printed[2][0]
+
+
+def test_warmed_kernel_has_the_notebooks_modules_but_not_their_names(tmp_path):
+    """``warm_kernels`` imports what the notebooks import in the worker's kernel; the notebook that
+    runs there next finds the modules loaded and its namespace empty."""
+    from antt.notebook_runs import notebook_pool, start_notebooks, warm_kernels
+
+    book = tiny_notebook(tmp_path / "w")
+    nb = nbformat.read(book, as_version=4)
+    nb.cells[-1].source = "import sys\nprint('antt.analyse.tables' in sys.modules, 'figures' in dir())"
+    nbformat.write(nb, book)
+    (tmp_path / "out").mkdir()
+    with notebook_pool(1) as pool:
+        for warmed in warm_kernels(pool, 1):
+            warmed.result()
+        done = start_notebooks(pool, [book], tmp_path / "out", "2023-H1", "70")[0].result()
+    assert nbformat.read(done, as_version=4).cells[-1].outputs[0]["text"].split() == ["True", "False"]
+
+
 FIRST_RUNS = r"""
 import io, sys, time
 from pathlib import Path

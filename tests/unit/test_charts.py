@@ -426,3 +426,44 @@ def test_trend_target_line_in_the_panel_of_its_key():
     assert line and list(line[0].get_ydata()) == [0.95, 0.95]
     assert "Chỉ tiêu\n95 %" in [t.get_text() for t in share_ax.texts]
     assert not [ln for ln in cam_ax.get_lines() if ln.get_gid() == "target"]
+
+
+def communes_95() -> pd.DataFrame:
+    """95 communes: commune i (1…93) has i cameras and 10 KDC, all meeting the standard; "Xã Không Gửi 1/2"
+    sent nothing. Cameras per KDC run from 9,3 (Xã 93) down to 0,1 (Xã 1)."""
+    n = 93
+    frame = pd.DataFrame({"unit_code": [str(30000 + i) for i in range(1, n + 1)],
+                          "unit_name": [f"Xã {i}" for i in range(1, n + 1)],
+                          "kdc_total": 10.0, "kdc_meeting": 10.0, "cameras": np.arange(1, n + 1, dtype=float)})
+    missing = pd.DataFrame({"unit_code": ["39998", "39999"], "unit_name": ["Xã Không Gửi 1", "Xã Không Gửi 2"],
+                            "kdc_total": np.nan, "kdc_meeting": np.nan, "cameras": np.nan})
+    return pd.concat([frame, missing], ignore_index=True)
+
+
+def test_many_units_show_the_highest_and_the_lowest_and_say_how_many():
+    fig = activities.plot_cameras_per_kdc(communes_95(), meta=META)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    # 24 rows: both communes without a return, and of the other 22 the 11 highest (Xã 93 … Xã 83) and
+    # the 11 lowest (Xã 11 … Xã 1)
+    assert labels[:11] == [f"Xã {i}" for i in range(93, 82, -1)]
+    assert labels[11:22] == [f"Xã {i}" for i in range(11, 0, -1)]
+    assert labels[22:] == ["Xã Không Gửi 1", "Xã Không Gửi 2"]
+    # the 71 communes between (Xã 82 … Xã 12: 8,2 down to 1,2 cameras per KDC) are one labelled gap
+    assert "… 71 đơn vị khác, từ 1,2 đến 8,2" in texts(fig)
+    assert "Hiển thị 24/95 đơn vị: 11 cao nhất, 11 thấp nhất, 2 không có số liệu" in texts(fig)
+    assert not render(fig)
+
+
+def test_many_units_kdc_coverage_counts_every_unit_in_the_legend():
+    fig = kdc_ntm.plot_kdc_coverage(communes_95(), 0.95, meta=META)
+    assert {"Đạt chỉ tiêu (93 đơn vị)", "Chưa đạt chỉ tiêu (0 đơn vị)"} <= set(texts(fig))
+
+
+def test_completeness_of_many_units_shows_those_missing_a_table():
+    frame = pd.DataFrame({t: ["received"] * 95 for t in ("kdc", "ntm", "models", "outreach", "bright_spots")},
+                         index=pd.Index([f"Xã {i}" for i in range(1, 96)], name="unit_name"))
+    frame.loc["Xã 40", "ntm"] = "missing"
+    fig = overview.plot_completeness(frame, meta=META)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Xã 40"]
+    assert "… 94 đơn vị khác: đã nhận đủ 5 biểu" in texts(fig)
+    assert "Hiển thị 1/95 đơn vị: các đơn vị còn biểu chưa nhận" in texts(fig)

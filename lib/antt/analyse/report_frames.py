@@ -7,6 +7,8 @@ Each is computed from a ``CycleView``; nothing here writes a file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -14,6 +16,7 @@ import pandas as pd
 from antt.analyse.view import CycleView
 from antt.core import forms
 from antt.core.findings import SEVERITY_ORDER
+from antt.core.text import format_number
 from antt.core.values import is_missing
 
 FILE_STATUS_LABELS = {"loaded": "đã nạp", "superseded": "bị thay thế", "rejected": "bị từ chối"}
@@ -23,6 +26,57 @@ def unit_ratio(view: CycleView, ratio: str) -> pd.Series:
     """A ratio of ``indicators.RATIOS`` by district (rows of ``view.units``) as floats, NaN where
     a district has no value."""
     return view.units[ratio].astype("float64")
+
+
+#: A per-unit chart shows every unit up to this many (the 22 districts of former Bình Phước and
+#: Đồng Nai together); above it, a selection (``select_units``): the 95 communes of Đồng Nai do not
+#: fit a 16:9 slide.
+MAX_UNITS = 24
+
+
+@dataclass(frozen=True)
+class UnitSelection:
+    """The rows of a per-unit chart: ``rows`` in their order (highest first, no value last), the
+    ``hidden`` units left out between the highest and the lowest after row ``gap`` (None: none left
+    out), ``gap_label`` for that place, and ``note`` saying how many units are shown of how many."""
+
+    rows: pd.DataFrame
+    total: int
+    gap: int | None = None
+    hidden: int = 0
+    gap_label: str = ""
+    note: str = ""
+
+
+def select_units(frame: pd.DataFrame, value: pd.Series, limit: int = MAX_UNITS,
+                 fmt: Callable[[float], str] = format_number) -> UnitSelection:
+    """The rows of ``frame`` by ``value`` (largest first, no value last) for a per-unit chart.
+
+    Up to ``limit`` rows: all of them. More (a commune-level cycle): the ``limit // 2`` highest and
+    the lowest, with up to 4 units without a value (a missing return is what an analyst looks for);
+    the units between are one gap, labelled with their number and range ("… 71 đơn vị khác, từ 2,1
+    đến 5,2"), and ``note`` says how many of how many are shown.
+    """
+    v = pd.to_numeric(value, errors="coerce").astype("float64")
+    d = frame.assign(_v=v.to_numpy()).sort_values("_v", ascending=False, na_position="last", kind="stable")
+    if len(d) <= limit:
+        return UnitSelection(d.drop(columns="_v"), len(d))
+    known, unknown = d[d["_v"].notna()], d[d["_v"].isna()]
+    shown_unknown = min(len(unknown), 4)
+    half = (limit - shown_unknown) // 2
+    top, bottom, middle = known.head(half), known.tail(max(0, min(half, len(known) - half))), known.iloc[half:-half]
+    rows = pd.concat([top, bottom, unknown.head(shown_unknown)]).drop(columns="_v")
+    n = len(d)
+    note = f"Hiển thị {len(rows)}/{n} đơn vị: {len(top)} cao nhất, {len(bottom)} thấp nhất"
+    if shown_unknown:
+        note += f", {shown_unknown} không có số liệu"
+    if len(unknown) > shown_unknown:
+        note += f"; {len(unknown) - shown_unknown} đơn vị khác không có số liệu"
+    label = ""
+    if len(middle):
+        lo, hi = middle["_v"].min(), middle["_v"].max()
+        label = f"… {len(middle)} đơn vị khác, " + (f"cùng {fmt(lo)}" if lo == hi else f"từ {fmt(lo)} đến {fmt(hi)}")
+    return UnitSelection(rows, n, len(top) if len(middle) else None, len(middle), label, note)
 
 
 def reporting_rates(view: CycleView) -> pd.DataFrame:

@@ -21,8 +21,8 @@ from pptx.util import Emu, Inches
 
 from antt.analyse.meta import MOVEMENT, REFORM_LABEL, trend_covers
 from antt.analyse.narrative import takeaway
-from antt.analyse.report_frames import (FILE_STATUS_LABELS, unit_ratio, file_statuses, reporting_rates,
-                                        severity_counts)
+from antt.analyse.report_frames import (FILE_STATUS_LABELS, MAX_UNITS, file_statuses, reporting_rates,
+                                        select_units, severity_counts, unit_ratio)
 from antt.analyse.view import ACROSS_REFORM, KEY_LABELS, CycleView, comparison
 from antt.core import indicators
 from antt.core.atomic import atomic_path
@@ -40,20 +40,30 @@ from antt.publish.pptx_kit import (DARK, MARGIN_IN, SLIDE_W_IN, SUBTLE, data_lab
 from antt.publish.report_files import deck_name, target_file
 
 
-def _sorted_units(view: CycleView, value: pd.Series, ascending: bool = False) -> pd.DataFrame:
-    d = view.units.assign(_v=value.astype("float64"))
-    return d.sort_values("_v", ascending=ascending, na_position="last", kind="stable")
+def _sorted_units(view: CycleView, value: pd.Series, fmt=format_number, limit: int = MAX_UNITS,
+                  units: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
+    """The units of a native chart, largest ``value`` first (``_v``), as the pictures show them
+    (``report_frames.select_units``: of many units the highest and the lowest, the units between
+    one category named by the gap's label, without values); and the note of how many are shown."""
+    d = (view.units if units is None else units).assign(_value=value.astype("float64"))
+    sel = select_units(d, d["_value"], limit, fmt)
+    d = sel.rows.rename(columns={"_value": "_v"}).assign(_gap=False)
+    if sel.gap is not None:
+        gap = pd.DataFrame({"unit_name": [sel.gap_label], "_gap": [True]})
+        d = pd.concat([d.iloc[:sel.gap], gap, d.iloc[sel.gap:]], ignore_index=True)
+    return d, sel.note
 
 
-def _category(name: str, missing: bool) -> str:
-    return f"{name} (không có số liệu)" if missing else str(name)
+def _categories(d: pd.DataFrame, missing: pd.Series) -> list[str]:
+    return [str(n) if gap or not is_missing(m) else f"{n} (không có số liệu)"
+            for n, m, gap in zip(d["unit_name"], missing, d["_gap"])]
 
 
 def _native_kdc_coverage(slide, view: CycleView):
     share = unit_ratio(view, "kdc_meeting_share")
-    d = _sorted_units(view, share)
+    d, note = _sorted_units(view, share, lambda v: format_percent(v, 1))
     target = view.targets["kdc_meeting_share"]
-    cats = [_category(n, is_missing(v)) for n, v in zip(d["unit_name"], d["_v"])]
+    cats = _categories(d, d["_v"])
     t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
     chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
                          [("Tỷ lệ khu dân cư đạt chuẩn", list(d["_v"])), (f"Chỉ tiêu {t}", [target] * len(d))],
@@ -71,24 +81,28 @@ def _native_kdc_coverage(slide, view: CycleView):
             pt.format.fill.solid()
             pt.format.fill.fore_color.rgb = rgb(PALETTE["bad"])
     series_as_line(chart, 1, PALETTE["reference"])
-    return chart
+    return note
 
 
 def _native_kdc_registered_meeting(slide, view: CycleView):
-    d = _sorted_units(view, pd.to_numeric(view.units["kdc_total"], errors="coerce"))
-    cats = [_category(n, is_missing(v)) for n, v in zip(d["unit_name"], d["_v"])]
-    return native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
-                        [("Tổng số khu dân cư", list(d["kdc_total"])), ("Đăng ký", list(d["kdc_registered"])),
-                         ("Đạt chuẩn", list(d["kdc_meeting"]))],
-                        number_format="#,##0", colours=[PALETTE["muted"], PALETTE["secondary"], PALETTE["primary"]],
-                        gap=50, label_size=9, name="chart_kdc_registered_meeting")
+    d, note = _sorted_units(view, pd.to_numeric(view.units["kdc_total"], errors="coerce"), limit=16)
+    native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, _categories(d, d["_v"]),
+                 [("Tổng số khu dân cư", list(d["kdc_total"])), ("Đăng ký", list(d["kdc_registered"])),
+                  ("Đạt chuẩn", list(d["kdc_meeting"]))],
+                 number_format="#,##0", colours=[PALETTE["muted"], PALETTE["secondary"], PALETTE["primary"]],
+                 gap=50, label_size=9, name="chart_kdc_registered_meeting")
+    return note
 
 
 def _native_ntm_by_unit(slide, view: CycleView):
-    share = unit_ratio(view, "ntm_share")
-    d = _sorted_units(view, share)
-    cats = [_category(n, is_missing(c)) for n, c in zip(d["unit_name"], d["ntm_communes"])]
-    chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
+    units = view.units
+    if len(units) > MAX_UNITS:                  # communes: the phường (no xã) left out, as in the picture
+        units = units[pd.to_numeric(units["ntm_communes"], errors="coerce").astype("float64") != 0]
+    d, note = _sorted_units(view, unit_ratio(view, "ntm_share").reindex(units.index), lambda v: format_percent(v, 0),
+                            units=units)
+    if len(units) < len(view.units):
+        note = "; ".join(filter(None, [note, f"{format_number(len(view.units) - len(units))} đơn vị không có xã"]))
+    chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, _categories(d, d["ntm_communes"]),
                          [("Tổng số xã", list(d["ntm_communes"])), ("Xã đạt chuẩn nông thôn mới", list(d["ntm_met"]))],
                          number_format="#,##0", colours=[PALETTE["muted"], PALETTE["good"]], overlap=100, gap=40,
                          name="chart_ntm_by_unit")
@@ -96,29 +110,31 @@ def _native_ntm_by_unit(slide, view: CycleView):
     data_labels(met, "#,##0", 11, XL_LABEL_POSITION.INSIDE_END)
     met.font.color.rgb = rgb("#FFFFFF")
     met.font.bold = True
-    return chart
+    return note
 
 
 def _native_models_setting(slide, view: CycleView):
     d = view.units
     total = pd.to_numeric(d["models_residential"], errors="coerce").astype("float64").add(
         pd.to_numeric(d["models_institutional"], errors="coerce").astype("float64"), fill_value=0)
-    d = _sorted_units(view, total)
-    cats = [_category(n, is_missing(a) and is_missing(b)) for n, a, b in
-            zip(d["unit_name"], d["models_residential"], d["models_institutional"])]
-    return native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
-                        [("Ở khu dân cư", list(d["models_residential"])),
-                         ("Ở cơ quan, doanh nghiệp, nhà trường", list(d["models_institutional"]))],
-                        number_format="#,##0", colours=[PALETTE["primary"], PALETTE["accent"]], gap=40, label_size=10,
-                        name="chart_models_setting")
+    d, note = _sorted_units(view, total)
+    cats = [str(n) if gap or not (is_missing(a) and is_missing(b)) else f"{n} (không có số liệu)"
+            for n, a, b, gap in zip(d["unit_name"], d["models_residential"], d["models_institutional"], d["_gap"])]
+    native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
+                 [("Ở khu dân cư", list(d["models_residential"])),
+                  ("Ở cơ quan, doanh nghiệp, nhà trường", list(d["models_institutional"]))],
+                 number_format="#,##0", colours=[PALETTE["primary"], PALETTE["accent"]], gap=40, label_size=10,
+                 name="chart_models_setting")
+    return note
 
 
 def _native_cameras_per_kdc(slide, view: CycleView):
     per = unit_ratio(view, "cameras_per_kdc")
-    d = _sorted_units(view, per)
-    cats = [_category(n, is_missing(v)) for n, v in zip(d["unit_name"], d["_v"])]
-    return native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats, [("Camera trên một khu dân cư", list(d["_v"]))],
-                        number_format="#,##0.0", colours=[PALETTE["primary"]], gap=50, name="chart_cameras_per_kdc")
+    d, note = _sorted_units(view, per, lambda v: format_number(v, 1))
+    native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, _categories(d, d["_v"]),
+                 [("Camera trên một khu dân cư", list(d["_v"]))],
+                 number_format="#,##0.0", colours=[PALETTE["primary"]], gap=50, name="chart_cameras_per_kdc")
+    return note
 
 
 TREND_SHARES = ("kdc_meeting_share", "kdc_registered_share", "ntm_share")
@@ -151,7 +167,8 @@ def _native_trend(slide, view: CycleView):
     return chart
 
 
-#: Charts drawn natively on their slide (editable); the others are the PNG of ``chart_files.save_charts``.
+#: Charts drawn natively on their slide (editable), each returning the note of the units it shows; the
+#: others are the PNG of ``chart_files.save_charts``.
 NATIVE = {
     "kdc_coverage": _native_kdc_coverage,
     "kdc_registered_meeting": _native_kdc_registered_meeting,
@@ -258,8 +275,8 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
             tw = takeaway(spec.name, view)
             takeaway_box(s, tw)
             if spec.name in NATIVE:
-                NATIVE[spec.name](s, view)
-                footer(s, view.source)
+                note = NATIVE[spec.name](s, view)
+                footer(s, view.source + (f". {note}" if note else ""))
             else:
                 png = charts_dir / f"{spec.stem}.png"
                 if not png.exists():

@@ -3,7 +3,8 @@
 ``write_quality_report(view, out_dir)`` writes two files beside each other:
 
 - ``kiem_tra_du_lieu.html``: one self-contained page (UTF-8, ``lang="vi"``, inline CSS, no script,
-  no external asset) — completeness matrix (district × table, coloured Vietnamese statuses),
+  no external asset) — completeness matrix (unit × table, coloured Vietnamese statuses; of many
+  units, those with every table received folded in a ``<details>``),
   reporting rate per table (received / expected, never above 100 %), timeliness against the
   deadline (late highlighted), the files (đã nạp / bị thay thế / bị từ chối, with the reason), and
   the findings grouped by district: errors, then warnings, then the information items collapsed
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from antt.analyse.report_frames import file_statuses, findings_sorted, reporting_rates, timeliness
+from antt.analyse.report_frames import MAX_UNITS, file_statuses, findings_sorted, reporting_rates, timeliness
 from antt.analyse.view import CycleView
 from antt.core import forms
 from antt.core.atomic import atomic_path
@@ -113,12 +114,18 @@ def _matrix(view: CycleView) -> str:
     tables = list(forms.TABLES)
     rates = reporting_rates(view).set_index("table")
     head = "".join(f"<th>{_e(forms.TABLES[t].title)}</th>" for t in tables)
-    rows = []
+    rows, complete = [], []
     for _, r in c.iterrows():
         cells = "".join(
             f'<td class="st st-{_e(r[t])}">{_e(COMPLETENESS_LABELS.get(r[t], r[t]))}</td>' for t in tables)
-        rows.append(f"<tr><th scope=\"row\">{_e(r['unit_name'])} <code>{_e(r['unit_code'])}</code></th>{cells}</tr>")
+        row = f"<tr><th scope=\"row\">{_e(r['unit_name'])} <code>{_e(r['unit_code'])}</code></th>{cells}</tr>"
+        # of many units (communes) those with every table received are folded away under the others
+        (complete if len(c) > MAX_UNITS and (r[tables] == "received").all() else rows).append(row)
     foot = "".join(f'<td class="num">{int(rates.loc[t, "received"])}/{int(rates.loc[t, "expected"])}</td>' for t in tables)
+    if complete:
+        rows.append(f'<tr><td colspan="{len(tables) + 1}"><details><summary>{len(complete)} đơn vị khác đã nhận đủ '
+                    f'{len(tables)} biểu</summary>{_table(f"<th>Đơn vị</th>{head}", complete, "matrix")}</details>'
+                    '</td></tr>')
     legend = " · ".join(f'<span class="st st-{k}" style="padding:1px 8px">{_e(v)}</span>'
                         for k, v in COMPLETENESS_LABELS.items())
     return (_table(f"<th>Đơn vị</th>{head}", rows, "matrix", f"<tfoot><tr><th>Đã nhận</th>{foot}</tr></tfoot>") +

@@ -15,12 +15,17 @@ not met, no data). Every chart:
   ``antt.analyse.meta.ChartMeta``;
 - writes numbers the Vietnamese way (1.234; 79,1 %) via ``antt.core.text``;
 - writes a missing value as "không có số liệu", never draws it as zero;
-- uses DejaVu Sans, which covers every Vietnamese letter.
+- uses DejaVu Sans, which covers every Vietnamese letter;
+- per unit: every unit up to ``report_frames.MAX_UNITS`` (24; the 22 districts of the former provinces),
+  above it (the 95 communes of Đồng Nai) the highest and the lowest, the units between one labelled
+  gap ("… 75 đơn vị khác, từ 1,6 đến 6,8") and a note bottom-right "Hiển thị 24/95 đơn vị: …"
+  (``kit.unit_rows``, ``kit.mark_gap``): bars of 95 units on a 16:9 slide cannot be read.
 
 Input frames (the caller builds them from processed data; values are floats, NaN/NA = no data):
 
 ``units``
-    one row per district: ``unit_name`` (short name, "Lộc Ninh"), optional ``unit_code``,
+    one row per unit: ``unit_name`` (a district's short name, "Lộc Ninh"; a commune's full name,
+    "Xã Tân Phú"), optional ``unit_code``,
     and any of the 15 summary keys of ``antt.core.indicators`` (kdc_total, kdc_registered, kdc_meeting,
     ntm_communes, ntm_met, models_residential, models_institutional, communes_with_models, cameras,
     broadcast_hours, banners_posters, bright_spots_upper, bright_spots_commune, core_groups,

@@ -1,6 +1,10 @@
 """Charts of residential areas (KDC) and new-rural xã (NTM): the share of areas meeting the standard
-against the target, areas registered and meeting it, xã meeting the standard by district, the
+against the target, areas registered and meeting it, xã meeting the standard by unit, the
 criteria the xã have met, and the recognitions year by year.
+
+A per-unit chart shows every unit of a district-level cycle (11 districts); of a commune-level one
+(95 communes) the highest and the lowest (``kit.unit_rows``), the units between as one labelled gap
+and a note "Hiển thị 24/95 đơn vị …": bars of 95 units on a 16:9 slide cannot be read.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MultipleLocator
 
 from antt.analyse.meta import ChartMeta
+from antt.analyse.report_frames import MAX_UNITS
 from antt.core.indicators import RATIO
 from antt.core.text import format_number, format_percent
 from antt.publish.charts.kit import (LABEL_SIZE, NO_DATA, add_note, bold_ticklabel, column, count_axis, hbar_axis,
-                                     headroom, legend_above, new_figure, no_data_label, percent_axis, province_value,
-                                     reference_line, sort_by_value, styled, unit_names, value_label, wrap)
+                                     headroom, legend_above, mark_gap, new_figure, no_data_label, percent_axis,
+                                     province_value, reference_line, styled, unit_names, unit_rows, value_label, wrap)
 from antt.publish.house_style import PALETTE
 
 
@@ -26,17 +32,21 @@ from antt.publish.house_style import PALETTE
 @styled
 def plot_kdc_coverage(units: pd.DataFrame, target: float | None = None, *, meta: ChartMeta,
                       show_province: bool = True) -> Figure:
-    """Share of residential areas meeting the standard (kdc_meeting / kdc_total) by district, sorted.
+    """Share of residential areas meeting the standard (kdc_meeting / kdc_total) by unit, sorted.
 
     Columns: unit_name, kdc_total, kdc_meeting. Bars below ``target`` (a fraction, 0.95) are
-    vermillion, at or above it green; the target is a dashed line labelled "Chỉ tiêu 95 %". The
-    province ("Toàn tỉnh") is the first bar, over the units that reported both counts.
+    vermillion, at or above it green; the target is a dashed line labelled "Chỉ tiêu 95 %", the
+    legend counts the units on each side of it (all units, also those a selection leaves out). The
+    province ("Toàn tỉnh") is the first bar, over the units that reported both counts. Of many units
+    the highest and the lowest (the module's note).
     """
     total, meeting = column(units, "kdc_total"), column(units, "kdc_meeting")
     share = meeting / total.where(total > 0)
-    d = sort_by_value(units.assign(_share=share), share)
+    sel, unit_pos = unit_rows(units.assign(_share=share), share, first=1.35 if show_province else 0,
+                              fmt=lambda v: format_percent(v, 1))
+    d = sel.rows
     labels, values = list(unit_names(d)), list(d["_share"])
-    positions = list(np.arange(len(labels)) + (1.35 if show_province else 0))
+    positions = list(unit_pos)
     if show_province:
         labels.insert(0, "Toàn tỉnh")
         values.insert(0, province_value(units, "kdc_meeting_share"))
@@ -65,26 +75,31 @@ def plot_kdc_coverage(units: pd.DataFrame, target: float | None = None, *, meta:
     ax.set_xlim(0, headroom(top, ["100,0 %"], 10.5))
     percent_axis(ax.xaxis, 1.0)
     ax.set_xlabel(wrap(RATIO["kdc_meeting_share"].label, 90))
+    mark_gap(ax, sel, unit_pos)
     if target is not None:
         reference_line(ax, target, f"Chỉ tiêu {format_percent(target, 0)}", "target")
-        legend_above(ax, [Patch(color=PALETTE["good"], label="Đạt chỉ tiêu"),
-                           Patch(color=PALETTE["bad"], label="Chưa đạt chỉ tiêu")])
+        met = int((share >= target - 1e-12).sum())
+        legend_above(ax, [Patch(color=PALETTE["good"], label=f"Đạt chỉ tiêu ({format_number(met)} đơn vị)"),
+                           Patch(color=PALETTE["bad"], label="Chưa đạt chỉ tiêu "
+                                 f"({format_number(int(share.notna().sum()) - met)} đơn vị)")])
+    add_note(fig, sel.note)
     return fig
 
 
 @styled
 def plot_kdc_registered_meeting(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
-    """Residential areas by district: total, registered, meeting the standard (counts, grouped).
+    """Residential areas by unit: total, registered, meeting the standard (counts, grouped).
 
-    Columns: unit_name, kdc_total, kdc_registered, kdc_meeting. Sorted by total.
+    Columns: unit_name, kdc_total, kdc_registered, kdc_meeting. Sorted by total; of many units the
+    16 largest and smallest (three columns a unit: 16 fit across a slide), names in a smaller font.
     """
     series = [("kdc_total", "Tổng số khu dân cư", PALETTE["muted"]),
               ("kdc_registered", "Đăng ký", PALETTE["secondary"]),
               ("kdc_meeting", "Đạt chuẩn", PALETTE["primary"])]
-    d = sort_by_value(units, column(units, "kdc_total"))
+    sel, x = unit_rows(units, column(units, "kdc_total"), limit=16)
+    d = sel.rows
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
-    x = np.arange(len(d))
     width = 0.27
     top = 0.0
     for j, (key, label, colour) in enumerate(series):
@@ -99,12 +114,15 @@ def plot_kdc_registered_meeting(units: pd.DataFrame, *, meta: ChartMeta) -> Figu
     for xi, missing in zip(x, all_missing):
         if missing:
             no_data_label(ax, xi, horizontal=False)
-    ax.set_xticks(x, labels=[wrap(n, 9) for n in unit_names(d)])
-    ax.set_xlim(-0.6, len(d) - 0.4)
+    many = sel.total > len(d)
+    ax.set_xticks(x, labels=[wrap(n, 8 if many else 9) for n in unit_names(d)], fontsize=11 if many else None)
+    ax.set_xlim(-0.6, (x.max() if len(x) else 0) + 0.6)
     ax.set_ylim(0, (top or 1) * 1.12)
     count_axis(ax.yaxis)
     ax.set_ylabel("khu dân cư")
     ax.legend(loc="upper right", ncols=3)
+    mark_gap(ax, sel, x, horizontal=False)
+    add_note(fig, sel.note)
     return fig
 
 
@@ -112,15 +130,24 @@ def plot_kdc_registered_meeting(units: pd.DataFrame, *, meta: ChartMeta) -> Figu
 
 @styled
 def plot_ntm_by_unit(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
-    """Xã meeting the new-rural standard out of all xã, by district ("68/86"), sorted by share.
+    """Xã meeting the new-rural standard out of all xã, by unit ("68/86"), sorted by share.
 
     Columns: unit_name, ntm_communes, ntm_met. A grey bar is every xã, the green part those met.
+    Of many units (communes: each its own xã, 1/1 or 0/1) the units without a xã (phường) are left
+    out and counted in the note, and of the others the highest and the lowest shares are shown.
     """
     n, met = column(units, "ntm_communes"), column(units, "ntm_met")
-    d = sort_by_value(units.assign(_n=n, _met=met), met / n.where(n > 0))
+    frame = units.assign(_n=n, _met=met)
+    without = 0
+    if len(units) > MAX_UNITS:
+        frame = frame[frame["_n"] != 0]
+        without = len(units) - len(frame)
+    sel, pos = unit_rows(frame, frame["_met"] / frame["_n"].where(frame["_n"] > 0),
+                         fmt=lambda v: format_percent(v, 0))
+    d = sel.rows
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
-    pos = hbar_axis(ax, list(unit_names(d)))
+    hbar_axis(ax, list(unit_names(d)), pos)
     labels = []
     for p, total, m in zip(pos, d["_n"], d["_met"]):
         if math.isnan(total) or math.isnan(m):
@@ -138,11 +165,15 @@ def plot_ntm_by_unit(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     top = float(np.nanmax(d["_n"])) if d["_n"].notna().any() else 1.0
     ax.set_xlim(0, headroom(top, labels, 10.5))
     count_axis(ax.xaxis)
+    if top < 3:                                   # a commune is one xã: ticks 0 and 1, never 0,2 written "0"
+        ax.xaxis.set_major_locator(MultipleLocator(1))
     ax.set_xlabel("số xã")
     ok = n.notna() & met.notna()
     prov = f" — toàn tỉnh {format_number(met[ok].sum())}/{format_number(n[ok].sum())} xã" if ok.any() else ""
     legend_above(ax, [Patch(color=PALETTE["good"], label="Đạt chuẩn nông thôn mới" + prov),
                        Patch(color=PALETTE["muted"], label="Chưa đạt")])
+    mark_gap(ax, sel, pos)
+    add_note(fig, "; ".join(filter(None, [sel.note, f"{format_number(without)} đơn vị không có xã" if without else ""])))
     return fig
 
 

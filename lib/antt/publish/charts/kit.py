@@ -18,6 +18,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from antt.analyse.meta import ChartMeta
+from antt.analyse.report_frames import MAX_UNITS, UnitSelection, select_units
 from antt.core.indicators import RATIO, province_ratio
 from antt.core.text import format_number, format_percent
 from antt.publish.house_style import PALETTE, STYLE
@@ -36,12 +37,15 @@ def styled(func):
 
     Matplotlib reads some settings when the figure is drawn (ticks are created lazily), so the
     figure is laid out once inside the style; drawing it later elsewhere gives the same picture.
+    The layout is then kept (the constrained-layout engine removed): each later drawing (PNG, SVG,
+    a notebook's picture) would otherwise lay the figure out again, about a fifth of its cost.
     """
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with matplotlib.style.context(STYLE, after_reset=True):
             fig = func(*args, **kwargs)
             fig.draw_without_rendering()
+        fig.set_layout_engine("none")
         return fig
     return wrapper
 
@@ -141,6 +145,33 @@ def no_data_label(ax, pos: float, *, horizontal: bool = True, size: float = LABE
     if horizontal:
         return ax.annotate(NO_DATA, xy=(0, pos), xytext=(5, 0), ha="left", va="center", **kw)
     return ax.annotate(NO_DATA, xy=(pos, 0), xytext=(0, 6), ha="center", va="bottom", rotation=90, **kw)
+
+
+def unit_rows(units: pd.DataFrame, value: pd.Series, *, limit: int = MAX_UNITS, fmt=format_number,
+              first: float = 0.0) -> tuple[UnitSelection, np.ndarray]:
+    """The units a per-unit chart shows (``report_frames.select_units``: every unit, or the highest
+    and the lowest of many) and their positions from ``first``, one row left empty for the gap."""
+    sel = select_units(units, value, limit, fmt)
+    pos = np.arange(len(sel.rows), dtype=float) + first
+    if sel.gap is not None:
+        pos[sel.gap:] += 1
+    return sel, pos
+
+
+def mark_gap(ax, sel: UnitSelection, pos: np.ndarray, *, horizontal: bool = True) -> None:
+    """Write what the gap of a selection holds ("… 71 đơn vị khác, từ 2,1 đến 5,2") where those units
+    would be, in grey italics."""
+    if sel.gap is None:
+        return
+    at = float(pos[sel.gap - 1] + 1)
+    kw = dict(textcoords="offset points", fontsize=LABEL_SIZE, style="italic", color=PALETTE["subtle"],
+              annotation_clip=False)
+    if horizontal:
+        ax.annotate(sel.gap_label, xy=(0, at), xycoords=("axes fraction", "data"), xytext=(5, 0), ha="left",
+                    va="center", **kw)
+    else:
+        ax.annotate(sel.gap_label, xy=(at, 0), xycoords=("data", "axes fraction"), xytext=(0, 6), ha="center",
+                    va="bottom", rotation=90, **kw)
 
 
 def sort_by_value(frame: pd.DataFrame, by: pd.Series, ascending: bool = False) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from antt.analyse.meta import REFORM_LABEL, ChartMeta, trend_absent, trend_covers
+from antt.analyse.report_frames import MAX_UNITS
 from antt.analyse.view import NOT_ACROSS_REFORM
 from antt.core.cycles import Cycle, parse_cycle
 from antt.core.territory import after_reform, joined
@@ -205,12 +206,14 @@ def _status_colours(statuses: Sequence[str]) -> dict[str, str]:
 
 @styled
 def plot_commune_map(communes: pd.DataFrame, *, meta: ChartMeta, status_order: Sequence[str] | None = None) -> Figure:
-    """Communes as points at their coordinates, coloured by status, district names at their centre.
+    """Communes as points at their coordinates, coloured by status, unit names at their centre.
 
     Columns: commune_code, commune_name, unit_name, lat, lon, status. Longitude is scaled by
     cos(latitude) so distances look right; a 10 km bar gives the scale. Communes without
     coordinates are counted in a note. ``status_order`` orders the legend (default: as first seen,
-    with "Không có số liệu" last).
+    with "Không có số liệu" last). With more than ``MAX_UNITS`` units (95 communes, each its own
+    unit) names would cover the map: only the communes that need attention (status in vermillion
+    or without data, at most 12) are named, beside their point, and the note says so.
     """
     lat, lon = column(communes, "lat"), column(communes, "lon")
     ok = lat.notna() & lon.notna()
@@ -233,10 +236,20 @@ def plot_commune_map(communes: pd.DataFrame, *, meta: ChartMeta, status_order: S
     handles = [Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=colours[s],
                       markeredgecolor="#595959" if colours[s] == "white" else "white",
                       label=f"{s} ({format_number(int((status == s).sum()))})") for s in order]
-    for name, g in c.assign(_x=x).groupby("unit_name", sort=True):
-        ax.text(g["_x"].mean(), g["_lat"].mean(), str(name), ha="center", va="center", fontsize=13,
-                fontweight="bold", color=PALETTE["text"], zorder=4,
-                path_effects=[patheffects.withStroke(linewidth=4, foreground="white")])
+    halo = [patheffects.withStroke(linewidth=4, foreground="white")]
+    note = ""
+    if c["unit_name"].nunique() <= MAX_UNITS:
+        for name, g in c.assign(_x=x).groupby("unit_name", sort=True):
+            ax.text(g["_x"].mean(), g["_lat"].mean(), str(name), ha="center", va="center", fontsize=13,
+                    fontweight="bold", color=PALETTE["text"], zorder=4, path_effects=halo)
+    else:
+        flagged = status.map(lambda st: colours[st] in (OKABE_ITO["vermillion"], "white"))
+        named = c[flagged.to_numpy()]
+        for xi, yi, name in zip(x[flagged.to_numpy()][:12], named["_lat"][:12], named["commune_name"][:12]):
+            ax.annotate(str(name), xy=(xi, yi), xytext=(8, 0), textcoords="offset points", ha="left", va="center",
+                        fontsize=12, fontweight="bold", color=PALETTE["text"], zorder=4, path_effects=halo)
+        note = (f"Ghi tên {format_number(min(len(named), 12))}/{format_number(len(named))} đơn vị chưa đạt "
+                "hoặc không có số liệu") if len(named) else ""
     ax.set_aspect("equal", adjustable="box", anchor="C")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -254,8 +267,8 @@ def plot_commune_map(communes: pd.DataFrame, *, meta: ChartMeta, status_order: S
     ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5), title="Trạng thái (số đơn vị)",
               alignment="left", labelspacing=0.9)
     missing = int((~ok).sum())
-    if missing:
-        add_note(fig, f"{format_number(missing)} đơn vị không có toạ độ, không vẽ trên bản đồ")
+    add_note(fig, "; ".join(filter(None, [note, f"{format_number(missing)} đơn vị không có toạ độ, không vẽ trên "
+                                          "bản đồ" if missing else ""])))
     return fig
 
 
@@ -263,10 +276,13 @@ def plot_commune_map(communes: pd.DataFrame, *, meta: ChartMeta, status_order: S
 
 @styled
 def plot_completeness(completeness: pd.DataFrame, *, meta: ChartMeta) -> Figure:
-    """Which table of which district arrived: a district × table matrix of coloured, labelled cells.
+    """Which table of which unit arrived: a unit × table matrix of coloured, labelled cells.
 
     ``completeness``: index (or column) unit_name, one column per table id, values "received",
-    "empty", "missing", "rejected"; or long form with columns unit_name, table, status.
+    "empty", "missing", "rejected"; or long form with columns unit_name, table, status. With more
+    than ``MAX_UNITS`` units (95 communes) only the units with a table not received are rows (at
+    most ``MAX_UNITS``), the others one line "… 91 đơn vị khác: đã nhận đủ 5 biểu"; the column
+    heads count over all units, and the note says how many are shown of how many.
     """
     frame = completeness
     if {"unit_name", "table", "status"} <= set(frame.columns):
@@ -276,10 +292,17 @@ def plot_completeness(completeness: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     frame = frame.drop(columns=[c for c in ("unit_code",) if c in frame.columns])
     tables = [t for t in TABLES if t in frame.columns] + [t for t in frame.columns if t not in TABLES]
     frame = frame[tables]
+    received = [(frame[t] == "received").sum() for t in tables]
+    total = len(frame)
+    rest = ""
+    if total > MAX_UNITS:
+        short = frame[(frame != "received").any(axis=1)]
+        rest = f"… {format_number(total - len(short))} đơn vị khác: đã nhận đủ {len(tables)} biểu"
+        frame = short.head(MAX_UNITS)
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
     nrows, ncols = frame.shape
-    for i, (_district, row) in enumerate(frame.iterrows()):
+    for i, (_unit, row) in enumerate(frame.iterrows()):
         for j, value in enumerate(row):
             key = str(value) if pd.notna(value) else "missing"
             colour = COMPLETENESS_COLORS.get(key, "white")
@@ -289,14 +312,19 @@ def plot_completeness(completeness: pd.DataFrame, *, meta: ChartMeta) -> Figure:
             ax.text(j, i, COMPLETENESS_LABELS.get(key, key), ha="center", va="center",
                     fontsize=12 if nrows <= 14 else 10, color=PALETTE["text"] if light else "white",
                     fontweight="normal" if key == "received" else "bold")
-    received = [(frame[t] == "received").sum() for t in tables]
     col_labels = []
     for t, r in zip(tables, received):
         title = TABLES[t].title.split(" — ") if t in TABLES else [str(t)]
         head = title[0] + ("\n" + wrap(title[1], 22) if len(title) > 1 else "")
-        col_labels.append(f"{head}\n{r}/{nrows} đã nhận")
+        col_labels.append(f"{head}\n{r}/{total} đã nhận")
+    rows_drawn = nrows
+    if rest:
+        ax.text(-0.5, nrows, rest, ha="left", va="center", fontsize=LABEL_SIZE, style="italic",
+                color=PALETTE["subtle"])
+        rows_drawn = max(nrows + 1, 8)            # a few rows keep their height
+        add_note(fig, f"Hiển thị {format_number(nrows)}/{format_number(total)} đơn vị: các đơn vị còn biểu chưa nhận")
     ax.set_xlim(-0.5, ncols - 0.5)
-    ax.set_ylim(nrows - 0.5, -0.5)
+    ax.set_ylim(rows_drawn - 0.5, -0.5)
     ax.set_xticks(range(ncols), labels=col_labels, fontsize=11.5)
     ax.xaxis.tick_top()
     ax.set_yticks(range(nrows), labels=[str(i) for i in frame.index])
