@@ -3,7 +3,6 @@ record (data/raw/sample_manifest.json) and Bình Phước's published figures, t
 
 from __future__ import annotations
 
-import shutil
 
 import nbformat
 import papermill
