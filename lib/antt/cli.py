@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from antt.core import config, text
-from antt.core.cycles import cycles_in, parse_cycle
+from antt.core.cycles import choose, cycles_in, parse_cycle
 from antt.core.findings import SEVERITY_LABEL
 
 
@@ -26,19 +26,7 @@ def _scope(value: str) -> str:
 
 
 def _pick_cycle(raw: Path, cycle_id: str | None):
-    present = cycles_in(raw)
-    if cycle_id is None:
-        if not present:
-            raise UsageError(f"không có kỳ báo cáo nào trong {raw} (thư mục con dạng 2023-H1 hoặc 2023)")
-        return present[-1]
-    try:
-        cycle = parse_cycle(cycle_id)
-    except ValueError:
-        raise UsageError(f"mã kỳ không hợp lệ: {cycle_id!r} (dạng YYYY-H1 hoặc YYYY)") from None
-    if cycle not in present:
-        listed = ", ".join(c.id for c in present) or "không có"
-        raise UsageError(f"không có kỳ {cycle.id} trong {raw}; các kỳ hiện có: {listed}")
-    return cycle
+    return choose(cycle_id, cycles_in(raw), raw)
 
 
 def _print_by_province(obj: dict, data, h) -> None:

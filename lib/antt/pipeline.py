@@ -8,6 +8,7 @@ the workbook; the workers start their kernels while this process ingests.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tqdm import tqdm
@@ -20,7 +21,10 @@ from antt.notebook_runs import notebook_pool, start_notebooks, warm_kernels
 
 
 def notebooks() -> list[Path]:
-    return sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    """The report's notebooks: those whose first cell is the parameters cell (01–07). The
+    exploration notebook (08_kham_pha) asks its own questions of named cycles and has none."""
+    return [p for p in sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+            if "parameters" in json.loads(p.read_text(encoding="utf-8"))["cells"][0]["metadata"].get("tags", [])]
 
 
 def run_report(cycle: str | None = None, scope: str | None = None, progress: bool = True) -> Path:

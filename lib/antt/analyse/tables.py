@@ -69,9 +69,14 @@ def heading(view: CycleView) -> Text:
 
 # --- display -----------------------------------------------------------------------------------
 
-def show(frame: pd.DataFrame, highlight: pd.Series | None = None, caption: str | None = None) -> Styler:
+def show(frame: pd.DataFrame, highlight: pd.Series | None = None, caption: str | None = None) -> Styler | Text:
     """A frame with canonical columns as a Styler: Vietnamese headings and numbers, no index,
-    ``highlight`` (a boolean per row) tinted, a first cell "Toàn tỉnh" or "Tổng cộng" in bold."""
+    ``highlight`` (a boolean per row) tinted, a first cell "Toàn tỉnh" or "Tổng cộng" in bold.
+    An empty frame is the sentence "Không có …": of what its ``attrs["empty"]`` names, else what a
+    caption counting zero names ("0 đơn vị dưới chỉ tiêu"), else "số liệu"."""
+    if frame.empty:
+        counted = caption[2:] if caption and caption.startswith("0 ") else None
+        return Text(f"Không có {frame.attrs.get('empty') or counted or 'số liệu'}.")
     data = frame.reset_index(drop=True)
     styler = data.style.format({c: (lambda x, c=c: format_value(c, x)) for c in data.columns}).hide(axis="index")
     styler = styler.relabel_index([LABELS.get(str(c), str(c)) for c in data.columns], axis="columns")
@@ -148,8 +153,7 @@ def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFr
     r, target = RATES[ratio], view.targets[ratio]
     d = view.units[["unit_code", "unit_name", r.numerator, r.denominator, ratio]]
     d = d[d[ratio].astype("Float64").fillna(np.inf) < target]
-    needed = (d[r.denominator].astype(float) * target - d[r.numerator].astype(float) - 1e-9).map(math.ceil)
-    return d.assign(needed=needed.astype(int)).sort_values([ratio, "unit_name"]).reset_index(drop=True)
+    return d.assign(needed=indicators.needed(d[r.numerator], d[r.denominator], target).astype(int)).sort_values([ratio, "unit_name"]).reset_index(drop=True)
 
 
 def _is_flow(column: str) -> bool:
@@ -361,9 +365,11 @@ def findings_list(view: CycleView, severities: Sequence[str] = ("error", "warnin
     f = f.sort_values(["_order", "unit_name", "file", "row"], na_position="last")
     where = [" › ".join(str(p) for p in parts if p is not None and not pd.isna(p))
              for parts in zip(f["file"], f["sheet"], f["cell"])]
-    return pd.DataFrame({"severity": f["severity"].map(SEVERITY_LABEL).to_numpy(),
-                         "unit_name": f["unit_name"].fillna(NO_DISTRICT).to_numpy(),
-                         "where": where, "code": f["code"].to_numpy(), "message": f["message"].to_numpy()})
+    out = pd.DataFrame({"severity": f["severity"].map(SEVERITY_LABEL).to_numpy(),
+                        "unit_name": f["unit_name"].fillna(NO_DISTRICT).to_numpy(),
+                        "where": where, "code": f["code"].to_numpy(), "message": f["message"].to_numpy()})
+    out.attrs["empty"] = f"phát hiện nào ({', '.join(SEVERITY_LABEL[s].lower() for s in severities)})"
+    return out
 
 
 # --- per district sums of a table --------------------------------------------------------------

@@ -21,7 +21,7 @@ import pandas as pd
 
 from antt.core import config, forms, indicators, territory, units
 from antt.analyse.meta import ChartMeta, source_line
-from antt.core.cycles import Cycle, parse_cycle, previous, reporting_level, targets
+from antt.core.cycles import Cycle, choose, cycles_in, parse_cycle, previous, reporting_level, targets
 from antt.store.processed import processed_cycles, read_frame
 
 KEY_LABELS = {k.name: k.label for k in indicators.SUMMARY_KEYS} | {r.name: r.label for r in indicators.RATIOS}
@@ -216,16 +216,14 @@ class CycleView:
 def open_cycle(cycle: str | Cycle | None = None, processed_dir: Path | None = None,
                scope: str | None = None) -> CycleView:
     """The processed cycle (default: the latest) over a territory (default: the configured province)
-    as a ``CycleView``."""
+    as a ``CycleView``; ``AnalystError`` (the command line's sentence) for a cycle that is malformed
+    or not processed (``cycles.choose``)."""
     processed_dir = Path(processed_dir or config.PROCESSED_DIR)
     present = processed_cycles(processed_dir)
-    if not present:
-        raise FileNotFoundError(f"no processed cycle under {processed_dir}: run `antt ingest` first")
     # ``cycle = 2022`` typed in a notebook, or injected by papermill's CLI, is an int: read it as "2022".
-    chosen = present[-1] if cycle is None else (cycle if isinstance(cycle, Cycle) else parse_cycle(str(cycle)))
-    if chosen not in present:
-        raise FileNotFoundError(f"cycle {chosen.id} is not processed under {processed_dir} "
-                                f"(present: {', '.join(c.id for c in present)})")
+    where = processed_dir.relative_to(config.ROOT) if processed_dir.is_relative_to(config.ROOT) else processed_dir
+    chosen = choose(cycle.id if isinstance(cycle, Cycle) else cycle, present, where,
+                    [c for c in cycles_in(config.RAW_DIR) if c not in present])
     return CycleView(chosen, processed_dir, scope or config.PROVINCE_CODE)
 
 

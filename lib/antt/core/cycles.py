@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from antt.core import config
+from antt.core.errors import AnalystError
 
 _ID = re.compile(r"^(\d{4})(-H1)?$", re.IGNORECASE)
 
@@ -72,6 +73,28 @@ def parse_cycle(cycle_id: str) -> Cycle:
     year = int(m.group(1))
     end = date(year, 6, 14) if m.group(2) else date(year, 12, 14)
     return Cycle(end=end, id=m.group(0).upper())
+
+
+def choose(cycle_id, present: list[Cycle], where: Path, waiting: list[Cycle] = ()) -> Cycle:
+    """The cycle ``cycle_id`` names among ``present``, the cycles found in the folder ``where``
+    (None: the latest). ``cycle_id`` may be lower case ("2022-h1") or a number (2022). Anything else
+    raises ``AnalystError`` with the sentence the command line prints: a malformed id, no cycle at
+    all, or a cycle not present (listing those that are; "chạy `antt ingest`" when it is one of
+    ``waiting``, the cycles whose returns are in data/raw but not yet processed)."""
+    if cycle_id is None:
+        if not present:
+            raise AnalystError(f"không có kỳ báo cáo nào trong {where} (thư mục con dạng 2023-H1 hoặc 2023)"
+                               + ("; chạy `antt ingest`" if waiting else ""))
+        return present[-1]
+    try:
+        cycle = parse_cycle(str(cycle_id))
+    except ValueError:
+        raise AnalystError(f"mã kỳ không hợp lệ: {cycle_id!r} (dạng YYYY-H1 hoặc YYYY)") from None
+    if cycle not in present:
+        listed = ", ".join(c.id for c in present) or "không có"
+        hint = "; báo cáo của kỳ có trong data/raw nhưng chưa được xử lý: chạy `antt ingest`" if cycle in waiting else ""
+        raise AnalystError(f"không có kỳ {cycle.id} trong {where}{hint}; các kỳ hiện có: {listed}")
+    return cycle
 
 
 def is_cycle_id(name: str) -> bool:

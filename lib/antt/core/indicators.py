@@ -13,6 +13,7 @@ stock or a flow as its table is (``is_flow``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -187,3 +188,10 @@ def province_ratio(units: pd.DataFrame | Iterable[dict], r: Ratio) -> float | No
 
 
 RATIO = {r.name: r for r in RATIOS}
+
+
+def needed(numerator: pd.Series, denominator: pd.Series, target: float) -> pd.Series:
+    """How many more of the numerator (e.g. residential areas meeting the standard) each row needs
+    for numerator / denominator to reach ``target``: 0 at or above it, NA without data."""
+    short = denominator.astype("Float64") * target - numerator.astype("Float64") - 1e-9
+    return short.map(lambda x: max(0, math.ceil(x)), na_action="ignore").astype("Int64")

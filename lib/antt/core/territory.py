@@ -28,6 +28,7 @@ from functools import cache
 
 from antt.core import indicators, units
 from antt.core.cycles import Cycle, reporting_level, span
+from antt.core.errors import AnalystError
 from antt.core.findings import Finding, finding
 from antt.core.units import COMMUNE, PROVINCE, Hierarchy, Unit
 
@@ -119,10 +120,10 @@ class Territory:
 
 
 def resolve(code: str) -> Territory:
-    """The territory of a scope code; ValueError for a code that is no province, then or now."""
+    """The territory of a scope code; AnalystError (a ValueError) for a code that is no province, then or now."""
     code = str(code).strip()
     if code != "all" and code not in _current_codes() and code not in {p.code for p in units.legacy().provinces()}:
-        raise ValueError(f"không có tỉnh, thành phố mã {code!r} (trước hay sau ngày 01/07/2025); "
+        raise AnalystError(f"không có tỉnh, thành phố mã {code!r} (trước hay sau ngày 01/07/2025); "
                          "dùng mã tỉnh như 75 hoặc all")
     return Territory(code)
 
