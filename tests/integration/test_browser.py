@@ -74,6 +74,7 @@ def _wait(ready, message: str):
 def test_the_interactive_view_follows_the_unit_picked(lab):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -83,7 +84,10 @@ def test_the_interactive_view_follows_the_unit_picked(lab):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     try:
-        wait = WebDriverWait(driver, WAIT, poll_frequency=0.5)
+        # the view draws its table again when a choice changes: an element found a moment before may be
+        # gone (stale) or not there yet; the wait looks again instead of failing
+        wait = WebDriverWait(driver, WAIT, poll_frequency=0.5,
+                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
         driver.get(f"{lab}/lab/tree/08_kham_pha.ipynb?token={TOKEN}")
         wait.until(lambda d: d.execute_script(
             "const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
