@@ -27,7 +27,7 @@ from antt.core.cycles import Cycle
 from antt.read.cells import parse_record, setting_of, total_row
 from antt.read.grid import Sheet, cell_ref
 from antt.read.result import Return, TableRead
-from antt.read.rows import (area_record, is_group, is_total, label_columns, label_of, not_applicable, not_xa,
+from antt.read.rows import (area_record, is_group, is_total, label_columns, label_of, not_applicable, not_xa, parsed,
                             rows_below, set_aside_duplicates, unclassified)
 
 #: "(cũ)", "cũ" (or "(cu)") closing a former commune's name.
@@ -121,11 +121,8 @@ def _area_rows(ret: Return, read: TableRead, sheet: Sheet, end: int, table: form
         read.records = [_sum_areas(kept, table, marks)] if kept else []
     else:
         for r, row in own:
-            rec = parse_record(ret, sheet, row, r, columns, cols.parsers, unit)
+            rec = parsed(ret, read, sheet, row, r, columns, cols.parsers, unit)
             if rec is None:
-                read.seen.add(unit.code)
-                read.unparsed.append((unit.code, r + 1))
-                read.account["set_aside"] += 1
                 continue
             filled = filled or rec.pop("_filled")
             read.records.append(rec)
@@ -189,11 +186,8 @@ def _xa_rows(ret: Return, read: TableRead, sheet: Sheet, end: int, table: forms.
     filled = False
     records = []
     for r, row in data:
-        rec = parse_record(ret, sheet, row, r, columns, cols.parsers, unit)
+        rec = parsed(ret, read, sheet, row, r, columns, cols.parsers, unit)
         if rec is None:
-            read.seen.add(unit.code)
-            read.unparsed.append((unit.code, r + 1))
-            read.account["set_aside"] += 1
             continue
         filled = filled or rec.pop("_filled")
         records.append(rec)
@@ -241,11 +235,8 @@ def _model_rows(ret: Return, read: TableRead, sheet: Sheet, end: int, table: for
             else:
                 unclassified(ret, read, row, r)
             continue
-        rec = parse_record(ret, sheet, row, r, columns, cols.parsers, unit)
+        rec = parsed(ret, read, sheet, row, r, columns, cols.parsers, unit)
         if rec is None:
-            read.seen.add(unit.code)
-            read.unparsed.append((unit.code, r + 1))
-            read.account["set_aside"] += 1
             continue
         place = row[cols.name]
         kind = row_kind(str(place), unit.code, h) if place is not None else "blank"

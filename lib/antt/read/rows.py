@@ -112,6 +112,19 @@ def label_columns(columns: dict[str, int], name_col: int) -> list[int]:
     return sorted({name_col, *(c for c in range(name_col) if c <= 1)})
 
 
+
+def parsed(ret: Return, read: TableRead, sheet: Sheet, row: list, r: int, columns: dict[str, int],
+           parsers: list[tuple[str, int, forms.Field]], unit: units.Unit) -> dict | None:
+    """The record of a data row of ``unit``; None when it cannot be parsed, the row then set aside
+    (``read.unparsed``, counted in the accounts)."""
+    rec = parse_record(ret, sheet, row, r, columns, parsers, unit)
+    if rec is None:
+        read.seen.add(unit.code)
+        read.unparsed.append((unit.code, r + 1))
+        read.account["set_aside"] += 1
+    return rec
+
+
 def read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Table, layout: forms.Layout,
               columns: dict[str, int], hierarchy: units.Hierarchy, cycle: Cycle) -> TableRead:
     """The rows of a district's return: a row per commune of the district (or per residential area
@@ -173,11 +186,8 @@ def read_rows(ret: Return, sheet: Sheet, start: int, end: int, table: forms.Tabl
         if table.only_xa and (m.unit.kind != "Xã" or not_applicable(row, value_cols)):
             not_xa(ret, read, row, r, commune_col, m.unit, value_cols)
             continue
-        rec = parse_record(ret, sheet, row, r, columns, parsers, m.unit)
+        rec = parsed(ret, read, sheet, row, r, columns, parsers, m.unit)
         if rec is None:
-            read.seen.add(m.unit.code)
-            read.unparsed.append((m.unit.code, r + 1))
-            read.account["set_aside"] += 1
             continue
         filled = filled or rec.pop("_filled")
         read.records.append(rec)
