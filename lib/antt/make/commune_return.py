@@ -32,7 +32,7 @@ from antt.make.book import XBook, XSheet
 from antt.make.commune_truth import UnitState
 from antt.make.district_return import (TABLE_ORDER, columns, finish_book, footer, write_models,
                                        write_rows_table)
-from antt.make.faults import apply_faults, fault_record
+from antt.make.faults import apply_faults
 from antt.make.layout import Col, Context, SheetLayout
 from antt.make.styles import PLANS, Plan, commune_name, deviations, heading, unmarked
 from antt.make.truth import allocate
@@ -324,7 +324,4 @@ def build_commune_book(ctx: CommuneContext, rel: str) -> tuple[XBook, dict[str, 
             w = _write_values(table, sh, ctx)
         apply_faults(w, table, ctx, rel)
         sheets[table] = sh
-    for f in ctx.faults:
-        if f.code == "table_missing":
-            ctx.located.append(fault_record(f, rel, None, None, None, None))
-    return finish_book(ctx, sheets, ctx.state.base.preparer), {t: sh.name for t, sh in sheets.items()}
+    return finish_book(ctx, sheets, ctx.state.base.preparer, rel)

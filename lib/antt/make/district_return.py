@@ -327,15 +327,16 @@ def build_book(ctx: ReturnContext, rel: str) -> tuple[XBook, dict[str, str]]:
             w = _write_commune_table(table, sh, ctx)
         apply_faults(w, table, ctx, rel)
         sheets[table] = sh
+    return finish_book(ctx, sheets, ctx.base.preparer, rel)
+
+
+def finish_book(ctx: Context, sheets: dict[str, XSheet], author: str, rel: str) -> tuple[XBook, dict[str, str]]:
+    """The book of a return's table sheets and their names by table: in the plan's order, the hidden
+    junk sheet where the plan has one, dated the report day, retyped in TCVN3 where the plan says;
+    the tables left out of the file recorded as located faults (file ``rel``)."""
     for f in ctx.faults:
         if f.code == "table_missing":
             ctx.located.append(fault_record(f, rel, None, None, None, None))
-    return finish_book(ctx, sheets, ctx.base.preparer), {t: sh.name for t, sh in sheets.items()}
-
-
-def finish_book(ctx: Context, sheets: dict[str, XSheet], author: str) -> XBook:
-    """The book of a return's table sheets: in the plan's order, the hidden junk sheet where the plan
-    has one, dated the report day, retyped in TCVN3 where the plan says."""
     plan = ctx.plan
     order = [sheets[TABLE_ORDER[i]] for i in plan.sheet_order if TABLE_ORDER[i] in sheets]
     if plan.hidden_junk:
@@ -344,4 +345,4 @@ def finish_book(ctx: Context, sheets: dict[str, XSheet], author: str) -> XBook:
     book = XBook(order, created, author, STYLES, title=TITLE)
     if plan.tcvn3:
         to_tcvn3(book)
-    return book
+    return book, {t: sh.name for t, sh in sheets.items()}
