@@ -108,7 +108,7 @@ def _close_kernel() -> None:
 atexit.register(_close_kernel)
 
 #: What every notebook imports (its second cell), imported by ``warm`` before the first notebook.
-NOTEBOOK_IMPORTS = "import pandas\nfrom antt.publish import figures\nfrom antt.analyse import notebook, tables, view"
+NOTEBOOK_IMPORTS = "import pandas\nfrom antt.publish import figures\nfrom antt.analyse import changes, notebook, tables, view"
 
 
 def _worker_kernel(cwd: str) -> _Kernel:

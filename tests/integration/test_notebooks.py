@@ -20,7 +20,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from antt.core import config
-from antt.analyse import tables
+from antt.analyse import changes, tables
 from antt.analyse.view import open_cycle
 from antt.pipeline import notebooks
 from antt.store.ingest import ingest
@@ -220,7 +220,7 @@ def test_outreach_and_bright_spots_2023_h1(processed):
 
 def test_cycle_comparison_changes(processed):
     view = open_cycle("2023-H1", processed, "70")
-    c = tables.cycle_comparison(view)
+    c = changes.cycle_comparison(view)
     assert c.at["kdc_meeting", "2023-H1"] == 843 and c.at["kdc_meeting", "Δ 2023-H1"] == 843 - 811
     # A flow compares with the previous cycle of the same kind: 2023-H1 with 2022-H1, and 2022 with none.
     assert c.at["broadcast_hours", "Δ 2023-H1"] == 89 - 84 and pd.isna(c.at["broadcast_hours", "Δ 2022"])
