@@ -165,13 +165,16 @@ def assemble(cycle: Cycle, scope: str, returns: list[Return]) -> CycleData:
     order = list(forms.TABLES)
     rows: dict[str, list[dict]] = {tid: [] for tid in forms.TABLES}
     rows["kdc_areas"] = []
+    district_of = {c: _district_of(c, h) for c in unit_of}
     for ret in counted:                      # in file order, each table's rows in sheet order
         for tid, read in ret.tables.items():
             if read.empty:
                 continue
             mine = sources[tid]
-            rows[tid] += [_row(cycle, unit_of[r["commune_code"]], h, ret, tid, r) for r in read.records
-                          if mine.get(r["commune_code"]) is ret]
+            fields = (*forms.TABLES[tid].value_fields, "sheet", "row")
+            rows[tid] += [{"cycle": cycle.id, "unit_code": unit_of[c], "district_code": district_of[c],
+                           "commune_code": c, "source_file": ret.file, **{k: r.get(k) for k in fields}}
+                          for r in read.records if mine.get(c := r["commune_code"]) is ret]
             if tid == "kdc":
                 rows["kdc_areas"] += [_area_row(cycle, unit_of[a["commune_code"]], ret, a) for a in read.areas
                                       if mine.get(a["commune_code"]) is ret]
@@ -226,12 +229,10 @@ def _sources(counted: list[Return], unit_of: dict[str, str], h: units.Hierarchy)
     return out
 
 
-def _row(cycle: Cycle, unit: str, h: units.Hierarchy, ret: Return, tid: str, rec: dict) -> dict:
-    parent = h.unit(rec["commune_code"]).parent
-    return {"cycle": cycle.id, "unit_code": unit,
-            "district_code": parent if h.unit(parent).level == units.DISTRICT else None,
-            "commune_code": rec["commune_code"], "source_file": ret.file,
-            **{k: rec.get(k) for k in (*forms.TABLES[tid].value_fields, "sheet", "row")}}
+def _district_of(commune: str, h: units.Hierarchy) -> str | None:
+    """The district a commune lies in (None after the reform: a commune's parent is its province)."""
+    parent = h.unit(commune).parent
+    return parent if h.unit(parent).level == units.DISTRICT else None
 
 
 def _area_row(cycle: Cycle, unit: str, ret: Return, area: dict) -> dict:

@@ -14,7 +14,7 @@ stock or a flow as its table is (``is_flow``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -87,16 +87,18 @@ def is_flow(name: str) -> bool:
     return any(t.flow and name in t.value_fields for t in forms.TABLES.values())
 
 
-def _contribution(key: Key, row: dict):
+def _contribution(key: Key) -> Callable[[dict], float | int | None]:
     """What one tidy row adds to a key (None: a missing value, which makes the unit's value null)."""
+    column = key.column
     if key.how == "sum":
-        return row[key.column]
+        return lambda row: row[column]
     if key.how == "count":
-        return 1
+        return lambda row: 1
     if key.how == "count_true":
-        return 1 if row[key.column] is True else 0
+        return lambda row: 1 if row[column] is True else 0
     if key.how.startswith("count_setting:"):
-        return 1 if row["setting"] == key.how.split(":", 1)[1] else 0
+        setting = key.how.split(":", 1)[1]
+        return lambda row: 1 if row["setting"] == setting else 0
     raise ValueError(key.how)
 
 
@@ -108,24 +110,37 @@ def values_by(rows: dict[str, list[dict]], completeness: dict[str, dict[str, str
     code gives 0. ``communes_with_models`` counts the distinct communes with a residential model.
 
     ``rows`` holds the tidy rows of each table (dicts with ``column``, commune_code and the fields).
+    One pass over each table's rows sums all of its keys, in row order.
     """
     codes = sorted(completeness)
-    values = {c: {} for c in codes}
-    for key in SUMMARY_KEYS:
-        acc: dict[str, float | None] = {c: 0.0 for c in codes if completeness[c][key.table] == "received"}
-        if key.how == "distinct_residential":
-            for c, _ in {(r[column], r["commune_code"]) for r in rows.get(key.table, ()) if r["setting"] == "residential"}:
-                if c in acc:
-                    acc[c] += 1
-        else:
-            for r in rows.get(key.table, ()):
-                c = r[column]
-                if c in acc and acc[c] is not None:
-                    v = _contribution(key, r)
-                    acc[c] = None if v is None else acc[c] + v
+    values: dict[str, dict] = {c: {} for c in codes}
+    for table, keys in _SUMMED.items():
+        contributions = [_contribution(k) for k in keys]
+        acc = {c: [0.0] * len(keys) for c in codes if completeness[c][table] == "received"}
+        for r in rows.get(table, ()):
+            sums = acc.get(r[column])
+            if sums is not None:
+                for i, contribution in enumerate(contributions):
+                    if (a := sums[i]) is not None:
+                        v = contribution(r)
+                        sums[i] = None if v is None else a + v
+        for i, key in enumerate(keys):
+            for c in codes:
+                values[c][key.name] = acc[c][i] if c in acc else None
+    for key in _DISTINCT:
+        distinct = {c: 0.0 for c in codes if completeness[c][key.table] == "received"}
+        for c, _ in {(r[column], r["commune_code"]) for r in rows.get(key.table, ()) if r["setting"] == "residential"}:
+            if c in distinct:
+                distinct[c] += 1
         for c in codes:
-            values[c][key.name] = acc.get(c)
-    return values
+            values[c][key.name] = distinct.get(c)
+    return {c: {k.name: values[c][k.name] for k in SUMMARY_KEYS} for c in codes}
+
+
+#: The keys summed over a table's rows, by table, and the distinct counts of communes.
+_DISTINCT = [k for k in SUMMARY_KEYS if k.how == "distinct_residential"]
+_SUMMED = {t: [k for k in SUMMARY_KEYS if k.table == t and k not in _DISTINCT]
+           for t in dict.fromkeys(k.table for k in SUMMARY_KEYS)}
 
 
 #: Keys that are not carried across the 2025 reform: the xã are different units, recognised again.

@@ -66,7 +66,7 @@ class _Line(NamedTuple):
     typed: list                       # [(level, units, type written, name written)]: provinces, districts
     commune: tuple | None             # (units, type written, name written) of the issuer's line
     commune_typed: bool               # a commune's type word opens the issuer's line (found or not)
-    place: tuple | None               # (district units, commune units, place) of a place line
+    place: tuple | None               # (key, place as written, dated) of a place line
 
 
 def find_unit(h: Hierarchy, texts: Iterable[str], within: frozenset[str] | None) -> TitleMatch:
@@ -93,7 +93,7 @@ def _find_unit(h: Hierarchy, texts: tuple[str, ...], within: frozenset[str] | No
                 communes.append((*ev.commune, text))
             typed = typed or ev.commune_typed
             if ev.place:
-                places.append((*ev.place, text))
+                places.append((ev.place, text))
     typed = typed or bool(districts) or bool(communes)
     named = {u.code for units, *_ in districts for u in units}
 
@@ -115,8 +115,9 @@ def _find_unit(h: Hierarchy, texts: tuple[str, ...], within: frozenset[str] | No
             return TitleMatch(None, province, False, found[0][1], True, True, tuple(found[0][0]))
         return TitleMatch(unit, province, h.inside(unit, within), text, True, True)
     if not typed:
+        found = [(_place_units(h, *place), place[1], text) for place, text in places]
         for level in (0, 1):                  # a district of the territory, else a commune of it
-            for *units, written, text in places:
+            for units, written, text in found:
                 inside = [u for u in pick(units[level], None, written) if h.inside(u, within)]
                 if len(inside) == 1:
                     return TitleMatch(inside[0], province, True, text)
@@ -142,14 +143,14 @@ def _line_evidence(h: Hierarchy, line: str) -> _Line:
             commune = _typed_commune(h, kind, written)
     head = _PLACE_END.split(unicodedata.normalize("NFC", line), maxsplit=1)[0]
     place = _strip(fold_name(head), _BODIES)
-    place_key = name_key(place)
-    place_units = None
-    if place and not place.isdigit():
-        district_units = h.names(DISTRICT).get(place_key)
-        commune_units = h.names(COMMUNE).get(place_key) if _DATED.search(folded) else []
-        if district_units or commune_units:
-            place_units = (district_units, commune_units, head)
-    return _Line(typed, commune, commune_typed, place_units)
+    place_line = (name_key(place), head, bool(_DATED.search(folded))) if place and not place.isdigit() else None
+    return _Line(typed, commune, commune_typed, place_line)
+
+
+def _place_units(h: Hierarchy, key: str, head: str, dated: bool) -> tuple[list[Unit], list[Unit]]:
+    """The districts and (of a dated line) the communes a place line's place names. Looked up only
+    for a block without a typed name: the country's commune index is not built for the others."""
+    return h.names(DISTRICT).get(key), (h.names(COMMUNE).get(key) if dated else [])
 
 
 def _strip(folded: str, bodies: tuple[str, ...]) -> str:
