@@ -4,6 +4,11 @@ The kernel talks over IPC sockets in a folder of its own (no TCP port, no unencr
 and writes its log to a file there; a failed notebook raises ``NotebookFailed`` with the error of
 the cell and the end of that log. Imported only by the workers.
 
+The executed notebook is also written as a page to read (``export_html``): its outputs only (no
+code, no prompts, no parameters cell) and nothing fetched from the internet, so that it opens on
+an intranet: JupyterLab's template with its require.js, MathJax, mermaid and widget-loader scripts
+(all from a CDN) left out through the template's own blocks.
+
 A worker keeps its kernel for the next notebook: starting a kernel and importing pandas, matplotlib
 and antt in it cost about 2 s of CPU a notebook, a third of the report's notebooks. Before each
 notebook the kernel's namespace is emptied (``%reset -f``), so a notebook sees only its own
@@ -22,8 +27,10 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jinja2 import DictLoader
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.exceptions import PapermillExecutionError
 from traitlets import Unicode, default
 
@@ -145,9 +152,36 @@ def execute(source: str, out_dir: str, cycle: str, scope: str, cwd: str) -> str:
         tail = _tail(kernel.log)
         _close_kernel()
         raise NotebookFailed(f"{Path(source).name}: {type(e).__name__}: {e}{tail}") from None
-    html, _ = HTMLExporter().from_notebook_node(nbformat.read(target, as_version=4))
-    target.with_suffix(".html").write_text(html, encoding="utf-8")
+    export_html(target)
     return str(target)
+
+
+#: JupyterLab's page without the scripts it would fetch from a CDN (require.js, MathJax, mermaid,
+#: the widgets' loader); the notebooks show tables, charts and text, none of which needs them.
+_OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def export_html(notebook: Path | str) -> Path:
+    """``notebook`` as a page beside it (.html): outputs only, the parameters cells (tagged
+    "parameters" and papermill's "injected-parameters") left out, nothing fetched from the internet
+    (an interactive widget shows nothing there: it needs JupyterLab)."""
+    notebook = Path(notebook)
+    exporter = HTMLExporter(template_name="lab", template_file="antt_offline.html.j2",
+                            extra_loaders=[DictLoader({"antt_offline.html.j2": _OFFLINE_TEMPLATE})],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}),
+                                   enabled=True)
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata.pop("widgets", None)          # the state of widgets no page here can draw (no loader)
+    html, _ = exporter.from_notebook_node(nb)
+    page = notebook.with_suffix(".html")
+    page.write_text(html, encoding="utf-8")
+    return page
 
 
 def _tail(log: str, lines: int = 15) -> str:

@@ -274,7 +274,7 @@ def test_workbook_sheets_and_headings(workbook):
     assert heads[:2] == ["Mã đơn vị", "Đơn vị"]
     assert [k.label for k in indicators.SUMMARY_KEYS] == heads[2:2 + len(indicators.SUMMARY_KEYS)]
     heads = [c.value for c in wb["Phát hiện"][_header_row(wb["Phát hiện"], "Mức độ")]]
-    assert heads == ["Mức độ", "Mã", "Mã đơn vị", "Đơn vị", "Tệp", "Trang tính", "Ô", "Dòng", "Nội dung"]
+    assert heads == ["Mức độ", "Loại phát hiện", "Mã đơn vị", "Đơn vị", "Tệp", "Trang tính", "Ô", "Dòng", "Nội dung"]
     for ws in wb:
         h = _header_row_any(ws)
         assert ws.freeze_panes in (f"A{h + 1}", f"C{h + 1}"), ws.title

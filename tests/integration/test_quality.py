@@ -99,17 +99,19 @@ def test_html_is_self_contained_vietnamese_utf8(report):
     tags = _Tags()
     tags.feed(page)
     names = [t for t, _ in tags.tags]
-    assert "script" not in names and "link" not in names and "img" not in names and "iframe" not in names
-    assert not any(k in ("src", "href") for _, attrs in tags.tags for k in attrs)
+    assert "link" not in names and "img" not in names and "iframe" not in names
+    assert names.count("script") == 1                                   # the inline table script
+    assert not any(k in ("src", "href") for _, attrs in tags.tags for k in attrs)   # nothing fetched
+    assert "http" not in page.lower()
     assert "<style>" in page                      # inline CSS
     assert "Tỉnh Bình Phước" in page and "6 tháng đầu năm 2023" in page and "15/12/2022" in page
 
 
 def test_html_escapes_text_from_the_returns(report):
     *_, page = report
-    assert "<script>" not in page
+    assert page.count("<script>") == 1 and "<script>alert" not in page      # only the page's own script
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quoted&quot;" in page
-    assert "<b>BaoCao</b>" not in page and "&lt;b&gt;BaoCao&lt;/b&gt;" in page
+    assert "<b>BaoCao</b>" not in page and "&lt;b&gt;BaoCao&lt;/<wbr>b&gt;" in page   # may break after "/"
 
 
 def test_completeness_matrix_with_vietnamese_statuses(report, messy_view):
@@ -132,10 +134,10 @@ def test_reporting_rates_received_over_expected(report, messy_view):
         received = int((c[t] == "received").sum())
         assert received <= len(c)
     # kdc: 10 of 11 districts (Bù Đốp missing) -> 90,9 %; bright_spots: Bình Long empty too -> 9 of 11
-    assert re.search(r"Biểu 1 — Khu dân cư</td><td class=\"num\">10</td><td class=\"num\">11</td>"
-                     r"<td class=\"num\">90,9 %", rates)
-    assert re.search(r"Biểu 5 — [^<]*</td><td class=\"num\">9</td><td class=\"num\">11</td>"
-                     r"<td class=\"num\">81,8 %", rates)
+    assert re.search(r"Biểu 1 — Khu dân cư</td><td class=\"num\"[^>]*>10</td><td class=\"num\"[^>]*>11</td>"
+                     r"<td class=\"num\"[^>]*>90,9 %", rates)
+    assert re.search(r"Biểu 5 — [^<]*</td><td class=\"num\"[^>]*>9</td><td class=\"num\"[^>]*>11</td>"
+                     r"<td class=\"num\"[^>]*>81,8 %", rates)
     assert "100,0 %" not in rates
     assert all(float(w) <= 100 for w in re.findall(r"width:([0-9.]+)%", rates))
 
@@ -154,7 +156,7 @@ def test_files_table_statuses_and_reasons(report):
     *_, page = report
     files = _section(page, "tep")
     assert "đã nạp" in files and "bị thay thế" in files and "bị từ chối" in files
-    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", files) if "BaoCao&lt;/b&gt;" in r)
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", files) if "&lt;b&gt;BaoCao" in r)
     assert "bị từ chối" in row and "bom nén" in row
     superseded = next(r for r in re.findall(r"<tr>(.*?)</tr>", files) if "bị thay thế" in r and "<td" in r)
     assert "Tệp bị thay thế bởi" in superseded
@@ -167,7 +169,7 @@ def test_findings_grouped_by_district_errors_first_info_collapsed(report):
     block = f[start:f.index("</section>", start)]              # the district's own section
     err, warn, info = block.index("[value_unreadable]"), block.index("[value_missing]"), block.index("[model_type_other]")
     assert err < warn < info
-    assert block.index("<details>") < info                    # info collapsed
+    assert block.index("<details open>") < info               # info in a details shown open (and printed)
     assert "Biểu 1 › E14" in block                            # file › sheet › cell
     assert "không tính là 0" in block
     assert "Không xác định được đơn vị" in f                 # the rejected file of no district
@@ -188,3 +190,74 @@ def test_quality_workbook_has_the_same_tables(report, messy_view):
     messages = [c.value for c in wb["Phát hiện"]["I"]]
     assert SCRIPT in messages                                 # kept as written, as text
     assert len([m for m in messages[1:] if m]) >= len(messy_view.findings)
+
+
+def test_printed_on_a4_landscape_with_every_finding_and_paths_that_break_after_a_slash(report):
+    *_, page = report
+    assert re.search(r"@page\s*\{\s*size:\s*A4 landscape;\s*margin:", page)
+    assert "thead { display: table-header-group; }" in page            # headers repeated on printed pages
+    tags = _Tags()
+    tags.feed(_section(page, "phat-hien"))
+    details = [attrs for t, attrs in tags.tags if t == "details"]
+    assert details and all("open" in attrs for attrs in details)       # no finding hidden on paper
+    files = _section(page, "tep")
+    assert "2023-H1/<wbr>" in files and "2023-H1/<wbr>&lt;b&gt;BaoCao&lt;/<wbr>b&gt; giả.xlsx" in files
+    assert "2023-H1/<wbr>" in _section(page, "thoi-han") and "2023-H1/<wbr>" in _section(page, "phat-hien")
+
+
+def test_units_listed_in_code_order(report):
+    *_, page = report
+    matrix = re.findall(r'<tr><th scope="row">[^<]*<code>(\d+)</code>', _section(page, "day-du"))
+    assert matrix == ["688", "689", "690", "691", "692", "693", "694", "695", "696", "697", "698"]
+    timely = re.findall(r"<tr(?: class=\"late\")?><td>([^<]+)</td>", _section(page, "thoi-han"))
+    assert timely == ["Phước Long", "Đồng Xoài", "Bình Long", "Bù Gia Mập", "Lộc Ninh", "Bù Đốp", "Hớn Quản",
+                      "Đồng Phú", "Bù Đăng", "Chơn Thành", "Phú Riềng"]
+
+
+def test_table_cells_carry_the_values_the_script_sorts_by(report):
+    *_, page = report
+    t = _section(page, "thoi-han")
+    assert re.search(r'<tr class="late"><td>Hớn Quản</td><td class="num" data-value="20230623">23/06/2023</td>', t)
+    assert re.search(r'<tr><td>Bù Đốp</td><td class="num" data-value="">–</td>', t)   # no date: sorted last
+    assert 'data-value="0">Lỗi<' in page and 'data-value="2">Thông tin<' in page
+
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="không có trình duyệt Chromium: cài bằng "
+                    "`apt-get install chromium chromium-driver` (.ci/run tự cài)")
+def test_tables_sort_by_a_click_and_filter_offline_in_a_browser(report):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    _, html_path, *_ = report
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        driver.get(html_path.as_uri())
+        table = driver.find_element(By.CSS_SELECTOR, "#thoi-han table")
+        names = lambda: [r.find_element(By.TAG_NAME, "td").text
+                         for r in table.find_elements(By.CSS_SELECTOR, "tbody tr") if r.is_displayed()]
+        heads = table.find_elements(By.CSS_SELECTOR, "thead th")
+        heads[0].click()                                              # "Đơn vị": Vietnamese alphabetical order
+        assert names() == ["Bình Long", "Bù Đăng", "Bù Đốp", "Bù Gia Mập", "Chơn Thành", "Đồng Phú", "Đồng Xoài",
+                           "Hớn Quản", "Lộc Ninh", "Phú Riềng", "Phước Long"]
+        assert heads[0].get_attribute("aria-sort") == "ascending"
+        heads[1].click()                                              # "Ngày báo cáo": by date, no date last
+        by_date = names()
+        assert by_date[-2:] == ["Hớn Quản", "Bù Đốp"]
+        heads[1].click()                                              # again: latest first, no date still last
+        assert names()[0] == "Hớn Quản" and names()[-1] == "Bù Đốp"
+        box = driver.find_element(By.CSS_SELECTOR, "#thoi-han input.filter")
+        box.send_keys("xoai")                                         # typed without diacritics
+        assert names() == ["Đồng Xoài"]
+        box.clear()
+        box.send_keys(" ")
+        assert len(names()) == 11
+    finally:
+        driver.quit()

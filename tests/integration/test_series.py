@@ -16,7 +16,7 @@ from pptx import Presentation
 
 from antt.analyse.meta import REFORM_LABEL
 from antt.analyse.view import ACROSS_REFORM, comparison, open_cycle, trend
-from antt.core import config
+from antt.core import config, indicators
 from antt.publish.deck import export_deck
 from antt.publish.summary_workbook import export_workbook
 from antt.store.ingest import ingest
@@ -111,7 +111,8 @@ def test_the_deck_leaves_a_hole_at_the_reform_and_the_workbook_says_how_it_compa
     ws = openpyxl.load_workbook(export_workbook(open_cycle("2025", processed, "75"), tmp_path))["Chỉ số chính"]
     rows = list(ws.iter_rows(values_only=True))
     head = next(i for i, r in enumerate(rows) if r and r[0] == "Chỉ số")
-    table = {r[-1]: dict(zip(rows[head], r)) for r in rows[head + 1:] if r and r[-1]}
+    names = {k.label: k.name for k in indicators.SUMMARY_KEYS}          # rows by label (" *": incomplete)
+    table = {names.get(str(r[0]).removesuffix(" *")): dict(zip(rows[head], r)) for r in rows[head + 1:] if r and r[0]}
     assert table["ntm_met"]["Thay đổi"] is None
     assert table["ntm_met"]["Ghi chú so sánh"].startswith("Không so sánh qua đợt sắp xếp đơn vị hành chính 1/7/2025")
     assert table["kdc_meeting"]["Ghi chú so sánh"].startswith("Quy hai kỳ về 95 xã, phường hiện nay")

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from antt.analyse import columns, tables
+from antt.analyse import columns, report_frames, tables
 from antt.core.cycles import parse_cycle
 
 KEYS = ["kdc_total", "kdc_registered", "kdc_meeting"]
@@ -82,15 +82,22 @@ def test_province_rate_leaves_out_a_district_missing_its_numerator():
     assert row["kdc_total"] == 100 and row["kdc_meeting_share"] == pytest.approx(0.9)
 
 
-def test_district_table_sorts_lowest_first_tints_rows_below_target_and_ends_with_the_province():
-    v = view(units=units_frame([("1", "A", 100, 99), ("2", "B", 100, 80), ("3", "C", 100, None), ("4", "D", 100, 94)]))
+def test_district_table_lists_units_in_code_order_tints_rows_below_target_and_ends_with_the_province():
+    v = view(units=units_frame([("697", "Bù Đăng", 100, 94), ("689", "Đồng Xoài", 100, 99),
+                                ("696", "Chơn Thành", 100, None), ("690", "Bình Long", 100, 80)]))
     styler = tables.unit_table(v, ["kdc_total", "kdc_meeting", "kdc_meeting_share"], target="kdc_meeting_share")
-    assert styler.data["unit_name"].tolist() == ["B", "D", "A", "C", "Toàn tỉnh"]
+    assert styler.data["unit_name"].tolist() == ["Đồng Xoài", "Bình Long", "Chơn Thành", "Bù Đăng", "Toàn tỉnh"]
     html = styler.to_html()
     tinted = " ".join(sel for sel, props in re.findall(r"([^{}]*)\{([^}]*)\}", html) if "#FBE3D6" in props)
     rows = set(re.findall(r"_row(\d+)_col", tinted))
-    assert rows == {"0", "1", "4"}          # B 80 %, D 94 %, province 273/300 = 91 %; not A 99 %, not C (no data)
+    # Bình Long 80 %, Bù Đăng 94 %, province 273/300 = 91 %; not Đồng Xoài 99 %, not Chơn Thành (no data)
+    assert rows == {"1", "3", "4"}
     assert "Tỷ lệ khu dân cư đạt chuẩn “An toàn về ANTT”" in html and "80,0 %" in html and ">–<" in html
+
+
+def test_code_order_is_numeric_with_rows_of_no_code_last():
+    d = pd.DataFrame({"unit_code": [None, "25441", "9", "25432", "700"], "unit_name": ["Toàn tỉnh", "c", "a", "b", "x"]})
+    assert report_frames.in_code_order(d)["unit_name"].tolist() == ["a", "x", "b", "c", "Toàn tỉnh"]
 
 
 def test_below_target_counts_what_is_needed_to_reach_it():
@@ -169,7 +176,8 @@ def test_projection_when_all_are_met_or_none_was_recognised():
 
 def test_ntm_near_lists_xa_one_or_two_criteria_short():
     v = ntm_view("2023-H1", [2020], 5, criteria=[18, 17, 16, 19])
-    n = v.tables["ntm"].assign(unit_name="A", commune_name=["X1", "X2", "X3", "X4", "X5"],
+    n = v.tables["ntm"].assign(unit_code="1", unit_name="A", commune_code=["5", "4", "3", "2", "1"],
+                               commune_name=["X1", "X2", "X3", "X4", "X5"],
                                ntm_security_criterion=pd.array([True, True, False, True, False], dtype="boolean"))
     v.tables["ntm"] = n
     near = tables.ntm_near(v)
@@ -196,7 +204,8 @@ def test_models_by_setting_totals_and_communes_without_a_residential_model():
     s = tables.models_by_setting(view(tables_={"models": models})).set_index("model_type")
     assert s.loc["Camera an ninh", ["residential", "institutional", "models_total", "cameras"]].tolist() == [1, 1, 2, 14]
     assert s.loc["Tổng cộng", ["residential", "institutional", "models_total"]].tolist() == [2, 1, 3]
-    communes = pd.DataFrame({"unit_name": ["A", "A", "B"], "commune_name": ["X", "Y", "Z"],
+    communes = pd.DataFrame({"unit_code": ["1", "1", "2"], "unit_name": ["A", "A", "B"],
+                             "commune_code": ["11", "12", "21"], "commune_name": ["X", "Y", "Z"],
                              "commune_kind": ["Xã"] * 3, "kdc_total": [5, 6, 7],
                              "models_residential": pd.array([2, 0, None], dtype="Float64")})
     none = tables.communes_without_residential_model(view(communes=communes))

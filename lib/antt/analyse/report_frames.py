@@ -1,5 +1,5 @@
 """Frames about the returns of a cycle that the deck, the workbooks, the quality report and the
-notebooks show: a ratio by district, reporting rate per table, status of every file, timeliness against the deadline,
+notebooks show: the one order of every list of units (``in_code_order``), a ratio by district, reporting rate per table, status of every file, timeliness against the deadline,
 findings in reading order and counted by severity, and the new-rural status of every commune.
 
 Each is computed from a ``CycleView``; nothing here writes a file.
@@ -20,6 +20,17 @@ from antt.core.text import format_number
 from antt.core.values import is_missing
 
 FILE_STATUS_LABELS = {"loaded": "đã nạp", "superseded": "bị thay thế", "rejected": "bị từ chối"}
+
+
+def in_code_order(frame: pd.DataFrame, codes: str = "unit_code", *then: str) -> pd.DataFrame:
+    """The rows of ``frame`` in the official order of administrative codes (``codes`` ascending, as
+    numbers), then by the columns ``then``; rows without a code (the province or total row, a file
+    of no known unit) last, in their order. The order of every list of units the suite shows
+    (tables, workbooks, the HTML report); a chart comparing units sorts by its value instead."""
+    key = pd.to_numeric(frame[codes], errors="coerce").astype("float64")
+    return (frame.assign(_code=key.to_numpy())
+            .sort_values(["_code", *then], kind="stable", na_position="last")
+            .drop(columns="_code"))
 
 
 def unit_ratio(view: CycleView, ratio: str) -> pd.Series:
@@ -152,7 +163,7 @@ def _as_date(v) -> date | None:
 
 
 def timeliness(view: CycleView) -> pd.DataFrame:
-    """Per expected district: its loaded report's date against the deadline.
+    """Per expected district, in code order: its loaded report's date against the deadline.
 
     Columns: unit_code, unit_name, file, report_date, deadline, days_late (0 when on time),
     status ("Đúng hạn", "Nộp muộn N ngày", "Không ghi ngày báo cáo", "Chưa có báo cáo",
@@ -162,7 +173,8 @@ def timeliness(view: CycleView) -> pd.DataFrame:
     files = view.files[view.files["status"] == "loaded"]
     rejected = set(view.files.loc[view.files["status"] == "rejected", "unit_code"].dropna())
     rows = []
-    for code, name in zip(view.completeness["unit_code"], view.completeness["unit_name"]):
+    units = in_code_order(view.completeness)
+    for code, name in zip(units["unit_code"], units["unit_name"]):
         mine = files[files["unit_code"] == code]
         dates = [d for d in (_as_date(x) for x in mine["report_date"]) if d is not None]
         when = max(dates) if dates else None
@@ -183,14 +195,12 @@ def timeliness(view: CycleView) -> pd.DataFrame:
 
 
 def findings_sorted(view: CycleView) -> pd.DataFrame:
-    """Findings ordered by severity (errors first), district, file and row."""
+    """Findings ordered by severity (errors first), unit (code order; no unit last), file and row."""
     f = view.findings.copy()
-    f["_sev"] = f["severity"].map(SEVERITY_ORDER).fillna(9)
-    order = {c: i for i, c in enumerate(view.completeness["unit_code"])}
-    f["_dist"] = f["unit_code"].map(order).astype("float64").fillna(len(order))
     f["_row"] = pd.to_numeric(f["row"], errors="coerce").astype("float64").fillna(0)
-    return f.sort_values(["_sev", "_dist", "file", "_row"], kind="stable", na_position="last") \
-        .drop(columns=["_sev", "_dist", "_row"]).reset_index(drop=True)
+    f = in_code_order(f, "unit_code", "file", "_row")
+    return f.sort_values("severity", key=lambda s: s.map(SEVERITY_ORDER).fillna(9), kind="stable") \
+        .drop(columns="_row").reset_index(drop=True)
 
 
 def severity_counts(view: CycleView) -> dict[str, int]:

@@ -6,8 +6,8 @@ Notebooks stay thin: each table is one call here. Two kinds of function:
   of ``antt.core.indicators`` and a few more, see ``LABELS``), one row per district (``unit_code``,
   ``unit_name``), commune, xã or year, so that notebooks can ``assert`` on them;
 - display functions (``show``, ``unit_table``, ``*_table``) return a pandas ``Styler``: Vietnamese
-  headings, Vietnamese numbers (1.234; 79,1 %; "–" for no data), districts sorted, the province row
-  ("Toàn tỉnh") last and in bold, rows below the target tinted. ``styler.data`` is the frame shown.
+  headings, Vietnamese numbers (1.234; 79,1 %; "–" for no data), units in the official order of
+  their codes (``report_frames.in_code_order``), the province row ("Toàn tỉnh") last and in bold, rows below the target tinted. ``styler.data`` is the frame shown.
 
 Province rows sum the districts that have a value (as ``CycleView.province`` does) and recompute
 every rate from its numerator and denominator summed over the districts that have both, never
@@ -113,21 +113,15 @@ def _total(values: pd.Series) -> float | None:
 
 
 def unit_table(view: CycleView, columns: Sequence[str], target: str | None = None, *,
-                   frame: pd.DataFrame | None = None, sort_by: str | None = None, ascending: bool | None = None,
-                   below_average: str | None = None) -> Styler:
-    """Districts × ``columns`` (of ``view.units`` or of ``frame``) with the province row last.
+               frame: pd.DataFrame | None = None, below_average: str | None = None) -> Styler:
+    """Units × ``columns`` (of ``view.units`` or of ``frame``) in code order, the province row last.
 
     ``target``: a ratio with a target for the cycle (``view.targets``): rows below it are tinted.
-    ``below_average``: a column; rows below the province value are tinted. Sorted by ``sort_by``
-    (default: the target or average column, lowest first; else the first column, highest first);
-    districts with no data last.
+    ``below_average``: a column; rows below the province value are tinted.
     """
     data = view.units if frame is None else frame
     cols = list(dict.fromkeys([*columns, *(c for c in (target, below_average) if c)]))
-    key = sort_by or target or below_average or cols[0]
-    ascending = bool(target or below_average) if ascending is None else ascending
-    rows = data[["unit_name", *cols]].sort_values([key, "unit_name"], ascending=[ascending, True],
-                                                      na_position="last")
+    rows = report_frames.in_code_order(data)[["unit_name", *cols]]
     total = province_row(data, cols)
     out = pd.concat([rows.astype(object), total.astype(object)], ignore_index=True)
     highlight, caption = None, None
@@ -145,12 +139,13 @@ def unit_table(view: CycleView, columns: Sequence[str], target: str | None = Non
 # --- districts: targets, changes, checks --------------------------------------------------------
 
 def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFrame:
-    """Districts whose ``ratio`` is below the cycle's target, lowest first, with ``needed``: how many
+    """Districts whose ``ratio`` is below the cycle's target, in code order, with ``needed``: how many
     more units (e.g. residential areas meeting the standard) would reach the target."""
     r, target = RATES[ratio], view.targets[ratio]
     d = view.units[["unit_code", "unit_name", r.numerator, r.denominator, ratio]]
     d = d[d[ratio].astype("Float64").fillna(np.inf) < target]
-    return d.assign(needed=indicators.needed(d[r.numerator], d[r.denominator], target).astype(int)).sort_values([ratio, "unit_name"]).reset_index(drop=True)
+    d = d.assign(needed=indicators.needed(d[r.numerator], d[r.denominator], target).astype(int))
+    return report_frames.in_code_order(d).reset_index(drop=True)
 
 
 def row_contributions(view: CycleView, table: str) -> pd.DataFrame:
@@ -234,11 +229,8 @@ def headline_table(view: CycleView) -> Styler:
 # --- data check (01) ---------------------------------------------------------------------------
 
 def completeness_table(view: CycleView) -> Styler:
-    """District × table: received / empty / missing / rejected in Vietnamese, coloured; districts
-    with the fewest tables received first."""
-    c = view.completeness.copy()
-    c["_received"] = (c[list(forms.TABLES)] == "received").sum(axis=1)
-    c = c.sort_values(["_received", "unit_name"]).reset_index(drop=True)
+    """Unit × table: received / empty / missing / rejected in Vietnamese, coloured; units in code order."""
+    c = report_frames.in_code_order(view.completeness).reset_index(drop=True)
     status = c[list(forms.TABLES)]
     text = status.map(lambda s: STATUSES.get(s, s))
     text.insert(0, "Đơn vị", c["unit_name"])
@@ -259,7 +251,7 @@ def reporting_rates(view: CycleView) -> pd.DataFrame:
 
 
 def unit_reporting(view: CycleView) -> pd.DataFrame:
-    """Per district, fewest tables first: tables received (of 5), the file loaded, its report date
+    """Per district, in code order: tables received (of 5), the file loaded, its report date
     and whether it came by the deadline (``report_frames.timeliness``), files superseded or rejected."""
     t = report_frames.timeliness(view)
     f, c = view.files, view.completeness.set_index("unit_code")
@@ -272,28 +264,26 @@ def unit_reporting(view: CycleView) -> pd.DataFrame:
         "superseded": [int(((f["unit_code"] == d) & (f["status"] == "superseded")).sum()) for d in t["unit_code"]],
         "files_rejected": [int(((f["unit_code"] == d) & (f["status"] == "rejected")).sum()) for d in t["unit_code"]],
     })
-    return out.sort_values(["tables_received", "unit_name"]).reset_index(drop=True)
+    return out
 
 
 def findings_summary(view: CycleView) -> pd.DataFrame:
-    """Findings by district (rows, most errors first; findings of files with no district in their
-    own row) and severity (error, warning, info), with the province row."""
+    """Findings by district (rows in code order; findings of files with no district in their own row
+    after them) and severity (error, warning, info), with the province row."""
     f = view.findings.assign(unit_name=view.findings["unit_name"].fillna(NO_DISTRICT))
     counts = pd.crosstab(f["unit_name"], f["severity"]).reindex(columns=list(SEVERITY_LABEL), fill_value=0)
-    names = list(view.completeness["unit_name"]) + ([NO_DISTRICT] if NO_DISTRICT in counts.index else [])
+    names = (list(report_frames.in_code_order(view.completeness)["unit_name"])
+             + ([NO_DISTRICT] if NO_DISTRICT in counts.index else []))
     counts = counts.reindex(names, fill_value=0).rename_axis(None, axis=1).reset_index(names="unit_name")
-    counts = counts.sort_values(["error", "warning", "info", "unit_name"],
-                                ascending=[False, False, False, True])
     return pd.concat([counts, province_row(counts, list(SEVERITY_LABEL))], ignore_index=True).astype(
         {s: int for s in SEVERITY_LABEL})
 
 
 def findings_list(view: CycleView, severities: Sequence[str] = ("error", "warning")) -> pd.DataFrame:
-    """The findings of these severities, errors first: severity (Vietnamese), district, where
-    ("file › sheet › cell"), code, message."""
-    f = view.findings[view.findings["severity"].isin(list(severities))].copy()
-    f["_order"] = f["severity"].map({s: i for i, s in enumerate(SEVERITY_LABEL)})
-    f = f.sort_values(["_order", "unit_name", "file", "row"], na_position="last")
+    """The findings of these severities (``report_frames.findings_sorted``: errors first, then by unit
+    in code order): severity (Vietnamese), district, where ("file › sheet › cell"), code, message."""
+    f = report_frames.findings_sorted(view)
+    f = f[f["severity"].isin(list(severities))]
     where = [" › ".join(str(p) for p in parts if p is not None and not pd.isna(p))
              for parts in zip(f["file"], f["sheet"], f["cell"])]
     out = pd.DataFrame({"severity": f["severity"].map(SEVERITY_LABEL).to_numpy(),
@@ -308,7 +298,7 @@ def findings_list(view: CycleView, severities: Sequence[str] = ("error", "warnin
 def _per_unit(view: CycleView, table: str, values: pd.DataFrame) -> pd.DataFrame:
     """Sums of ``values`` (columns to sum + unit_code) by district, one row per expected district:
     NA when a summed value is missing or the table was not received; 0 when received with no row."""
-    codes = list(view.completeness["unit_code"])
+    codes = list(report_frames.in_code_order(view.completeness)["unit_code"])
     cols = [c for c in values.columns if c != "unit_code"]
     numeric = values[cols].apply(pd.to_numeric).astype("Float64")
     sums = numeric.groupby(values["unit_code"]).sum(min_count=0)
@@ -334,14 +324,15 @@ def ntm_headline(view: CycleView) -> Text:
 
 
 def ntm_near(view: CycleView, max_short: int = 2) -> pd.DataFrame:
-    """Xã not yet new-rural that are 1 … ``max_short`` criteria short of the 19, fewest short first,
-    with whether they meet the security criterion 19.2."""
+    """Xã not yet new-rural that are 1 … ``max_short`` criteria short of the 19, fewest short first
+    (then in code order), with whether they meet the security criterion 19.2."""
     n = view.tables["ntm"]
     short = NTM_CRITERIA - n["ntm_criteria_met"].astype("Float64")
     near = n[(~n["ntm_met"].fillna(False).astype(bool)) & short.between(1, max_short).fillna(False).astype(bool)]
-    out = near.assign(criteria_short=short[near.index].astype("Int64"))
+    out = report_frames.in_code_order(near.assign(criteria_short=short[near.index].astype("Int64")),
+                                      "unit_code", "commune_code")
     return out[["unit_name", "commune_name", "ntm_criteria_met", "criteria_short", "ntm_security_criterion"]
-               ].sort_values(["criteria_short", "unit_name", "commune_name"]).reset_index(drop=True)
+               ].sort_values("criteria_short", kind="stable").reset_index(drop=True)
 
 
 def security_criterion(view: CycleView) -> pd.DataFrame:
@@ -450,11 +441,11 @@ def models_by_setting(view: CycleView) -> pd.DataFrame:
 
 
 def communes_without_residential_model(view: CycleView) -> pd.DataFrame:
-    """Communes (of districts whose Biểu 3 was received) with no model in a residential area."""
+    """Communes (of districts whose Biểu 3 was received) with no model in a residential area, in code order."""
     c = view.communes
-    none = c[c["models_residential"].eq(0).fillna(False).astype(bool)]
-    return none[["unit_name", "commune_name", "commune_kind", "kdc_total"]].sort_values(
-        ["unit_name", "commune_name"]).reset_index(drop=True)
+    none = report_frames.in_code_order(c[c["models_residential"].eq(0).fillna(False).astype(bool)],
+                                       "unit_code", "commune_code")
+    return none[["unit_name", "commune_name", "commune_kind", "kdc_total"]].reset_index(drop=True)
 
 
 # --- information work and bright spots (05) ---------------------------------------------------

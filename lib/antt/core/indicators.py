@@ -33,26 +33,42 @@ class Key:
     unit: str
     column: str | None = None    # summed column
     how: str = "sum"             # sum | count | count_true | count_setting:<setting> | distinct_residential
+    description: str = ""        # what it counts, in one Vietnamese sentence (the workbook's definitions)
 
 
 SUMMARY_KEYS: tuple[Key, ...] = (
-    Key("kdc_total", "kdc", "Tổng số khu dân cư", "khu dân cư", "kdc_total"),
-    Key("kdc_registered", "kdc", "Khu dân cư đăng ký “An toàn về ANTT”", "khu dân cư", "kdc_registered"),
-    Key("kdc_meeting", "kdc", "Khu dân cư đạt chuẩn “An toàn về ANTT”", "khu dân cư", "kdc_meeting"),
-    Key("ntm_communes", "ntm", "Số xã", "xã", how="count"),
-    Key("ntm_met", "ntm", "Xã đạt chuẩn nông thôn mới", "xã", "ntm_met", how="count_true"),
-    Key("models_residential", "models", "Mô hình ở khu dân cư", "mô hình", how="count_setting:residential"),
+    Key("kdc_total", "kdc", "Tổng số khu dân cư", "khu dân cư", "kdc_total",
+        description="Số khu dân cư (ấp, khu phố, tổ dân phố) trên địa bàn."),
+    Key("kdc_registered", "kdc", "Khu dân cư đăng ký “An toàn về ANTT”", "khu dân cư", "kdc_registered",
+        description="Số khu dân cư đã đăng ký xây dựng khu dân cư “An toàn về an ninh, trật tự”."),
+    Key("kdc_meeting", "kdc", "Khu dân cư đạt chuẩn “An toàn về ANTT”", "khu dân cư", "kdc_meeting",
+        description="Số khu dân cư được công nhận đạt chuẩn “An toàn về an ninh, trật tự”."),
+    Key("ntm_communes", "ntm", "Số xã", "xã", how="count",
+        description="Số xã thuộc diện xét nông thôn mới (không tính phường, thị trấn, đặc khu)."),
+    Key("ntm_met", "ntm", "Xã đạt chuẩn nông thôn mới", "xã", "ntm_met", how="count_true",
+        description="Số xã đã được công nhận đạt chuẩn nông thôn mới."),
+    Key("models_residential", "models", "Mô hình ở khu dân cư", "mô hình", how="count_setting:residential",
+        description="Số mô hình tự quản về an ninh, trật tự triển khai ở khu dân cư."),
     Key("models_institutional", "models", "Mô hình ở cơ quan, doanh nghiệp, nhà trường", "mô hình",
-        how="count_setting:institutional"),
+        how="count_setting:institutional",
+        description="Số mô hình tự quản về an ninh, trật tự triển khai ở cơ quan, doanh nghiệp, nhà trường."),
     Key("communes_with_models", "models", "Xã, phường, thị trấn có mô hình ở khu dân cư", "đơn vị",
-        how="distinct_residential"),
-    Key("cameras", "models", "Camera an ninh", "mắt camera", "cameras"),
-    Key("broadcast_hours", "outreach", "Giờ phát thanh, tuyên truyền", "giờ", "broadcast_hours"),
-    Key("banners_posters", "outreach", "Băng rôn, khẩu hiệu, áp phích", "cái", "banners_posters"),
-    Key("bright_spots_upper", "bright_spots", "Điểm sáng cấp tỉnh, cấp huyện", "điểm", "bright_spots_upper"),
-    Key("bright_spots_commune", "bright_spots", "Điểm sáng cấp xã", "điểm", "bright_spots_commune"),
-    Key("core_groups", "bright_spots", "Tổ, nhóm nòng cốt, câu lạc bộ pháp luật", "tổ, nhóm", "core_groups"),
-    Key("core_group_members", "bright_spots", "Thành viên tổ, nhóm nòng cốt", "người", "core_group_members"),
+        how="distinct_residential",
+        description="Số xã, phường, thị trấn có ít nhất một mô hình tự quản ở khu dân cư."),
+    Key("cameras", "models", "Camera an ninh", "mắt camera", "cameras",
+        description="Số mắt camera an ninh của các mô hình tự quản."),
+    Key("broadcast_hours", "outreach", "Giờ phát thanh, tuyên truyền", "giờ", "broadcast_hours",
+        description="Số giờ phát thanh, tuyên truyền về an ninh, trật tự trong kỳ."),
+    Key("banners_posters", "outreach", "Băng rôn, khẩu hiệu, áp phích", "cái", "banners_posters",
+        description="Số băng rôn, khẩu hiệu, áp phích tuyên truyền trong kỳ."),
+    Key("bright_spots_upper", "bright_spots", "Điểm sáng cấp tỉnh, cấp huyện", "điểm", "bright_spots_upper",
+        description="Số điểm sáng chấp hành pháp luật được cấp tỉnh, cấp huyện công nhận."),
+    Key("bright_spots_commune", "bright_spots", "Điểm sáng cấp xã", "điểm", "bright_spots_commune",
+        description="Số điểm sáng chấp hành pháp luật được cấp xã công nhận."),
+    Key("core_groups", "bright_spots", "Tổ, nhóm nòng cốt, câu lạc bộ pháp luật", "tổ, nhóm", "core_groups",
+        description="Số tổ, nhóm nòng cốt, câu lạc bộ pháp luật ở cơ sở."),
+    Key("core_group_members", "bright_spots", "Thành viên tổ, nhóm nòng cốt", "người", "core_group_members",
+        description="Số thành viên của các tổ, nhóm nòng cốt, câu lạc bộ pháp luật."),
 )
 KEYS = {k.name: k for k in SUMMARY_KEYS}
 

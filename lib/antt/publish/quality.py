@@ -2,15 +2,20 @@
 
 ``write_quality_report(view, out_dir)`` writes two files beside each other:
 
-- ``kiem_tra_du_lieu.html``: one self-contained page (UTF-8, ``lang="vi"``, inline CSS, no script,
-  no external asset) — completeness matrix (unit × table, coloured Vietnamese statuses; of many
+- ``kiem_tra_du_lieu.html``: one self-contained page (UTF-8, ``lang="vi"``, inline CSS and script,
+  nothing fetched, so it reads offline on an intranet) — units in code order
+  (``report_frames.in_code_order``): completeness matrix (unit × table, coloured Vietnamese statuses; of many
   units, those with every table received folded in a ``<details>``),
   reporting rate per table (received / expected, never above 100 %), timeliness against the
   deadline (late highlighted), the files (đã nạp / bị thay thế / bị từ chối, with the reason), and
-  the findings grouped by district: errors, then warnings, then the information items collapsed
-  in ``<details>``; each finding with file › sheet › cell, its Vietnamese message and code.
+  the findings grouped by district: errors, then warnings, then the information items in an open
+  ``<details>``; each finding with file › sheet › cell, its Vietnamese message and code.
   Every text from the data (file names, sheet names, messages) is HTML-escaped: they come from
-  files people send.
+  files people send; a path may break after each "/".
+  Printed: A4 landscape, every finding shown, table headers repeated on each page. On screen, the
+  inline script (``_SCRIPT``) sorts a table by a click on a heading (Vietnamese collation; numbers,
+  dates and severities by their ``data-value``) and adds a filter box over each table; with
+  scripts off the page reads the same, without the two.
 - ``kiem_tra_du_lieu.xlsx``: the same tables as sheets, written by the sheet writers of ``antt.publish.quality_sheets``.
 """
 
@@ -22,11 +27,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from antt.analyse.report_frames import MAX_UNITS, file_statuses, findings_sorted, reporting_rates, timeliness
+from antt.analyse.report_frames import (MAX_UNITS, file_statuses, findings_sorted, in_code_order, reporting_rates,
+                                        timeliness)
 from antt.analyse.view import CycleView
 from antt.core import forms
 from antt.core.atomic import atomic_path
-from antt.core.findings import SEVERITY_LABEL
+from antt.core.findings import SEVERITY_LABEL, SEVERITY_ORDER
 from antt.core.text import format_number, format_percent
 from antt.publish.house_style import COMPLETENESS_COLORS, COMPLETENESS_LABELS
 from antt.publish.quality_sheets import sheet_completeness, sheet_files, sheet_findings, sheet_timeliness
@@ -54,7 +60,7 @@ table { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
 th, td { border: 1px solid var(--line); padding: 5px 9px; text-align: left; vertical-align: top; }
 th { background: #DDEBF7; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
-td.wrap { overflow-wrap: anywhere; word-break: break-word; }
+td.wrap { overflow-wrap: anywhere; min-width: 15em; }
 .matrix td.st { text-align: center; min-width: 110px; }
 .st-received { background: %(received)s; }
 .st-empty { background: %(empty)s; font-weight: 600; }
@@ -72,15 +78,92 @@ tr.late td.status { color: var(--bad); font-weight: 700; }
 .sev-warning { color: var(--warn); background: #FFF4CE; }
 .sev-info { color: var(--subtle); font-weight: 400; }
 .files td:nth-child(3), .files td:nth-child(4), .files td:nth-child(5) { white-space: nowrap; }
-.where { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12.5px; overflow-wrap: anywhere; }
+.where { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 12.5px; overflow-wrap: anywhere;
+         min-width: 15em; }
 code { font-size: 12.5px; color: var(--subtle); }
 details { margin: 6px 0 0; }
 summary { cursor: pointer; color: var(--subtle); }
 .findings { width: 100%%; }
 .findings td:nth-child(1) { width: 90px; }
 .findings td:nth-child(2) { width: 34%%; }
-@media print { details { display: block; } details > * { display: block; } }
+th[aria-sort] { cursor: pointer; }
+th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
+input.filter { display: block; margin: 10px 0 2px; padding: 4px 8px; width: 22em; font: inherit; font-size: 14px; }
+@page { size: A4 landscape; margin: 12mm 10mm; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 12px; }
+  table { font-size: 11px; }
+  .where, code { font-size: 10px; }
+  thead { display: table-header-group; }
+  tr, .summary li { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  input.filter { display: none; }
+  th[aria-sort]::after { content: none; }
+}
 """ % COMPLETENESS_COLORS
+
+
+#: Sorting by a click on a heading and a filter box over each table; inline, nothing fetched.
+_SCRIPT = r"""
+(function () {
+  "use strict";
+  function fold(s) {                       // lower case, no diacritics: "dong xoai" finds "Đồng Xoài"
+    return s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d");
+  }
+  function key(row, col) {
+    var cell = row.cells[col];
+    if (!cell) return "";
+    return cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent.trim();
+  }
+  function compare(a, b) {
+    if (a === "" || b === "") return a === b ? 0 : (a === "" ? 1 : -1);   // no value: last
+    var x = Number(a), y = Number(b);
+    if (!isNaN(x) && !isNaN(y)) return x - y;
+    return a.localeCompare(b, "vi", {numeric: true});
+  }
+  function sortable(table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      th.setAttribute("aria-sort", "none");
+      th.tabIndex = 0;
+      th.title = "Bấm để sắp xếp";
+      function sort() {
+        var down = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", down ? "descending" : "ascending");
+        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+        var kept = rows.filter(function (r) { return r.hasAttribute("data-keep"); });
+        rows = rows.filter(function (r) { return !r.hasAttribute("data-keep"); });
+        rows.sort(function (a, b) {
+          var ka = key(a, col), kb = key(b, col), c = compare(ka, kb);
+          return ka === "" || kb === "" ? c : (down ? -c : c);
+        });
+        rows.concat(kept).forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
+    });
+  }
+  function filterable(table) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "filter";
+    box.placeholder = "Lọc bảng (gõ tên đơn vị, tệp, nội dung…)";
+    box.setAttribute("aria-label", "Lọc các dòng của bảng");
+    box.addEventListener("input", function () {
+      var q = fold(box.value.trim());
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        r.hidden = !r.hasAttribute("data-keep") && q !== "" && fold(r.textContent).indexOf(q) < 0;
+      });
+    });
+    table.parentNode.insertBefore(box, table);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (t) {
+    sortable(t);
+    filterable(t);
+  });
+})();
+"""
 
 
 def _e(value) -> str:
@@ -94,6 +177,18 @@ def _date(d) -> str:
     return f"{d:%d/%m/%Y}" if isinstance(d, date) else "–"
 
 
+def _path(value) -> str:
+    """Escaped text of a file path (or a location starting with one) that may break after each "/"."""
+    return "/<wbr>".join(_e(part) for part in str(value).split("/")) if _e(value) else ""
+
+
+def _v(value) -> str:
+    """The ``data-value`` attribute the table script sorts a cell by ("" sorts last)."""
+    if isinstance(value, date):
+        value = f"{value:%Y%m%d}"
+    return f' data-value="{_e(value)}"'
+
+
 def location(row) -> str:
     """``file › sheet › cell`` (or ``dòng N`` when only the row is known), the parts that are known."""
     cell = row.get("cell")
@@ -105,8 +200,7 @@ def location(row) -> str:
 
 def _table(head: str, rows: list[str], cls: str = "", foot: str = "") -> str:
     """An HTML table from its heading cells and body rows (both already escaped)."""
-    attr = f' class="{cls}"' if cls else ""
-    return f'<table{attr}><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>{foot}</table>'
+    return f'<table class="{(cls + " data").strip()}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>{foot}</table>'
 
 
 def _matrix(view: CycleView) -> str:
@@ -115,7 +209,7 @@ def _matrix(view: CycleView) -> str:
     rates = reporting_rates(view).set_index("table")
     head = "".join(f"<th>{_e(forms.TABLES[t].title)}</th>" for t in tables)
     rows, complete = [], []
-    for _, r in c.iterrows():
+    for _, r in in_code_order(c).iterrows():
         cells = "".join(
             f'<td class="st st-{_e(r[t])}">{_e(COMPLETENESS_LABELS.get(r[t], r[t]))}</td>' for t in tables)
         row = f"<tr><th scope=\"row\">{_e(r['unit_name'])} <code>{_e(r['unit_code'])}</code></th>{cells}</tr>"
@@ -123,7 +217,7 @@ def _matrix(view: CycleView) -> str:
         (complete if len(c) > MAX_UNITS and (r[tables] == "received").all() else rows).append(row)
     foot = "".join(f'<td class="num">{int(rates.loc[t, "received"])}/{int(rates.loc[t, "expected"])}</td>' for t in tables)
     if complete:
-        rows.append(f'<tr><td colspan="{len(tables) + 1}"><details><summary>{len(complete)} đơn vị khác đã nhận đủ '
+        rows.append(f'<tr data-keep><td colspan="{len(tables) + 1}"><details><summary>{len(complete)} đơn vị khác đã nhận đủ '
                     f'{len(tables)} biểu</summary>{_table(f"<th>Đơn vị</th>{head}", complete, "matrix")}</details>'
                     '</td></tr>')
     legend = " · ".join(f'<span class="st st-{k}" style="padding:1px 8px">{_e(v)}</span>'
@@ -137,8 +231,9 @@ def _rates(view: CycleView) -> str:
     rows = []
     for r in reporting_rates(view).itertuples():
         rate = r.rate if r.rate is not None else 0.0
-        rows.append(f'<tr><td>{_e(r.title)}</td><td class="num">{r.received}</td><td class="num">{r.expected}</td>'
-                    f'<td class="num">{_e(format_percent(r.rate))}'
+        rows.append(f'<tr><td>{_e(r.title)}</td><td class="num"{_v(r.received)}>{r.received}</td>'
+                    f'<td class="num"{_v(r.expected)}>{r.expected}</td>'
+                    f'<td class="num"{_v(r.rate)}>{_e(format_percent(r.rate))}'
                     f'<span class="bar"><span style="width:{min(100.0, rate * 100):.1f}%"></span></span></td></tr>')
     return _table('<th>Biểu</th><th class="num">Đã nhận</th><th class="num">Phải báo cáo</th>'
                   '<th class="num">Tỷ lệ nhận</th>', rows)
@@ -151,8 +246,9 @@ def _timeliness(view: CycleView) -> str:
         late = bool(r.days_late) if r.days_late is not None and not pd.isna(r.days_late) else False
         cls = ' class="late"' if late else ""
         rows.append(f'<tr{cls}><td>{_e(r.unit_name)}</td>'
-                    f'<td class="num">{_date(r.report_date)}</td><td class="num">{_date(r.deadline)}</td>'
-                    f'<td class="status">{_e(r.status)}</td><td class="wrap">{_e(r.file)}</td></tr>')
+                    f'<td class="num"{_v(r.report_date)}>{_date(r.report_date)}</td>'
+                    f'<td class="num"{_v(r.deadline)}>{_date(r.deadline)}</td>'
+                    f'<td class="status"{_v(r.days_late)}>{_e(r.status)}</td><td class="wrap">{_path(r.file)}</td></tr>')
     n_late = int((t["days_late"].fillna(0) > 0).sum())
     return (f'<p>Hạn nộp: <b>{_date(view.cycle.deadline)}</b>. Nộp muộn: <b>{n_late}</b> đơn vị. '
             f'Ngày báo cáo là ngày ghi trong khối tiêu đề của tệp được tính.</p>' +
@@ -164,9 +260,9 @@ def _files(view: CycleView) -> str:
     fs = file_statuses(view)
     rows = []
     for r in fs.itertuples():
-        rows.append(f'<tr><td class="wrap">{_e(r.file)}</td><td>{_e(r.unit_name) or "–"}</td>'
+        rows.append(f'<tr><td class="wrap">{_path(r.file)}</td><td>{_e(r.unit_name) or "–"}</td>'
                     f'<td class="f-{_e(r.status)}">{_e(r.status_label)}</td><td>{_e(r.tables)}</td>'
-                    f'<td class="num">{_date(r.report_date)}</td><td>{_e(r.format)}</td>'
+                    f'<td class="num"{_v(r.report_date)}>{_date(r.report_date)}</td><td>{_e(r.format)}</td>'
                     f'<td class="wrap">{_e(r.reason)}</td></tr>')
     counts = fs["status_label"].value_counts()
     summary = ", ".join(f"{int(n)} {_e(k)}" for k, n in counts.items())
@@ -179,8 +275,8 @@ def _finding_rows(f: pd.DataFrame) -> str:
     rows = []
     for _, r in f.iterrows():
         sev = str(r["severity"])
-        rows.append(f'<tr><td class="sev sev-{_e(sev)}">{_e(SEVERITY_LABEL.get(sev, sev))}</td>'
-                    f'<td class="where">{_e(location(r))}</td>'
+        rows.append(f'<tr><td class="sev sev-{_e(sev)}"{_v(SEVERITY_ORDER.get(sev, ""))}>'
+                    f'{_e(SEVERITY_LABEL.get(sev, sev))}</td><td class="where">{_path(location(r))}</td>'
                     f'<td>{_e(r["message"])} <code>[{_e(r["code"])}]</code></td></tr>')
     return _table("<th>Mức độ</th><th>Vị trí (tệp › trang tính › ô)</th><th>Nội dung</th>", rows, "findings")
 
@@ -190,12 +286,12 @@ def _findings(view: CycleView) -> str:
     if f.empty:
         return "<p>Không có phát hiện nào.</p>"
     key = f["unit_code"].astype("object").where(f["unit_code"].notna(), None)
-    order = list(view.completeness["unit_code"])
+    units = in_code_order(view.completeness)
+    order = list(units["unit_code"])
     groups = [c for c in order if (key == c).any()] + ([None] if key.isna().any() else [])
-    tables = list(forms.TABLES)
-    sent = (view.completeness[tables] != "missing").any(axis=1)
-    clean = [n for c, n, s in zip(order, view.completeness["unit_name"], sent) if s and not (key == c).any()]
-    absent = [n for n, s in zip(view.completeness["unit_name"], sent) if not s]
+    sent = (units[list(forms.TABLES)] != "missing").any(axis=1)
+    clean = [n for c, n, s in zip(order, units["unit_name"], sent) if s and not (key == c).any()]
+    absent = [n for n, s in zip(units["unit_name"], sent) if not s]
     parts = []
     for code in groups:
         mine = f[key.isna()] if code is None else f[key == code]
@@ -208,7 +304,7 @@ def _findings(view: CycleView) -> str:
         if len(main):
             html.append(_finding_rows(main))
         if len(info):
-            html.append(f"<details><summary>{len(info)} thông tin (đã xử lý, để biết)</summary>"
+            html.append(f"<details open><summary>{len(info)} thông tin (đã xử lý, để biết)</summary>"
                         f"{_finding_rows(info)}</details>")
         parts.append(f'<section class="district">{"".join(html)}</section>')
     if clean:
@@ -258,6 +354,7 @@ def render_html(view: CycleView, made: date | None = None) -> str:
 <p class="note">Lỗi: số liệu không được tính; cảnh báo: đã tính nhưng cần xem lại; thông tin: đã xử lý.</p>
 {_findings(view)}</section>
 </main>
+<script>{_SCRIPT}</script>
 </body>
 </html>
 """

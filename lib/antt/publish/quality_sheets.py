@@ -1,16 +1,32 @@
 """The sheets about the returns themselves, in the summary workbook and the quality workbook:
-completeness (district × table, with the reporting rates), findings, files and timeliness.
+completeness (unit × table, with the reporting rates), findings, files and timeliness. Units in
+code order (``report_frames.in_code_order``); a finding's kind in words (``finding_kind``), never
+its internal code.
 """
 
 from __future__ import annotations
 
-from antt.analyse.report_frames import file_statuses, findings_sorted, reporting_rates, severity_counts, timeliness
+import re
+
+from antt.analyse.report_frames import (file_statuses, findings_sorted, in_code_order, reporting_rates,
+                                        severity_counts, timeliness)
 from antt.analyse.view import CycleView
 from antt.core import forms
-from antt.core.findings import SEVERITY_LABEL
+from antt.core.findings import CODES, SEVERITY_LABEL
 from antt.core.values import number_or_none
 from antt.publish.house_style import COMPLETENESS_LABELS
 from antt.publish.xlsx_kit import Col, Formats, sheet_head, write_cell, write_table
+
+
+def finding_kind(code: str) -> str:
+    """A finding's kind in Vietnamese: the first clause of its message template (``CODES``), each
+    field left as "…", a leading field dropped ("Báo cáo ngày …, sau hạn …", "Số âm (…)"); the code
+    itself if it is not registered."""
+    if code not in CODES:
+        return str(code)
+    text = re.sub(r"^…:\s*", "", re.sub(r"\{[^}]*\}", "…", CODES[code][1]))
+    text = re.split(r"(?<=[.;])\s", text, maxsplit=1)[0].rstrip(".;")
+    return text[:1].upper() + text[1:]
 
 
 def sheet_completeness(wb, fm: Formats, view: CycleView) -> None:
@@ -22,7 +38,7 @@ def sheet_completeness(wb, fm: Formats, view: CycleView) -> None:
     tables = list(forms.TABLES)
     cols = ([Col("Mã đơn vị", width=10), Col("Đơn vị", width=16)]
             + [Col(forms.TABLES[t].title, "status", 22) for t in tables] + [Col("Số biểu đã nhận", "int", 12)])
-    c = view.completeness
+    c = in_code_order(view.completeness)
     rows = [[r["unit_code"], r["unit_name"], *[COMPLETENESS_LABELS.get(r[t], str(r[t])) for t in tables],
              int(sum(r[t] == "received" for t in tables))] for _, r in c.iterrows()]
     status_of = {v: k for k, v in COMPLETENESS_LABELS.items()}
@@ -48,11 +64,12 @@ def sheet_findings(wb, fm: Formats, view: CycleView) -> None:
     sev = severity_counts(view)
     top = sheet_head(ws, fm, view, "Phát hiện khi kiểm tra dữ liệu",
                      f"{sev['error']} lỗi, {sev['warning']} cảnh báo, {sev['info']} thông tin.")
-    cols = [Col("Mức độ", width=11), Col("Mã", width=24), Col("Mã đơn vị", width=10), Col("Đơn vị", width=14),
+    cols = [Col("Mức độ", width=11), Col("Loại phát hiện", width=36), Col("Mã đơn vị", width=10),
+            Col("Đơn vị", width=14),
             Col("Tệp", width=40), Col("Trang tính", width=16), Col("Ô", width=7), Col("Dòng", "int", 7),
             Col("Nội dung", width=90)]
     f = findings_sorted(view)
-    rows = [[SEVERITY_LABEL.get(r["severity"], r["severity"]), r["code"], r["unit_code"], r["unit_name"],
+    rows = [[SEVERITY_LABEL.get(r["severity"], r["severity"]), finding_kind(r["code"]), r["unit_code"], r["unit_name"],
              r["file"], r["sheet"], r["cell"], number_or_none(r["row"]), r["message"]] for _, r in f.iterrows()]
     sev_of = {v: k for k, v in SEVERITY_LABEL.items()}
 

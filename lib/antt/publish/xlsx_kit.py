@@ -1,10 +1,16 @@
 """The house workbooks' xlsxwriter kit: the cell formats, a cell and a table written safely (numbers
 as numbers, missing as blank, every string as text: a file name "=SUM(1)" never becomes a formula),
-a sheet's heading, and a whole workbook written atomically from sheet writers.
+a sheet's heading, notes under a table, and a whole workbook written atomically from sheet writers.
+
+Unit codes are written as text on purpose (official codes keep their width: "001" in Hà Nội), and
+every sheet tells Excel so (no "number stored as text" warning). Numbers stay numbers with Excel's
+own formats ("#,##0", "0.0%"): Excel shows them in the viewer's locale, and the analyst computes
+with them.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -52,6 +58,10 @@ class Formats:
         self.severity = {"error": add({**cell, "bold": True, "font_color": PALETTE["bad"]}),
                          "warning": add({**cell, "bold": True, "font_color": "#9C5700"}),
                          "info": add({**cell, "font_color": PALETTE["subtle"]})}
+        #: a change with its sign ("+110", "-4", "+0.2%")
+        self.signed = {"int": add({**cell, "num_format": "+#,##0;-#,##0;0"}),
+                       "dec1": add({**cell, "num_format": "+#,##0.0;-#,##0.0;0.0"}),
+                       "pct": add({**cell, "num_format": "+0.0%;-0.0%;0.0%"})}
         self.late = add({**cell, "bold": True, "bg_color": "#FBE3D6", "font_color": PALETTE["bad"]})
 
     def for_kind(self, kind: str, bold: bool = False):
@@ -62,6 +72,13 @@ class Formats:
 
 
 _MAX_XLSX_STRING = 32767
+_LINE = 12.75                                    # points of a line of 10 pt text
+
+
+def _lines(text: str, width: float) -> int:
+    """About how many lines ``text`` wraps to in a column ``width`` characters wide (10 pt text)."""
+    per_line = max(width * 1.2, 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
 def write_cell(ws, fm: Formats, r: int, c: int, value, kind: str = "text", fmt=None, bold: bool = False):
@@ -90,6 +107,10 @@ def write_table(ws, fm: Formats, first_row: int, cols: Sequence[Col], rows: Sequ
         for j, (col, value) in enumerate(zip(cols, row)):
             fmt = cell_formats(i, j, value) if cell_formats else None
             write_cell(ws, fm, first_row + 1 + i, j, value, col.kind, fmt)
+        lines = max([_lines(v, c.width) for c, v in zip(cols, row) if c.kind == "text" and isinstance(v, str)],
+                    default=1)
+        if lines > 1:                            # wrapped text shown whole (not every reader fits the row)
+            ws.set_row(first_row + 1 + i, _LINE * lines + 3)
     ws.freeze_panes(first_row + 1, 0)
     ws.repeat_rows(first_row)                    # printed: the header on every page
     if filter:
@@ -107,7 +128,15 @@ def sheet_head(ws, fm: Formats, view: CycleView, title: str, note: str = "") -> 
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})   # codes ("689", "26041") are text on purpose
     return 3
+
+
+def write_notes(ws, fm: Formats, first_row: int, notes: Sequence[str]) -> int:
+    """Note lines under a table (from ``first_row``, one a row, the subtitle's style); the next free row."""
+    for i, note in enumerate(notes):
+        ws.write_string(first_row + i, 0, note, fm.subtitle)
+    return first_row + len(notes)
 
 
 #: A sheet writer: adds its sheet to the workbook.
