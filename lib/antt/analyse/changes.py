@@ -14,7 +14,8 @@ from pandas.io.formats.style import Styler
 
 from antt.analyse.columns import LABELS, RATES, format_change, format_value
 from antt.analyse.meta import REFORM_LABEL, era_line
-from antt.analyse.tables import PROVINCE_ROW, TOTAL, plain, headline, province_row, province_values
+from antt.analyse.report_frames import in_code_order
+from antt.analyse.tables import TOTAL, plain, headline, province_row, province_values
 from antt.analyse.view import ACROSS_REFORM, CycleView, comparison, open_cycle
 from antt.core import indicators, territory
 from antt.core.cycles import parse_cycle, previous, reporting_level
@@ -41,6 +42,8 @@ def unit_change(view: CycleView, columns: Sequence[str],
     earlier cycle of each column."""
     build = of or (lambda v: v.units)
     now = build(view)
+    if "unit_code" in now:
+        now = in_code_order(now)
     out = pd.concat([now[["unit_name", *columns]], province_row(now, columns)], ignore_index=True)
     out = out.astype({c: "Float64" for c in columns})
     attrs = {}
@@ -65,11 +68,8 @@ def unit_change(view: CycleView, columns: Sequence[str],
 def change_table(view: CycleView, columns: Sequence[str],
                  of: Callable[[CycleView], pd.DataFrame] | None = None) -> Styler:
     """``unit_change`` for reading: a heading per indicator over "kỳ này / kỳ trước / thay đổi",
-    districts by change (largest fall first), the province last."""
+    units in code order, the province last."""
     d = unit_change(view, columns, of)
-    rows = d[d["unit_name"] != PROVINCE_ROW].sort_values([f"{columns[0]}_change", "unit_name"],
-                                                              na_position="last")
-    d = pd.concat([rows, d[d["unit_name"] == PROVINCE_ROW]], ignore_index=True)
     labels = [("", "Đơn vị")]
     for c in columns:
         before = d.attrs["previous"][c]
