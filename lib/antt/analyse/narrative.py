@@ -294,11 +294,19 @@ def change_base(row) -> str:
     return f"trên {row['common']}/{row['units']} {where} có số liệu cả hai kỳ"
 
 
+def comparison_of(view: CycleView) -> pd.DataFrame:
+    """``view.comparison(view)``, computed once per view (it opens the earlier cycles) and kept on it
+    as its cached properties are."""
+    if "_comparison" not in view.__dict__:
+        view.__dict__["_comparison"] = comparison(view)
+    return view.__dict__["_comparison"]
+
+
 def _changes(view: CycleView, keys: dict[str, str], with_values: bool = True) -> str:
     """The like-for-like changes of ``keys`` (key -> words) since their comparable earlier cycle
     (``comparison``), one clause per earlier cycle, each change saying over how many units it is
     taken; "" when no key has an earlier cycle."""
-    comp = comparison(view).set_index("key")
+    comp = comparison_of(view).set_index("key")
     by_cycle: dict[str, list] = {}
     for key, words in keys.items():
         c = comp.loc[key]

@@ -29,8 +29,8 @@ from antt.analyse.changes import NOT_COMPARED_MARK, ON_CURRENT_MARK
 from antt.analyse.columns import LABELS, format_change, format_value
 from antt.analyse.meta import LEVEL_UNITS, MOVEMENT
 from antt.analyse.report_frames import FILE_STATUS_LABELS, file_statuses, reporting_rates, severity_counts
-from antt.analyse.view import ACROSS_REFORM, CycleView, comparison
-from antt.core import units
+from antt.analyse.view import ACROSS_REFORM, CycleView
+from antt.core import indicators, units
 from antt.core.atomic import atomic_path
 from antt.core.cycles import parse_cycle
 from antt.core.findings import SEVERITY_LABEL
@@ -76,15 +76,14 @@ def kind_words(view: CycleView) -> str:
 
 # --- layout ---------------------------------------------------------------------------------------
 
-def _font(run, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
-    run.font.name = FONT
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+def _font(run, size: float | None = None, bold: bool = False, italic: bool = False) -> None:
+    """Size and emphasis of a run (the font is the styles', ``_setup``)."""
     if size:
         run.font.size = Pt(size)
-    if bold is not None:
-        run.font.bold = bold
-    if italic is not None:
-        run.font.italic = italic
+    if bold:
+        run.font.bold = True
+    if italic:
+        run.font.italic = True
 
 
 def _para(container, text: str = "", *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
@@ -285,24 +284,25 @@ def _intro(doc, view: CycleView) -> None:
                 f"{view.reporting}/{view.expected} {LEVEL_UNITS[view.level]} theo các biểu mẫu của phong trào."))
 
 
-def _marked(view: CycleView, key: str, value) -> str:
-    """A key's or ratio's province value, "*" when not every unit has it (``tables.headline``)."""
-    covered = tables.headline(view).at[key, "coverage"]
-    return format_value(key, value) + ("" if covered == view.expected else INCOMPLETE)
+def _marked(key: str, value, covered: dict[str, int], expected: int) -> str:
+    """A key's or ratio's province value, "*" when not every unit has it (``covered``: the units with
+    a value, ``tables.headline``)."""
+    return format_value(key, value) + ("" if covered[key] == expected else INCOMPLETE)
 
 
-def _key_figures(doc, view: CycleView) -> None:
+def _key_figures(doc, view: CycleView, covered: dict[str, int]) -> None:
     h = tables.headline(view)
-    rows = [[r.label, _marked(view, r.key, r.value), r.unit, f"{r.coverage}/{r.expected}"] for r in h.itertuples()]
+    rows = [[r.label, _marked(r.key, r.value, covered, view.expected), r.unit, f"{r.coverage}/{r.expected}"]
+            for r in h.itertuples()]
     data_table(doc, f"Các chỉ số chính, {view.cycle.label}",
                ["Chỉ số", "Số liệu", "Đơn vị tính", "Số đơn vị có số liệu"], rows, [83, 25, 34, 23], "lrlc",
                note=INCOMPLETE_NOTE if any(INCOMPLETE in r[1] for r in rows) else None)
 
 
-def _results(doc, view: CycleView) -> None:
+def _results(doc, view: CycleView, covered: dict[str, int], conclusions: list[str]) -> None:
     tw = narrative.takeaway
     _heading(doc, "I. KẾT QUẢ THỰC HIỆN", 1)
-    _key_figures(doc, view)
+    _key_figures(doc, view, covered)
     parts = [
         ("1. Xây dựng khu dân cư đạt chuẩn “An toàn về an ninh, trật tự”", ["kdc_registered_meeting", "kdc_coverage"]),
         ("2. Xây dựng xã đạt chuẩn nông thôn mới (tiêu chí 19.2 về an ninh, trật tự)",
@@ -316,18 +316,19 @@ def _results(doc, view: CycleView) -> None:
         for name in names:
             _para(doc, tw(name, view))
     _heading(doc, f"{len(parts) + 1}. Đánh giá chung", 2)
-    for sentence in narrative.conclusions(view):
+    for sentence in conclusions:
         _para(doc, f"- {sentence}")
 
 
-def _comparison(doc, view: CycleView) -> None:
+def _comparison(doc, view: CycleView, covered: dict[str, int]) -> None:
     _heading(doc, "II. SO SÁNH VỚI CÁC KỲ TRƯỚC", 1)
     _para(doc, narrative.takeaway("trend", view))
     _para(doc, narrative.takeaway("trend_shares", view))
-    comp = comparison(view)
+    comp = narrative.comparison_of(view)
     if comp["previous_cycle"].isna().all():
         return
     rows, marks = [], set()
+    before_complete = _previous_complete(view, comp)
     for c in comp.itertuples():
         before = parse_cycle(c.previous_cycle).label if isinstance(c.previous_cycle, str) else "–"
         if c.reason == ACROSS_REFORM:
@@ -337,10 +338,11 @@ def _comparison(doc, view: CycleView) -> None:
             change = format_change(c.key, c.change) + (f" {ON_CURRENT_MARK}" if c.basis == "current" else "")
             marks |= {ON_CURRENT_MARK} if c.basis == "current" else set()
             over = f"{c.common}/{c.units}" if c.units else "–"
-        rows.append([LABELS[c.key], _marked(view, c.key, c.value), before, format_value(c.key, c.previous), change, over])
+        old = format_value(c.key, c.previous) + ("" if before_complete.get(c.key, True) else INCOMPLETE)
+        rows.append([LABELS[c.key], _marked(c.key, c.value, covered, view.expected), before, old, change, over])
     notes = ["Thay đổi cộng trên các đơn vị có số liệu ở cả hai kỳ (cột cuối); chỉ số tồn cuối kỳ so với kỳ liền "
              "trước, chỉ số phát sinh trong kỳ (giờ phát thanh, băng rôn) so với kỳ cùng loại."]
-    if any(INCOMPLETE in r[1] for r in rows):
+    if any(INCOMPLETE in r[1] + r[3] for r in rows):
         notes.append(INCOMPLETE_NOTE)
     if ON_CURRENT_MARK in marks:
         notes.append(f"{ON_CURRENT_MARK} Hai kỳ được quy về các xã, phường hiện nay (sắp xếp đơn vị hành chính 1/7/2025).")
@@ -351,11 +353,23 @@ def _comparison(doc, view: CycleView) -> None:
                rows, [52, 21, 27, 21, 27, 17], "lrcrrc", note=" ".join(notes))
 
 
-def _gaps(doc, view: CycleView) -> None:
+def _previous_complete(view: CycleView, comp: pd.DataFrame) -> dict[str, bool]:
+    """Per key of a ``comparison`` frame: whether its earlier value had every unit (of the earlier
+    cycle's units, or of today's communes when the two cycles were put on them)."""
+    out = {}
+    for cycle_id, rows in comp[comp["previous"].notna()].groupby("previous_cycle"):
+        old = CycleView(parse_cycle(cycle_id), view.processed_dir, view.scope)
+        for c in rows.itertuples():
+            frame = old.on_current if c.basis == "current" else old.units
+            r = indicators.RATIO.get(c.key)
+            out[c.key] = bool(frame[[r.numerator, r.denominator] if r else [c.key]].notna().all(axis=None))
+    return out
+
+
+def _gaps(doc, view: CycleView, conclusions: list[str]) -> None:
     _heading(doc, "III. TỒN TẠI, HẠN CHẾ", 1)
     target = view.targets["kdc_meeting_share"]
     _heading(doc, f"1. Đơn vị chưa đạt chỉ tiêu khu dân cư đạt chuẩn ({format_percent(target, 0)})", 2)
-    conclusions = narrative.conclusions(view)
     _para(doc, conclusions[1])
     below = narrative.kdc_needed(view)
     if len(below):
@@ -452,7 +466,7 @@ APPENDIX_HEADER = ("STT", "Đơn vị", "Khu dân cư", "Khu dân cư đạt chu
                    "Xã đạt chuẩn NTM", "Mô hình ở khu dân cư", "Camera an ninh")
 
 
-def _appendix(doc, view: CycleView) -> None:
+def _appendix(doc, view: CycleView, covered: dict[str, int]) -> None:
     """A new page: the figures of every unit in code order, the province row last."""
     p = _para(doc, "Phụ lục", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0, keep=True)
     p.paragraph_format.page_break_before = True
@@ -463,7 +477,7 @@ def _appendix(doc, view: CycleView) -> None:
     d = view.units
     rows = [[str(i), r["unit_name"], *(format_value(k, r[k]) for k in APPENDIX_COLUMNS)]
             for i, (_, r) in enumerate(d.iterrows(), 1)]
-    rows.append(["", tables.PROVINCE_ROW, *(_marked(view, k, view.province[k]) for k in APPENDIX_COLUMNS)])
+    rows.append(["", tables.PROVINCE_ROW, *(_marked(k, view.province[k], covered, view.expected) for k in APPENDIX_COLUMNS)])
     missing = [n for n, has in zip(d["unit_name"], d[list(APPENDIX_COLUMNS)].notna().all(axis=1)) if not has]
     note = "“–”: không có số liệu."
     if missing:
@@ -485,13 +499,15 @@ def export_written_report(view: CycleView, path: Path | str) -> Path:
     _header_block(doc, view)
     _title(doc, view)
     _intro(doc, view)
-    _results(doc, view)
-    _comparison(doc, view)
-    _gaps(doc, view)
+    covered = tables.headline(view)["coverage"].to_dict()
+    conclusions = narrative.conclusions(view)
+    _results(doc, view, covered, conclusions)
+    _comparison(doc, view, covered)
+    _gaps(doc, view, conclusions)
     _quality(doc, view)
     _directions(doc)
     _signature(doc)
-    _appendix(doc, view)
+    _appendix(doc, view, covered)
     with atomic_path(final) as tmp:
         doc.save(str(tmp))
     return final
