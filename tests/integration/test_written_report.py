@@ -54,8 +54,9 @@ def test_file_name_page_margins_and_font(report):
         for margin, (lo, hi) in ((s.top_margin, (20, 25)), (s.bottom_margin, (20, 25)), (s.left_margin, (30, 35)),
                                  (s.right_margin, (15, 20))):
             assert Mm(lo - 0.1) <= margin <= Mm(hi + 0.1)          # stored in twips: Mm(15) is 14.99 mm
-    normal = doc.styles["Normal"].font
-    assert normal.name == "Times New Roman" and 13 <= normal.size.pt <= 14
+    for style in ("Normal", "Heading 1", "Heading 2"):
+        font = doc.styles[style].font
+        assert font.name == "Times New Roman" and 13 <= font.size.pt <= 14, style
     runs = [r for p in doc.paragraphs for r in p.runs] + [
         r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
     assert runs and all(r.font.name in (None, "Times New Roman") for r in runs)
