@@ -13,6 +13,7 @@ province row last, a value that not every unit reported marked "*".
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -150,7 +151,11 @@ def _cell_text(cell, text: str, *, size: float = TABLE_PT, bold: bool = False, i
     p = cell.paragraphs[0]
     f = p.paragraph_format
     f.alignment, f.space_before, f.space_after, f.keep_with_next = align, Pt(1), Pt(after), keep
-    _font(p.add_run(text.replace(" %", "\u00a0%").replace(" *", "\u00a0*")), size, bold, italic)  # "100,0 %" on one line
+    _font(p.add_run(_NO_BREAK.sub("\u00a0", text)), size, bold, italic)
+
+
+#: A space that never breaks a line: before "%" and the marks ("100,0 %", "2.202 *", "+3 †").
+_NO_BREAK = re.compile(r" (?=[%*†‡])")
 
 
 def _row_flag(row, tag: str) -> None:
@@ -350,7 +355,7 @@ def _comparison(doc, view: CycleView, covered: dict[str, int]) -> None:
         notes.append(f"{NOT_COMPARED_MARK} Chỉ số nông thôn mới không so sánh qua đợt sắp xếp đơn vị hành chính 1/7/2025.")
     data_table(doc, "Các chỉ số so với kỳ trước",
                ["Chỉ số", "Kỳ này", "Kỳ so sánh", "Số liệu kỳ so sánh", "Thay đổi", "Số đơn vị so sánh"],
-               rows, [52, 21, 27, 21, 27, 17], "lrcrrc", note=" ".join(notes))
+               rows, [49, 21, 27, 21, 30, 17], "lrcrrc", note=" ".join(notes))
 
 
 def _previous_complete(view: CycleView, comp: pd.DataFrame) -> dict[str, bool]:
@@ -394,13 +399,15 @@ def _gaps(doc, view: CycleView, conclusions: list[str]) -> None:
                        ["STT", "Đơn vị", "Số xã", "Xã chưa đạt chuẩn", "Xã chưa đạt tiêu chí 19.2",
                         "Chưa đạt chuẩn, chưa đạt 19.2"], rows, [12, 43, 20, 30, 30, 30], "clrrrr")
     near = _near(view)
-    if len(near):
-        rows = [[str(i), r.unit_name, r.commune_name, format_number(r.ntm_criteria_met), format_number(r.criteria_short),
+    if len(near):           # at commune level the unit is the xã: one column
+        named = (["Đơn vị", "Xã"], [36, 42], "ll") if view.level == units.DISTRICT else (["Xã"], [78], "l")
+        rows = [[str(i), *([r.unit_name, r.commune_name] if view.level == units.DISTRICT else [r.commune_name]),
+                 format_number(r.ntm_criteria_met), format_number(r.criteria_short),
                  format_value("ntm_security_criterion", r.ntm_security_criterion)]
                 for i, r in enumerate(near.itertuples(), 1)]
         data_table(doc, "Xã còn thiếu 1–2 tiêu chí nông thôn mới",
-                   ["STT", "Đơn vị", "Xã", "Tiêu chí đã đạt", "Còn thiếu", "Tiêu chí 19.2"], rows,
-                   [12, 36, 42, 25, 22, 28], "cllrrc")
+                   ["STT", *named[0], "Tiêu chí đã đạt", "Còn thiếu", "Tiêu chí 19.2"], rows,
+                   [12, *named[1], 25, 22, 28], f"c{named[2]}rrc")
 
 
 def _near(view: CycleView) -> pd.DataFrame:
@@ -458,6 +465,7 @@ def _signature(doc) -> None:
         _font(p.add_run(text), 13, bold, italic)
     _row_flag(t.rows[0], "w:cantSplit")
     _widths(t, (TEXT_MM / 2 - 5, TEXT_MM / 2 + 5))
+    _para(doc, "", size=2, after=0, indent=False)      # ends the chain of kept paragraphs before the appendix
 
 
 APPENDIX_COLUMNS = ("kdc_total", "kdc_meeting", "kdc_meeting_share", "ntm_communes", "ntm_met",
