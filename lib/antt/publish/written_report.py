@@ -48,6 +48,8 @@ INCOMPLETE = " *"
 INCOMPLETE_NOTE = "(*) Không đủ số liệu của tất cả các đơn vị: cộng trên các đơn vị có số liệu."
 #: Up to this many rows a table stays on one page.
 KEEP_TOGETHER_ROWS = 12
+#: The movement inside a sentence ("… phong trào Toàn dân bảo vệ an ninh Tổ quốc …").
+_MOVEMENT = MOVEMENT[0].lower() + MOVEMENT[1:]
 PLACEHOLDER = "[Cán bộ tổng hợp soạn phần này: phương hướng, nhiệm vụ kỳ tới; kiến nghị, đề xuất.]"
 
 
@@ -210,7 +212,6 @@ def _setup(doc) -> None:
         st.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
         if name.startswith("Heading"):
             st.font.bold, st.font.italic, st.font.color.rgb = True, False, None
-            st.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:asciiTheme"), FONT)
             for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
                 st.element.rPr.rFonts.attrib.pop(qn(attr), None)
             pf = st.paragraph_format
@@ -231,10 +232,6 @@ def _setup(doc) -> None:
             e.set(qn("xml:space"), "preserve")
             e.text = text
         run._r.append(e)
-
-
-def _heading(doc, text: str, level: int) -> None:
-    doc.add_heading(text, level)
 
 
 # --- parts ----------------------------------------------------------------------------------------
@@ -261,22 +258,16 @@ def _header_block(doc, view: CycleView) -> None:
     _rule(right, 62, HEADER_MM[1])
     left, right = t.rows[1].cells
     _cell_text(left, "Số: …/BC-…", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _cell_text(right, f"{place}, ngày … tháng … năm {_report_year(view)}", size=14, italic=True,
+    _cell_text(right, f"{place}, ngày … tháng … năm {view.cycle.end.year}", size=14, italic=True,
                align=WD_ALIGN_PARAGRAPH.CENTER)
-    for c in t.columns[0].cells + t.columns[1].cells:
-        c.paragraphs[0].paragraph_format.space_before = Pt(6) if c in t.rows[1].cells else Pt(0)
+    for c in (left, right):
+        c.paragraphs[0].paragraph_format.space_before = Pt(6)
     _widths(t, HEADER_MM)
-
-
-def _report_year(view: CycleView) -> int:
-    """The year the report is written: a half-year's own, a year's (ending 14/12) too."""
-    return view.cycle.end.year
 
 
 def _title(doc, view: CycleView) -> None:
     _para(doc, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=18, after=0, keep=True)
-    subject = (f"{kind_words(view).capitalize()} {MOVEMENT[0].lower()}{MOVEMENT[1:]} {view.cycle.label}")
-    _para(doc, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0, keep=True)
+    _para(doc, f"{kind_words(view).capitalize()} {_MOVEMENT} {view.cycle.label}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0, keep=True)
     _rule(doc, 40, TEXT_MM)
     _para(doc, "", size=6, after=6, indent=False)
 
@@ -284,7 +275,7 @@ def _title(doc, view: CycleView) -> None:
 def _intro(doc, view: CycleView) -> None:
     body, _ = issuer(view)
     _para(doc, (f"{body} báo cáo kết quả thực hiện "
-                f"{MOVEMENT[0].lower()}{MOVEMENT[1:]} {view.cycle.label} ({view.cycle.period_text}) trên địa bàn "
+                f"{_MOVEMENT} {view.cycle.label} ({view.cycle.period_text}) trên địa bàn "
                 f"{view.territory.covers(view.cycle)} như sau. Số liệu tổng hợp từ báo cáo của "
                 f"{view.reporting}/{view.expected} {LEVEL_UNITS[view.level]} theo các biểu mẫu của phong trào."))
 
@@ -306,7 +297,7 @@ def _key_figures(doc, view: CycleView, covered: dict[str, int]) -> None:
 
 def _results(doc, view: CycleView, covered: dict[str, int], conclusions: list[str]) -> None:
     tw = narrative.takeaway
-    _heading(doc, "I. KẾT QUẢ THỰC HIỆN", 1)
+    doc.add_heading("I. KẾT QUẢ THỰC HIỆN", 1)
     _key_figures(doc, view, covered)
     parts = [
         ("1. Xây dựng khu dân cư đạt chuẩn “An toàn về an ninh, trật tự”", ["kdc_registered_meeting", "kdc_coverage"]),
@@ -317,16 +308,16 @@ def _results(doc, view: CycleView, covered: dict[str, int], conclusions: list[st
         ("5. Điểm sáng chấp hành pháp luật, tổ, nhóm nòng cốt", ["bright_spots"]),
     ]
     for head, names in parts:
-        _heading(doc, head, 2)
+        doc.add_heading(head, 2)
         for name in names:
             _para(doc, tw(name, view))
-    _heading(doc, f"{len(parts) + 1}. Đánh giá chung", 2)
+    doc.add_heading(f"{len(parts) + 1}. Đánh giá chung", 2)
     for sentence in conclusions:
         _para(doc, f"- {sentence}")
 
 
 def _comparison(doc, view: CycleView, covered: dict[str, int]) -> None:
-    _heading(doc, "II. SO SÁNH VỚI CÁC KỲ TRƯỚC", 1)
+    doc.add_heading("II. SO SÁNH VỚI CÁC KỲ TRƯỚC", 1)
     _para(doc, narrative.takeaway("trend", view))
     _para(doc, narrative.takeaway("trend_shares", view))
     comp = narrative.comparison_of(view)
@@ -372,9 +363,9 @@ def _previous_complete(view: CycleView, comp: pd.DataFrame) -> dict[str, bool]:
 
 
 def _gaps(doc, view: CycleView, conclusions: list[str]) -> None:
-    _heading(doc, "III. TỒN TẠI, HẠN CHẾ", 1)
+    doc.add_heading("III. TỒN TẠI, HẠN CHẾ", 1)
     target = view.targets["kdc_meeting_share"]
-    _heading(doc, f"1. Đơn vị chưa đạt chỉ tiêu khu dân cư đạt chuẩn ({format_percent(target, 0)})", 2)
+    doc.add_heading(f"1. Đơn vị chưa đạt chỉ tiêu khu dân cư đạt chuẩn ({format_percent(target, 0)})", 2)
     _para(doc, conclusions[1])
     below = narrative.kdc_needed(view)
     if len(below):
@@ -385,7 +376,7 @@ def _gaps(doc, view: CycleView, conclusions: list[str]) -> None:
         data_table(doc, "Đơn vị dưới chỉ tiêu khu dân cư đạt chuẩn",
                    ["STT", "Đơn vị", "Khu dân cư", "Đạt chuẩn", "Tỷ lệ", "Cần thêm để đạt chỉ tiêu"], rows,
                    [12, 50, 25, 25, 23, 30], "clrrrr")
-    _heading(doc, "2. Xã chưa đạt chuẩn nông thôn mới, tiêu chí 19.2 (an ninh, trật tự)", 2)
+    doc.add_heading("2. Xã chưa đạt chuẩn nông thôn mới, tiêu chí 19.2 (an ninh, trật tự)", 2)
     _para(doc, conclusions[2])
     if view.level == units.DISTRICT:
         sec = tables.security_criterion(view)
@@ -421,7 +412,7 @@ def _near(view: CycleView) -> pd.DataFrame:
 
 
 def _quality(doc, view: CycleView) -> None:
-    _heading(doc, "IV. CHẤT LƯỢNG SỐ LIỆU", 1)
+    doc.add_heading("IV. CHẤT LƯỢNG SỐ LIỆU", 1)
     _para(doc, narrative.takeaway("completeness", view))
     _para(doc, narrative.takeaway("quality", view))
     rates = reporting_rates(view)
@@ -439,7 +430,7 @@ def _quality(doc, view: CycleView) -> None:
 
 
 def _directions(doc) -> None:
-    _heading(doc, "V. PHƯƠNG HƯỚNG, NHIỆM VỤ", 1)
+    doc.add_heading("V. PHƯƠNG HƯỚNG, NHIỆM VỤ", 1)
     for text in (PLACEHOLDER, "1. …", "2. …"):
         p = _para(doc, text, keep=True)                 # with the signature
         p.runs[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
@@ -500,7 +491,7 @@ def export_written_report(view: CycleView, path: Path | str) -> Path:
     doc = Document()
     doc.table_numbers = itertools.count(1)
     _setup(doc)
-    doc.core_properties.title = f"Báo cáo {kind_words(view)} {MOVEMENT[0].lower()}{MOVEMENT[1:]} {view.cycle.label}"
+    doc.core_properties.title = f"Báo cáo {kind_words(view)} {_MOVEMENT} {view.cycle.label}"
     doc.core_properties.subject = f"{view.scope_name}, {view.cycle.label}"
     doc.core_properties.language = "vi-VN"
     doc.core_properties.comments = view.source
