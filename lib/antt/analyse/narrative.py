@@ -345,11 +345,11 @@ def _tw_trend(view: CycleView) -> str:
     return s or f"Chỉ có số liệu của kỳ {view.cycle.label}; chưa so sánh được qua các kỳ."
 
 
-def _complete(view: CycleView, key: str) -> bool:
-    """Whether every unit of the view has a value of ``key`` (of a ratio: both of its terms)."""
+def complete(units: pd.DataFrame, key: str) -> bool:
+    """Whether every row of ``units`` (``CycleView.units`` or ``on_current``) has a value of ``key``
+    (of a ratio: both of its terms)."""
     r = indicators.RATIO.get(key)
-    cols = [r.numerator, r.denominator] if r else [key]
-    return bool(view.units[cols].notna().all(axis=None))
+    return bool(units[[r.numerator, r.denominator] if r else [key]].notna().all(axis=None))
 
 
 def _tw_trend_shares(view: CycleView) -> str:
@@ -374,7 +374,7 @@ def _tw_trend_shares(view: CycleView) -> str:
             v = _trend_value(t, c.id, key)
             if v is None:
                 continue
-            star = "" if _complete(views[c], key) else " *"
+            star = "" if complete(views[c].units, key) else " *"
             starred |= bool(star)
             points.append(f"{format_percent(v)}{star} ({c.label})")
         if points:

@@ -31,7 +31,7 @@ from antt.analyse.columns import LABELS, format_change, format_value
 from antt.analyse.meta import LEVEL_UNITS, MOVEMENT
 from antt.analyse.report_frames import FILE_STATUS_LABELS, file_statuses, reporting_rates, severity_counts
 from antt.analyse.view import ACROSS_REFORM, CycleView
-from antt.core import indicators, units
+from antt.core import units
 from antt.core.atomic import atomic_path
 from antt.core.cycles import parse_cycle
 from antt.core.findings import SEVERITY_LABEL
@@ -356,9 +356,7 @@ def _previous_complete(view: CycleView, comp: pd.DataFrame) -> dict[str, bool]:
     for cycle_id, rows in comp[comp["previous"].notna()].groupby("previous_cycle"):
         old = CycleView(parse_cycle(cycle_id), view.processed_dir, view.scope)
         for c in rows.itertuples():
-            frame = old.on_current if c.basis == "current" else old.units
-            r = indicators.RATIO.get(c.key)
-            out[c.key] = bool(frame[[r.numerator, r.denominator] if r else [c.key]].notna().all(axis=None))
+            out[c.key] = narrative.complete(old.on_current if c.basis == "current" else old.units, c.key)
     return out
 
 
