@@ -1,9 +1,10 @@
-"""``antt report``: ingest, data-quality report, notebooks, charts, deck and summary workbook of a cycle.
+"""``antt report``: ingest, data-quality report, notebooks, charts, deck, summary workbook and written
+report of a cycle.
 
 Everything of a cycle is built in a temporary folder beside ``reports/<cycle>/`` and swapped in at
 the end, so an interrupted run leaves the previous report whole. The notebooks run in worker
-processes (``antt.notebook_runs``), one per core, while this process draws the charts, the deck and
-the workbook; the workers start their kernels while this process ingests.
+processes (``antt.notebook_runs``), one per core, while this process draws the charts, the deck, the
+workbook and the written report; the workers start their kernels while this process ingests.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
     from antt.publish.deck import export_deck
     from antt.publish.quality import write_quality_report
     from antt.publish.summary_workbook import export_workbook
+    from antt.publish.written_report import export_written_report
 
     scope = scope or config.PROVINCE_CODE
     books = notebooks()
-    steps = ["ingest", "quality", *[b.stem for b in books], "charts", "deck", "workbook"]
+    steps = ["ingest", "quality", *[b.stem for b in books], "charts", "deck", "workbook", "written_report"]
     bar = tqdm(total=len(steps), desc="antt report", unit="bước", disable=not progress)
 
     def step(name: str) -> None:
@@ -68,6 +70,9 @@ def run_report(cycle: str | None = None, scope: str | None = None, progress: boo
                 bar.update()
                 step("workbook")
                 export_workbook(view, out)
+                bar.update()
+                step("written_report")
+                export_written_report(view, out)
                 bar.update()
                 step("notebooks")
                 for run in runs:

@@ -17,6 +17,11 @@ def workbook_name(view: CycleView) -> str:
     return f"tong_hop_{view.cycle.id}.xlsx"
 
 
+def written_report_name(view: CycleView) -> str:
+    """``bao_cao_<cycle>.docx``."""
+    return f"bao_cao_{view.cycle.id}.docx"
+
+
 def target_file(path: Path | str, default_name: str) -> Path:
     """``path`` itself when it names a file, else ``default_name`` inside the folder ``path``."""
     path = Path(path)
