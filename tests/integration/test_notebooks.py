@@ -20,7 +20,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from antt.core import config
-from antt.analyse import changes, tables
+from antt.analyse import changes, report_frames, tables
 from antt.analyse.view import open_cycle
 from antt.pipeline import notebooks
 from antt.store.ingest import ingest
@@ -178,7 +178,7 @@ def test_province_rows_equal_the_province_totals(processed):
 
 
 def test_districts_below_target_2022_h1(processed):
-    below = tables.below_target(open_cycle("2022-H1", processed, "70"))
+    below = report_frames.below_target(open_cycle("2022-H1", processed, "70"))
     # Every district but Chơn Thành (84/88 = 95,5 %) is below 95 %; Bù Đăng 92/106 needs 101: 9 more.
     assert len(below) == 10 and "Chơn Thành" not in set(below["unit_name"])
     assert below["unit_code"].tolist() == ["688", "689", "690", "691", "692", "693", "694", "695", "696", "698"]

@@ -102,7 +102,7 @@ def test_code_order_is_numeric_with_rows_of_no_code_last():
 
 def test_below_target_counts_what_is_needed_to_reach_it():
     v = view(units=units_frame([("1", "Bù Đăng", 106, 92), ("2", "B", 20, 19), ("3", "C", 20, None)]))
-    below = tables.below_target(v)
+    below = report_frames.below_target(v)
     assert below["unit_name"].tolist() == ["Bù Đăng"]
     assert below.at[0, "needed"] == 9          # 95 % of 106 = 100,7: 101 areas, 9 more than 92
 

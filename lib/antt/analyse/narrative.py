@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from antt.analyse.columns import format_change, format_value
-from antt.analyse.report_frames import commune_status, unit_ratio, severity_counts
+from antt.analyse.report_frames import below_target, commune_status, severity_counts, unit_ratio
 from antt.analyse.view import ACROSS_REFORM, CycleView, comparison
 from antt.core import forms, indicators, territory
 from antt.core.cycles import parse_cycle
@@ -72,14 +72,8 @@ def _years(years: Sequence[int]) -> str:
 
 
 def kdc_needed(view: CycleView) -> pd.DataFrame:
-    """The units below the cycle's residential-area target (unit_code, unit_name, kdc_meeting,
-    kdc_total, kdc_meeting_share, needed: areas meeting the standard still needed to reach it),
-    most needed first, ties in code order."""
-    r, target = indicators.RATIO["kdc_meeting_share"], view.targets["kdc_meeting_share"]
-    d = view.units[["unit_code", "unit_name", r.numerator, r.denominator, r.name]]
-    d = d[d[r.name].notna() & (d[r.name].astype("float64") < target - 1e-12)]
-    d = d.assign(needed=indicators.needed(d[r.numerator], d[r.denominator], target).astype(int))
-    return d.sort_values("needed", ascending=False, kind="stable").reset_index(drop=True)
+    """``report_frames.below_target`` of the residential areas, most needed first, ties in code order."""
+    return below_target(view).sort_values("needed", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def ntm_unmet(view: CycleView) -> pd.DataFrame:
@@ -294,19 +288,11 @@ def change_base(row) -> str:
     return f"trên {row['common']}/{row['units']} {where} có số liệu cả hai kỳ"
 
 
-def comparison_of(view: CycleView) -> pd.DataFrame:
-    """``view.comparison(view)``, computed once per view (it opens the earlier cycles) and kept on it
-    as its cached properties are."""
-    if "_comparison" not in view.__dict__:
-        view.__dict__["_comparison"] = comparison(view)
-    return view.__dict__["_comparison"]
-
-
 def _changes(view: CycleView, keys: dict[str, str], with_values: bool = True) -> str:
     """The like-for-like changes of ``keys`` (key -> words) since their comparable earlier cycle
     (``comparison``), one clause per earlier cycle, each change saying over how many units it is
     taken; "" when no key has an earlier cycle."""
-    comp = comparison_of(view).set_index("key")
+    comp = comparison(view).set_index("key")
     by_cycle: dict[str, list] = {}
     for key, words in keys.items():
         c = comp.loc[key]

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
+from antt.analyse.columns import RATES
 from antt.analyse.view import CycleView
-from antt.core import forms
+from antt.core import forms, indicators
 from antt.core.findings import SEVERITY_ORDER
 from antt.core.text import format_number
 from antt.core.values import is_missing
@@ -31,6 +33,16 @@ def in_code_order(frame: pd.DataFrame, codes: str = "unit_code", *then: str) -> 
     return (frame.assign(_code=key.to_numpy())
             .sort_values(["_code", *then], kind="stable", na_position="last")
             .drop(columns="_code"))
+
+
+def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFrame:
+    """Units whose ``ratio`` is below the cycle's target, in code order, with ``needed``: how many
+    more (e.g. residential areas meeting the standard) would reach the target."""
+    r, target = RATES[ratio], view.targets[ratio]
+    d = view.units[["unit_code", "unit_name", r.numerator, r.denominator, ratio]]
+    d = d[d[ratio].astype("Float64").fillna(np.inf) < target]
+    d = d.assign(needed=indicators.needed(d[r.numerator], d[r.denominator], target).astype(int))
+    return in_code_order(d).reset_index(drop=True)
 
 
 def unit_ratio(view: CycleView, ratio: str) -> pd.Series:

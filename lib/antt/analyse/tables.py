@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
@@ -137,16 +136,6 @@ def unit_table(view: CycleView, columns: Sequence[str], target: str | None = Non
 
 
 # --- districts: targets, changes, checks --------------------------------------------------------
-
-def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFrame:
-    """Districts whose ``ratio`` is below the cycle's target, in code order, with ``needed``: how many
-    more units (e.g. residential areas meeting the standard) would reach the target."""
-    r, target = RATES[ratio], view.targets[ratio]
-    d = view.units[["unit_code", "unit_name", r.numerator, r.denominator, ratio]]
-    d = d[d[ratio].astype("Float64").fillna(np.inf) < target]
-    d = d.assign(needed=indicators.needed(d[r.numerator], d[r.denominator], target).astype(int))
-    return report_frames.in_code_order(d).reset_index(drop=True)
-
 
 def row_contributions(view: CycleView, table: str) -> pd.DataFrame:
     """What each tidy row of ``table`` adds to each of its keys (unit_code + one column per key),

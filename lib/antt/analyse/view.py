@@ -145,6 +145,11 @@ class CycleView:
                          source=self.source)
 
     @cached_property
+    def comparison(self) -> pd.DataFrame:
+        """``comparison(self)``, computed once (it opens the earlier cycles)."""
+        return _comparison(self)
+
+    @cached_property
     def trend(self) -> pd.DataFrame:
         """``trend()`` of the processed cycles up to and including this one (read once per view)."""
         t = trend(self.processed_dir, self.scope)
@@ -270,6 +275,10 @@ def comparison(view: CycleView) -> pd.DataFrame:
     ``previous`` is the earlier cycle's total on them), never district sums against commune sums. The new-rural keys are not compared across the reform of
     1 July 2025; ``reason`` says why a change is empty.
     """
+    return view.comparison.copy()
+
+
+def _comparison(view: CycleView) -> pd.DataFrame:
     present = processed_cycles(view.processed_dir)
     refs = {False: previous(view.cycle, present), True: previous(view.cycle, present, same_kind=True)}
     olds = {c: CycleView(c, view.processed_dir, view.scope) for c in refs.values() if c is not None}

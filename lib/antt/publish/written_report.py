@@ -30,7 +30,7 @@ from antt.analyse.changes import NOT_COMPARED_MARK, ON_CURRENT_MARK
 from antt.analyse.columns import LABELS, format_change, format_value
 from antt.analyse.meta import LEVEL_UNITS, MOVEMENT
 from antt.analyse.report_frames import FILE_STATUS_LABELS, file_statuses, reporting_rates, severity_counts
-from antt.analyse.view import ACROSS_REFORM, CycleView
+from antt.analyse.view import ACROSS_REFORM, CycleView, comparison
 from antt.core import units
 from antt.core.atomic import atomic_path
 from antt.core.cycles import parse_cycle
@@ -320,7 +320,7 @@ def _comparison(doc, view: CycleView, covered: dict[str, int]) -> None:
     doc.add_heading("II. SO SÁNH VỚI CÁC KỲ TRƯỚC", 1)
     _para(doc, narrative.takeaway("trend", view))
     _para(doc, narrative.takeaway("trend_shares", view))
-    comp = narrative.comparison_of(view)
+    comp = comparison(view)
     if comp["previous_cycle"].isna().all():
         return
     rows, marks = [], set()
