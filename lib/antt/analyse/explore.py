@@ -257,7 +257,7 @@ def change(key: str, before, after, unit: str | None = None, province: str | Non
     r = indicators.RATIO.get(k)
     parts = [r.numerator, r.denominator] if r else []
     if across:
-        today = v1 if v1.hierarchy is units.current() else v0
+        today = v1 if units.is_current(v1.hierarchy) else v0
         u = _find(today, unit) if unit is not None else None
         if by == "commune" or (u is not None and u.level != COMMUNE):
             raise AnalystError(f"qua đợt sắp xếp năm 2025 (kỳ {v0.cycle.id} và kỳ {v1.cycle.id}) chỉ so sánh được "

@@ -46,7 +46,7 @@ class Territory:
     @property
     def former(self) -> bool:
         """A former province only (not a province of today's hierarchy)."""
-        return not self.country and self.code not in _current_codes()
+        return not self.country and self.code not in units.province_codes(today=True)
 
     @property
     def name(self) -> str:
@@ -62,14 +62,14 @@ class Territory:
         reform: it is part of a province then)."""
         if self.country:
             return h.provinces()
-        if h is units.current():
+        if units.is_current(h):
             return [] if self.former else [h.unit(self.code)]
         codes = (self.code,) if self.former else _merged_into(self.code)
         return [h.unit(c) for c in codes]
 
     def communes(self, h: Hierarchy) -> list[Unit]:
         """The communes of ``h`` inside the territory, in code order."""
-        if h is units.current() and self.former:
+        if units.is_current(h) and self.former:
             return [h.unit(c) for c in sorted(_successors_of_province(self.code), key=lambda c: (len(c), c))]
         return [c for p in self.provinces(h) for c in _communes_of(h, p.code)]
 
@@ -77,7 +77,7 @@ class Territory:
         """Whether a unit of ``h`` (province, district or commune) lies inside the territory."""
         if self.country:
             return True
-        if h is units.current() and self.former:
+        if units.is_current(h) and self.former:
             codes = _successors_of_province(self.code)
             return unit.code in codes if unit.level == COMMUNE else False
         inside = {p.code for p in self.provinces(h)}
@@ -122,7 +122,7 @@ class Territory:
 def resolve(code: str) -> Territory:
     """The territory of a scope code; AnalystError (a ValueError) for a code that is no province, then or now."""
     code = str(code).strip()
-    if code != "all" and code not in _current_codes() and code not in {p.code for p in units.legacy().provinces()}:
+    if code != "all" and code not in units.province_codes(today=True) and code not in units.province_codes(today=False):
         raise AnalystError(f"không có tỉnh, thành phố mã {code!r} (trước hay sau ngày 01/07/2025); "
                          "dùng mã tỉnh như 75 hoặc all")
     return Territory(code)
@@ -130,7 +130,7 @@ def resolve(code: str) -> Territory:
 
 def after_reform(cycle: Cycle) -> bool:
     """Whether ``cycle`` is counted in today's hierarchy (it ends on or after 1 July 2025)."""
-    return units.hierarchy_on(cycle.end) is units.current()
+    return units.is_current(units.hierarchy_on(cycle.end))
 
 
 def joined(a: Cycle, b: Cycle, flow: bool) -> bool:
@@ -147,7 +147,7 @@ def on_current(values: dict[str, dict], h: Hierarchy) -> tuple[dict[str, dict], 
     area (``indicators.carried``: null when any of them has none, communes_with_models recomputed, the
     new-rural keys null); a divided commune goes whole to the dataset's default part. Values already
     on today's communes come back as they are."""
-    if h is units.current():
+    if units.is_current(h):
         return dict(values), []
     now = units.current()
     mapping, notes = {}, []
@@ -168,11 +168,6 @@ def successors(old_commune: str) -> tuple[str, ...]:
 def predecessors(new_commune: str) -> tuple[str, ...]:
     """The legacy communes whose area (some or all of it) went into a current commune."""
     return _predecessors().get(new_commune, ())
-
-
-@cache
-def _current_codes() -> frozenset[str]:
-    return frozenset(p.code for p in units.current().provinces())
 
 
 def _communes_of(h: Hierarchy, province: str) -> list[Unit]:

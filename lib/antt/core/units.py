@@ -379,6 +379,18 @@ def current() -> Hierarchy:
     })
 
 
+def is_current(h: Hierarchy) -> bool:
+    """Whether ``h`` is today's hierarchy (the one without an end), asked without building it."""
+    return h.valid_to is None
+
+
+@cache
+def province_codes(today: bool) -> frozenset[str]:
+    """The codes of today's provinces (``today``) or of the 63 former ones, read without building
+    a hierarchy (a scope is checked in every process that reads, most of which need one only)."""
+    return frozenset(r[0] for r in _rows(f"SELECT DISTINCT provinceCode FROM {'admin_units' if today else 'admin_units_legacy'}"))
+
+
 #: (valid_from, valid_to, factory): the hierarchy in force over [valid_from, valid_to).
 _REGISTRY: list[tuple[date | None, date | None, Callable[[], Hierarchy]]] = [
     (None, REFORM_2025, legacy),

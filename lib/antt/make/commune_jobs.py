@@ -82,7 +82,7 @@ def commune_cycle_jobs(out_dir: Path, cycle: Cycle, communes: list[units.Unit]) 
         gone = set(order[:k_missing])
         late = set(order[k_missing:k_missing + k_late])
         resub = order[k_missing + k_late:k_missing + k_late + k_resub]
-        shapes = {u.code: shape_for(PLANS[plans[u.code]], i, len(sources_of(u.code)) if h is units.current() else 1)
+        shapes = {u.code: shape_for(PLANS[plans[u.code]], i, len(sources_of(u.code)) if units.is_current(h) else 1)
                   for i, u in enumerate(us)}
         faults = _place_faults(COMMUNE_FAULTS.get((cycle.id, prov), ()), us, shapes, plans,
                                order[k_missing + k_late + k_resub:])

@@ -177,7 +177,7 @@ def unit_base(code: str, hierarchy_name: str) -> UnitBase:
     """The base of reporting commune ``code`` of the hierarchy named ``hierarchy_name``."""
     h = units.current() if hierarchy_name == units.current().name else units.legacy()
     unit = h.unit(code)
-    sources = sources_of(code) if h is units.current() else (unit,)
+    sources = sources_of(code) if units.is_current(h) else (unit,)
     if sources:
         lists = [list(next(c for c in _district_base(s.parent).communes if c.unit.code == s.code).areas)
                  for s in sources]
@@ -186,7 +186,7 @@ def unit_base(code: str, hierarchy_name: str) -> UnitBase:
     named = _unique_names(sources, lists) if sources else lists
     flat = [n for names in named for n in names]
     origin = [i for i, names in enumerate(named) for _ in names]
-    event = _event(code, flat, origin) if h is units.current() else None
+    event = _event(code, flat, origin) if units.is_current(h) else None
     rng = random.Random(f"{code}-unit-base")
     return UnitBase(unit, province_of(unit, h), sources, tuple(tuple(n) for n in named), event,
                     person(rng), person(rng, rank=True))
