@@ -98,7 +98,7 @@ def test_like_with_like_after_the_reform(processed):
 def test_the_deck_leaves_a_hole_at_the_reform_and_the_workbook_says_how_it_compared(processed, tmp_path):
     view = open_cycle("2026-H1", processed, "75")
     prs = Presentation(export_deck(view, tmp_path))
-    chart = next(sh.chart for s in prs.slides for sh in s.shapes if sh.name == "chart_trend_shares")
+    chart = next(sh.chart for s in prs.slides for sh in s.shapes if sh.name == "chart_trend_kdc_meeting_share")
     cats = list(chart.plots[0].categories)
     assert cats == ["6 tháng đầu năm 2022", "năm 2022", "6 tháng đầu năm 2023", REFORM_LABEL,
                     "năm 2025", "6 tháng đầu năm 2026"]
