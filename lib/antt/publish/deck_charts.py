@@ -386,6 +386,11 @@ def trend_slots(view: CycleView) -> tuple[list[str], list[str | None]]:
     return labels, slots
 
 
+def short_label(label: str) -> str:
+    """A category of ``trend_slots`` short enough for a small panel: "6 tháng 2023", "năm 2025", "1/7/2025"."""
+    return REFORM_LABEL.split(":")[0] if label == REFORM_LABEL else label.replace("6 tháng đầu năm", "6 tháng")
+
+
 def _covered(view: CycleView, cycles: list[str]) -> dict[str, dict[str, bool]]:
     """Per cycle, per key of ``TREND_KEYS``: whether every unit reported it."""
     out = {}
@@ -406,8 +411,7 @@ def trend(slide, view: CycleView, box) -> str:
     left, top, width, height = box
     cols, rows = 3, 2
     w, h = width / cols, height / rows
-    short = [REFORM_LABEL.split(":")[0] if lb == REFORM_LABEL else lb.replace("6 tháng đầu năm", "6T") .replace("năm ", "")
-             for lb in labels]
+    short = [short_label(lb) for lb in labels]
     incomplete = False
     for i, key in enumerate(TREND_KEYS):
         x, y = left + (i % cols) * w, top + (i // cols) * h
@@ -417,7 +421,7 @@ def trend(slide, view: CycleView, box) -> str:
         series = [(KEY_LABELS[key], vals)]
         target = view.targets.get(key)
         if target is not None:
-            series.append((f"Chỉ tiêu {_target_text(target)}", [target] * len(slots)))
+            series.append((f"Chỉ tiêu {_target_text(target)}", [None if s is None else target for s in slots]))
         known = [v for v in vals if v is not None]
         top_v = max(known + [target or 0.0, 1e-9])
         textbox(slide, x + 0.05, y, w - 0.1, 0.55, KEY_LABELS[key] + (f" (chỉ tiêu {_target_text(target)})" if target else ""),
