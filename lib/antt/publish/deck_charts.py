@@ -29,8 +29,7 @@ from antt.core.values import is_missing
 from antt.publish.house_style import PALETTE
 from antt.publish.pptx_kit import WHITE, native_chart, point_labels, rgb, series_as_line, textbox
 
-#: A column chart of many units shows this many (three columns a unit, or a label above each column,
-#: need the width); a bar chart shows ``MAX_UNITS``.
+#: A column chart of many units (communes) shows this many: a label above each column needs the width.
 COLUMN_UNITS = 16
 NO_DATA = "không có số liệu"
 #: The model types' colours, in the order of ``forms.MODEL_TYPES`` ("Khác" last, muted).
@@ -55,12 +54,13 @@ def _target_text(target: float) -> str:
 
 def unit_rows(view: CycleView, value: pd.Series, *, limit: int = MAX_UNITS, fmt=format_number,
               units: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
-    """The units of a chart, largest ``value`` (``_v``) first, ties by name, no value last; of more
-    than ``limit`` the highest and the lowest with a gap row (``_gap`` True, its name the gap's label),
-    as the pictures show them (``report_frames.select_units``); and the note of how many are shown."""
+    """The units of a chart, largest ``value`` (``_value``) first, ties by name, no value last: all of
+    them up to ``MAX_UNITS``; of more (communes) the ``limit`` highest and lowest with a gap row (``_gap``
+    True, its name the gap's label), as the pictures show them (``report_frames.select_units``); and the
+    note of how many are shown."""
     d = (view.units if units is None else units).assign(_value=pd.to_numeric(value, errors="coerce").astype("float64"))
     d = d.sort_values("unit_name", kind="stable")
-    sel = select_units(d, d["_value"], limit, fmt)
+    sel = select_units(d, d["_value"], MAX_UNITS if len(d) <= MAX_UNITS else limit, fmt)
     rows = sel.rows.assign(_gap=False)
     if sel.gap is not None:
         gap = pd.DataFrame({"unit_name": [sel.gap_label], "_gap": [True]})
@@ -98,7 +98,7 @@ def kdc_coverage(slide, view: CycleView, box) -> str:
     "bad" colour, the target a dashed line."""
     share = unit_ratio(view, "kdc_meeting_share")
     many = len(view.units) > MAX_UNITS
-    d, note = unit_rows(view, share, limit=COLUMN_UNITS if many else MAX_UNITS, fmt=lambda v: format_percent(v, 1))
+    d, note = unit_rows(view, share, limit=COLUMN_UNITS, fmt=lambda v: format_percent(v, 1))
     target = view.targets["kdc_meeting_share"]
     cats = [_province_label(view, "kdc_total", "kdc_meeting"), *_categories(d, d["_value"])]
     values = [view.province["kdc_meeting_share"], *d["_value"]]
@@ -146,7 +146,7 @@ def ntm_by_unit(slide, view: CycleView, box) -> str:
     chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, _categories(d, d["ntm_communes"]),
                          [("Tổng số xã", list(d["ntm_communes"])), ("Xã đạt chuẩn nông thôn mới", list(d["ntm_met"]))],
                          number_format="#,##0", colours=[PALETTE["muted"], PALETTE["good"]], overlap=100, gap=40,
-                         category_size=10 if len(d) > 16 else 12, box=box, name="chart_ntm_by_unit")
+                         category_size=9 if len(d) > 16 else 12, box=box, name="chart_ntm_by_unit")
     texts = [None if gap or is_missing(n) or is_missing(m) or not n
              else f"{format_number(m)}/{format_number(n)} ({format_percent(float(m) / float(n), 0)})"
              for n, m, gap in zip(d["ntm_communes"], d["ntm_met"], d["_gap"])]
@@ -226,7 +226,7 @@ def models_by_type(slide, view: CycleView, box) -> str:
     series.append(("Tổng", [None if gap or is_missing(v) else 0 for v, gap in zip(d["_value"], d["_gap"])]))
     chart = native_chart(slide, XL_CHART_TYPE.BAR_STACKED, _categories(d, d["_value"]), series, number_format="0",
                          colours=[*colours, PALETTE["muted"]], gap=40, overlap=100, legend=False,
-                         category_size=10 if len(d) > 16 else 12, box=(box[0], box[1], box[2] - 3.2, box[3]),
+                         category_size=9 if len(d) > 16 else 12, box=(box[0], box[1], box[2] - 3.2, box[3]),
                          name="chart_models_by_type")
     top = float(d["_value"].max()) if d["_value"].notna().any() else 1.0
     plot = chart.plots[0]
@@ -263,7 +263,7 @@ def models_setting(slide, view: CycleView, box) -> str:
                          [("Ở khu dân cư", list(d["models_residential"])),
                           ("Ở cơ quan, doanh nghiệp, nhà trường", list(d["models_institutional"]))],
                          number_format="#,##0", colours=[PALETTE["primary"], PALETTE["accent"]], gap=40,
-                         category_size=10 if len(d) > 16 else 12, box=box, name="chart_models_setting")
+                         category_size=9 if len(d) > 16 else 12, box=box, name="chart_models_setting")
     for s, k in zip(chart.plots[0].series, ("models_residential", "models_institutional")):
         point_labels(s, [_num(v) for v in d[k]], size=10 if len(d) > 16 else 11, position=XL_LABEL_POSITION.OUTSIDE_END)
     return note
@@ -273,7 +273,7 @@ def cameras_per_kdc(slide, view: CycleView, box) -> str:
     """09: cameras per residential area by unit, the province mean a dashed line."""
     per = unit_ratio(view, "cameras_per_kdc")
     many = len(view.units) > MAX_UNITS
-    d, note = unit_rows(view, per, limit=COLUMN_UNITS if many else MAX_UNITS, fmt=lambda v: format_number(v, 1))
+    d, note = unit_rows(view, per, limit=COLUMN_UNITS, fmt=lambda v: format_number(v, 1))
     mean = view.province["cameras_per_kdc"]
     series = [("Camera trên một khu dân cư", list(d["_value"]))]
     if not is_missing(mean):
@@ -283,7 +283,7 @@ def cameras_per_kdc(slide, view: CycleView, box) -> str:
                          number_format="0.0", colours=[PALETTE["primary"], PALETTE["reference"]], value_max=top * 1.15,
                          gap=50, legend=True, category_size=10 if many else 12, box=box, name="chart_cameras_per_kdc")
     point_labels(chart.plots[0].series[0], [_num(v, 1) for v in d["_value"]], size=10 if many else 12,
-                 position=XL_LABEL_POSITION.INSIDE_END, colour=WHITE, bold=True)
+                 position=XL_LABEL_POSITION.OUTSIDE_END)
     if len(series) > 1:
         series_as_line(chart, 1, PALETTE["reference"])
     return _join(note, _coverage_note(view, "cameras", "kdc_total"))
@@ -294,7 +294,7 @@ def _panel(slide, view: CycleView, d: pd.DataFrame, cats, key: str, title: str, 
     textbox(slide, box[0], box[1], box[2], 0.35, title, max_pt=14, min_pt=11, bold=True, name=f"{name}_title",
             max_lines=1)
     chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats, [(title, list(d[key]))], number_format="#,##0",
-                         colours=[colour], gap=40, category_size=10 if len(d) > 16 else 12,
+                         colours=[colour], gap=40, category_size=9 if len(d) > 16 else 12,
                          box=(box[0], box[1] + 0.4, box[2], box[3] - 0.4), name=name)
     if not names:
         chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
@@ -336,7 +336,7 @@ def bright_spots(slide, view: CycleView, box) -> str:
               ("Tổng", [None if gap or is_missing(v) else 0 for v, gap in zip(d["_value"], d["_gap"])])]
     chart = native_chart(slide, XL_CHART_TYPE.BAR_STACKED, cats, series, number_format="#,##0",
                          colours=[PALETTE["primary"], PALETTE["secondary"], PALETTE["muted"]], gap=40, overlap=100,
-                         legend=False, category_size=10 if len(d) > 16 else 12,
+                         legend=False, category_size=9 if len(d) > 16 else 12,
                          box=(b1[0], b1[1] + 0.4, b1[2], b1[3] - 0.85), name="chart_bright_spots")
     _legend_row(slide, (b1[0] + 1.5, b1[1] + b1[3] - 0.4), [(series[0][0], PALETTE["primary"]),
                                                           (series[1][0], PALETTE["secondary"])])
