@@ -401,8 +401,3 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
             prs.save(tmp)
     return final
 
-
-# TEMPORARY local fallback until h19-docx's narrative.conclusions is merged (removed before the final commit)
-if not hasattr(narrative, "conclusions"):
-    narrative.conclusions = lambda view: [narrative.takeaway(n, view) for n in
-                                          ("kdc_coverage", "ntm_by_unit", "models_setting", "cameras_per_kdc", "trend")]
