@@ -401,3 +401,4 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
             prs.save(tmp)
     return final
 
+

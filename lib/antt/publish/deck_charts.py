@@ -68,9 +68,12 @@ def unit_rows(view: CycleView, value: pd.Series, *, limit: int = MAX_UNITS, fmt=
     return rows.reset_index(drop=True), sel.note
 
 
-def _categories(d: pd.DataFrame, missing: pd.Series) -> list[str]:
-    return [str(n) if gap or not is_missing(m) else f"{n} ({NO_DATA})"
-            for n, m, gap in zip(d["unit_name"], missing, d["_gap"])]
+def _categories(d: pd.DataFrame, missing: pd.Series) -> tuple[list[str], str]:
+    """The unit names of a chart's rows, and the note naming those without a value (their row left
+    blank: a longer name, "… (không có số liệu)", makes LibreOffice name only every other row)."""
+    none = [str(n) for n, m, gap in zip(d["unit_name"], missing, d["_gap"]) if not gap and is_missing(m)]
+    note = f"Không có số liệu (để trống): {', '.join(none)}" if none else ""
+    return [str(n) for n in d["unit_name"]], note
 
 
 def _fill(point, colour: str):
@@ -100,7 +103,8 @@ def kdc_coverage(slide, view: CycleView, box) -> str:
     many = len(view.units) > MAX_UNITS
     d, note = unit_rows(view, share, limit=COLUMN_UNITS, fmt=lambda v: format_percent(v, 1))
     target = view.targets["kdc_meeting_share"]
-    cats = [_province_label(view, "kdc_total", "kdc_meeting"), *_categories(d, d["_value"])]
+    names, empty = _categories(d, d["_value"])
+    cats = [_province_label(view, "kdc_total", "kdc_meeting"), *names]
     values = [view.province["kdc_meeting_share"], *d["_value"]]
     chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
                          [("Tỷ lệ khu dân cư đạt chuẩn", values),
@@ -117,20 +121,21 @@ def kdc_coverage(slide, view: CycleView, box) -> str:
     bars.points[0].format.line.width = Pt(1.5)
     point_labels(bars, [_pct(v) for v in values], size=10 if many else 12, position=XL_LABEL_POSITION.OUTSIDE_END)
     series_as_line(chart, 1, PALETTE["reference"])
-    return _join(note, _coverage_note(view, "kdc_total", "kdc_meeting"))
+    return _join(note, empty, _coverage_note(view, "kdc_total", "kdc_meeting"))
 
 
 def kdc_registered_meeting(slide, view: CycleView, box) -> str:
     """02: areas in total, registered and meeting the standard, by unit (largest total first)."""
     d, note = unit_rows(view, view.units["kdc_total"], limit=COLUMN_UNITS)
     keys = ("kdc_total", "kdc_registered", "kdc_meeting")
-    chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, _categories(d, d["_value"]),
+    cats, empty = _categories(d, d["_value"])
+    chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
                          [(n, list(d[k])) for k, n in zip(keys, ("Tổng số khu dân cư", "Đăng ký", "Đạt chuẩn"))],
                          number_format="#,##0", colours=[PALETTE["muted"], PALETTE["secondary"], PALETTE["primary"]],
                          gap=40, category_size=10, box=box, name="chart_kdc_registered_meeting")
     for s, k in zip(chart.plots[0].series, keys):
         point_labels(s, [_num(v) for v in d[k]], size=9, position=XL_LABEL_POSITION.OUTSIDE_END)
-    return note
+    return _join(note, empty)
 
 
 def ntm_by_unit(slide, view: CycleView, box) -> str:
@@ -143,7 +148,8 @@ def ntm_by_unit(slide, view: CycleView, box) -> str:
                         fmt=lambda v: format_percent(v, 0))
     if len(units) < len(view.units):
         note = _join(note, f"{format_number(len(view.units) - len(units))} đơn vị không có xã")
-    chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, _categories(d, d["ntm_communes"]),
+    cats, empty = _categories(d, d["ntm_communes"])
+    chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
                          [("Tổng số xã", list(d["ntm_communes"])), ("Xã đạt chuẩn nông thôn mới", list(d["ntm_met"]))],
                          number_format="#,##0", colours=[PALETTE["muted"], PALETTE["good"]], overlap=100, gap=40,
                          category_size=9 if len(d) > 16 else 12, box=box, name="chart_ntm_by_unit")
@@ -151,7 +157,7 @@ def ntm_by_unit(slide, view: CycleView, box) -> str:
              else f"{format_number(m)}/{format_number(n)} ({format_percent(float(m) / float(n), 0)})"
              for n, m, gap in zip(d["ntm_communes"], d["ntm_met"], d["_gap"])]
     point_labels(chart.plots[0].series[0], texts, size=11, position=XL_LABEL_POSITION.OUTSIDE_END)
-    return note
+    return _join(note, empty)
 
 
 def ntm_criteria(slide, view: CycleView, box) -> str:
@@ -224,7 +230,8 @@ def models_by_type(slide, view: CycleView, box) -> str:
                for i, t in enumerate(types)]
     series = [(t, [None if gap else v for v, gap in zip(d[t], d["_gap"])]) for t in types]
     series.append(("Tổng", [None if gap or is_missing(v) else 0 for v, gap in zip(d["_value"], d["_gap"])]))
-    chart = native_chart(slide, XL_CHART_TYPE.BAR_STACKED, _categories(d, d["_value"]), series, number_format="0",
+    cats, empty = _categories(d, d["_value"])
+    chart = native_chart(slide, XL_CHART_TYPE.BAR_STACKED, cats, series, number_format="0",
                          colours=[*colours, PALETTE["muted"]], gap=40, overlap=100, legend=False,
                          category_size=9 if len(d) > 16 else 12, box=(box[0], box[1], box[2] - 3.2, box[3]),
                          name="chart_models_by_type")
@@ -240,7 +247,7 @@ def models_by_type(slide, view: CycleView, box) -> str:
                  size=11, position=XL_LABEL_POSITION.INSIDE_BASE, bold=True)
     _legend_box(slide, (box[0] + box[2] - 3.1, box[1], 3.1, box[3]), "Loại mô hình",
                 list(zip(types, colours)))
-    return note
+    return _join(note, empty)
 
 
 def _legend_box(slide, box, title: str, items: list[tuple[str, str]]):
@@ -259,14 +266,15 @@ def models_setting(slide, view: CycleView, box) -> str:
     residential areas first)."""
     d, note = unit_rows(view, view.units["models_residential"])
     missing = d["models_residential"].where(d["models_residential"].notna(), d["models_institutional"])
-    chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, _categories(d, missing),
+    cats, empty = _categories(d, missing)
+    chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
                          [("Ở khu dân cư", list(d["models_residential"])),
                           ("Ở cơ quan, doanh nghiệp, nhà trường", list(d["models_institutional"]))],
                          number_format="#,##0", colours=[PALETTE["primary"], PALETTE["accent"]], gap=40,
                          category_size=9 if len(d) > 16 else 12, box=box, name="chart_models_setting")
     for s, k in zip(chart.plots[0].series, ("models_residential", "models_institutional")):
         point_labels(s, [_num(v) for v in d[k]], size=10 if len(d) > 16 else 11, position=XL_LABEL_POSITION.OUTSIDE_END)
-    return note
+    return _join(note, empty)
 
 
 def cameras_per_kdc(slide, view: CycleView, box) -> str:
@@ -279,14 +287,15 @@ def cameras_per_kdc(slide, view: CycleView, box) -> str:
     if not is_missing(mean):
         series.append((f"Bình quân toàn tỉnh {format_number(mean, 1)}", [mean] * len(d)))
     top = max([float(v) for v in d["_value"].dropna()] + [0.0 if is_missing(mean) else float(mean), 1.0])
-    chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, _categories(d, d["_value"]), series,
+    cats, empty = _categories(d, d["_value"])
+    chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats, series,
                          number_format="0.0", colours=[PALETTE["primary"], PALETTE["reference"]], value_max=top * 1.15,
                          gap=50, legend=True, category_size=10 if many else 12, box=box, name="chart_cameras_per_kdc")
     point_labels(chart.plots[0].series[0], [_num(v, 1) for v in d["_value"]], size=10 if many else 12,
                  position=XL_LABEL_POSITION.OUTSIDE_END)
     if len(series) > 1:
         series_as_line(chart, 1, PALETTE["reference"])
-    return _join(note, _coverage_note(view, "cameras", "kdc_total"))
+    return _join(note, empty, _coverage_note(view, "cameras", "kdc_total"))
 
 
 def _panel(slide, view: CycleView, d: pd.DataFrame, cats, key: str, title: str, colour: str, box, *, names: bool,
@@ -312,13 +321,13 @@ def _halves(box, left_share: float = 0.55):
 def outreach(slide, view: CycleView, box) -> str:
     """10: broadcast hours and banners by unit, two panels, the units in the same order (by hours)."""
     d, note = unit_rows(view, view.units["broadcast_hours"])
-    cats = _categories(d, d["_value"])
+    cats, empty = _categories(d, d["_value"])
     b1, b2 = _halves(box)
     _panel(slide, view, d, cats, "broadcast_hours", f"{KEY_LABELS['broadcast_hours']} (giờ)", PALETTE["primary"], b1,
            names=True, name="chart_outreach_hours")
     _panel(slide, view, d, cats, "banners_posters", f"{KEY_LABELS['banners_posters']} (cái)", PALETTE["accent"], b2,
            names=False, name="chart_outreach_banners")
-    return note
+    return _join(note, empty)
 
 
 def bright_spots(slide, view: CycleView, box) -> str:
@@ -328,7 +337,7 @@ def bright_spots(slide, view: CycleView, box) -> str:
     total = pd.to_numeric(u["bright_spots_upper"], errors="coerce") + pd.to_numeric(u["bright_spots_commune"],
                                                                                     errors="coerce")
     d, note = unit_rows(view, total)
-    cats = _categories(d, d["_value"])
+    cats, empty = _categories(d, d["_value"])
     b1, b2 = _halves(box)
     textbox(slide, b1[0], b1[1], b1[2], 0.35, "Điểm sáng chấp hành pháp luật", max_pt=14, min_pt=11, bold=True,
             name="chart_bright_spots_title", max_lines=1)
@@ -347,7 +356,7 @@ def bright_spots(slide, view: CycleView, box) -> str:
              for g, m in zip(d["core_groups"], d["core_group_members"])]
     _panel(slide, view, d, cats, "core_groups", KEY_LABELS["core_groups"], PALETTE["accent"], b2, names=False,
            texts=texts, name="chart_core_groups")
-    return note
+    return _join(note, empty)
 
 
 def _legend_row(slide, at, items: list[tuple[str, str]]):

@@ -277,9 +277,12 @@ def native_chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[
     ca.tick_labels.font.size = Pt(category_size)
     ca.format.line.color.rgb = rgb(SUBTLE)
     ca.major_tick_mark = XL_TICK_MARK.NONE
-    skip = OxmlElement("c:tickLblSkip")          # every category named, none skipped for want of room
+    # every category named, on one line: LibreOffice skips every other name that would wrap
+    skip = OxmlElement("c:tickLblSkip")
     skip.set("val", "1")
     ca._element.find(qn("c:noMultiLvlLbl")).addprevious(skip)
+    if kind in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED):
+        ca._element.find(qn("c:txPr")).find(qn("a:bodyPr")).set("wrap", "none")
     if kind in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED):
         ca.reverse_order = True          # first category at the top, as read ...
         # ... and the value axis stays at the bottom: it crosses the category axis at its maximum
