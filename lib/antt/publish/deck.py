@@ -400,5 +400,3 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
         with atomic_path(final) as tmp:
             prs.save(tmp)
     return final
-
-

@@ -200,15 +200,17 @@ def ntm_recognitions(slide, view: CycleView, box) -> str:
                           ("Lũy kế (tổng số xã đã được công nhận)", list(cum))],
                          number_format="0", colours=[PALETTE["primary"], PALETTE["accent"]],
                          value_max=max(1, int(cum.max())) * 1.15, gap=60, box=box, name="chart_ntm_recognitions")
-    point_labels(chart.plots[0].series[0], [None if not c else format_number(c) for c in counts], size=12,
+    top = float(cum.max())
+    # a point of the running total just above its bar's top: the bar's label inside the bar (if it fits)
+    inside = [i > 0 and total - c < 0.08 * top and c >= 0.06 * top for i, (c, total) in enumerate(zip(counts, cum))]
+    bars = chart.plots[0].series[0]
+    point_labels(bars, [None if not c or inner else format_number(c) for c, inner in zip(counts, inside)], size=12,
                  position=XL_LABEL_POSITION.OUTSIDE_END)
+    point_labels(bars, [format_number(c) if inner else None for c, inner in zip(counts, inside)], size=12,
+                 position=XL_LABEL_POSITION.INSIDE_END, colour=WHITE, bold=True)
     series_as_line(chart, 1, PALETTE["accent"], dash=False, marker=True)
-    line = chart.plots[1].series[0]
-    point_labels(line, [None if i == 0 else format_number(c) for i, c in enumerate(cum)], size=12,
+    point_labels(chart.plots[1].series[0], [None if i == 0 else format_number(c) for i, c in enumerate(cum)], size=12,
                  position=XL_LABEL_POSITION.ABOVE, bold=True)
-    for i, (c, total) in enumerate(zip(counts, cum)):
-        if i and total - c < 0.08 * cum.max():      # the point sits on its bar's label: its own to the left
-            line.points[i].data_label.position = XL_LABEL_POSITION.LEFT
     return f"Năm {view.cycle.year}: đến {view.cycle.end:%d/%m/%Y} (chưa hết năm)" if part else ""
 
 

@@ -149,12 +149,12 @@ def tile(slide, left, top, width, height, value: str, label: str, change: str, *
         card.name = name
     pad = 0.2
     inner = width - 2 * pad
-    textbox(slide, left + pad, top + 0.15, inner, 0.95, value, max_pt=44, min_pt=24, bold=True, colour=colour,
+    textbox(slide, left + pad, top + 0.12, inner, 0.85, value, max_pt=44, min_pt=24, bold=True, colour=colour,
             name=f"{name}_value" if name else None, max_lines=1)
-    textbox(slide, left + pad, top + 1.12, inner, 0.72, label, max_pt=16, min_pt=11, colour=DARK,
+    textbox(slide, left + pad, top + 1.0, inner, 0.68, label, max_pt=16, min_pt=11, colour=DARK,
             name=f"{name}_label" if name else None, max_lines=2)
     if change:
-        textbox(slide, left + pad, top + 1.85, inner, height - 1.95, change, max_pt=15, min_pt=10, colour=SUBTLE,
+        textbox(slide, left + pad, top + 1.72, inner, height - 1.8, change, max_pt=15, min_pt=11, colour=SUBTLE,
                 name=f"{name}_change" if name else None)
     return card
 
