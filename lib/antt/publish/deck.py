@@ -235,11 +235,14 @@ def _ntm_exceptions(prs, view: CycleView, wb: str):
         most = _named_counts(sec, "ntm_not_met")
         if most:
             lines.append(f"Nhiều xã chưa đạt chuẩn nhất: {most}.")
+    missing = view.units[view.units["ntm_communes"].isna()].sort_values("unit_code")
+    if len(missing):
+        lines.append(f"Không có số liệu ({len(missing)} đơn vị): " + ", ".join(missing["unit_name"].astype(str)) + ".")
     top = 1.95
     if lines:
-        textbox(s, MARGIN_IN, top, WIDTH_IN, 0.8, "\n".join(lines), max_pt=16, min_pt=11, colour=DARK,
+        textbox(s, MARGIN_IN, top, WIDTH_IN, 1.05, "\n".join(lines), max_pt=16, min_pt=11, colour=DARK,
                 name="ntm_gaps")
-        top += 0.9
+        top += 1.15
     if len(near):
         def crit(v) -> str:
             return "không có số liệu" if is_missing(v) else "đạt" if bool(v) else "chưa đạt"
