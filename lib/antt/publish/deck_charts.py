@@ -219,7 +219,8 @@ def models_by_type(slide, view: CycleView, box) -> str:
     models = view.tables["models"]
     present = set(models["model_type"].dropna().astype(str))
     types = [t for t in forms.MODEL_TYPES if t in present and t != forms.OTHER_MODEL_TYPE]
-    types += sorted(present - set(forms.MODEL_TYPES)) + ([forms.OTHER_MODEL_TYPE] if forms.OTHER_MODEL_TYPE in present else [])
+    types += sorted(present - set(forms.MODEL_TYPES))
+    types += [forms.OTHER_MODEL_TYPE] if forms.OTHER_MODEL_TYPE in present else []
     table = pd.crosstab(models["unit_code"].astype(str), models["model_type"].astype(str)).reindex(columns=types,
                                                                                                   fill_value=0)
     units = view.units.assign(unit_code=view.units["unit_code"].astype(str))
@@ -239,11 +240,10 @@ def models_by_type(slide, view: CycleView, box) -> str:
                          name="chart_models_by_type")
     top = float(d["_value"].max()) if d["_value"].notna().any() else 1.0
     plot = chart.plots[0]
-    for s, t in zip(plot.series, types):
+    light = {PALETTE["muted"], PALETTE["secondary"], PALETTE["accent"]}        # dark text on these
+    for s, t, colour in zip(plot.series, types, colours):
         point_labels(s, [None if gap or not v or v < top * 0.06 else format_number(v) for v, gap in zip(d[t], d["_gap"])],
-                     size=10, position=XL_LABEL_POSITION.CENTER,
-                     colour=PALETTE["text"] if s.format.fill.fore_color.rgb in (rgb(PALETTE["muted"]), rgb(PALETTE["secondary"]),
-                                                                                rgb(PALETTE["accent"])) else WHITE)
+                     size=10, position=XL_LABEL_POSITION.CENTER, colour=PALETTE["text"] if colour in light else WHITE)
     point_labels(plot.series[len(types)], [None if gap or is_missing(v) else format_number(v)
                                            for v, gap in zip(d["_value"], d["_gap"])],
                  size=11, position=XL_LABEL_POSITION.INSIDE_BASE, bold=True)
