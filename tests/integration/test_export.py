@@ -1,5 +1,5 @@
-"""What a cycle exports: its charts as files (``chart_files``), the slide deck (``deck``) with its
-takeaways (``antt.analyse.narrative``), the summary workbook (``summary_workbook``), and atomic writes.
+"""What a cycle exports: its charts as files (``chart_files``), the takeaways (``antt.analyse.narrative``),
+the summary workbook (``summary_workbook``), and atomic writes (the deck: ``test_deck``).
 
 The inputs are the sample returns processed once (``sample_processed`` in conftest). Expected values
 are computed here from the view's frames (not from the exporter), except the published figures of
@@ -9,7 +9,6 @@ Bình Phước, 2023 half-year (843 residential areas; 68 of 86 xã new-rural), 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from pathlib import Path
 
@@ -17,13 +16,11 @@ import openpyxl
 import pandas as pd
 import pytest
 from PIL import Image
-from pptx import Presentation
 
-from antt.analyse import narrative
 from antt.analyse.view import open_cycle
 from antt.core import indicators
 from antt.core.atomic import atomic_path
-from antt.publish import chart_files, deck as deck_file, figures, summary_workbook
+from antt.publish import chart_files, figures, summary_workbook
 from tests import published
 from tests.integration.conftest import SCOPE
 
@@ -40,12 +37,6 @@ def view(sample_processed):
 def charts(view, tmp_path_factory) -> tuple[Path, list[Path]]:
     out = tmp_path_factory.mktemp("charts")
     return out, chart_files.save_charts(view, out)
-
-
-@pytest.fixture(scope="module")
-def deck(view, charts, tmp_path_factory):
-    path = deck_file.export_deck(view, tmp_path_factory.mktemp("deck"), charts[0])
-    return path, Presentation(str(path))
 
 
 @pytest.fixture(scope="module")
@@ -119,123 +110,6 @@ def test_svg_is_vector_text_free_of_fonts(charts):
     out, _ = charts
     text = (out / "06_ntm_map.svg").read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text
-
-
-# --- deck ----------------------------------------------------------------------------------------
-
-def test_deck_is_16_9_with_enough_slides(deck):
-    path, prs = deck
-    assert path.name == "bao_cao_2023-H1.pptx"
-    assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
-    assert prs.slide_width == 12192000        # 13.333 in
-    assert len(prs.slides) >= 8
-    assert len(prs.slides) >= 3 + len(figures.FIGURES)   # title, key figures, a slide per chart, quality
-    assert _no_temp_files(path.parent) == []
-
-
-def test_title_slide_names_scope_cycle_period_and_date(deck, view):
-    _, prs = deck
-    text = "\n".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
-    assert "Tỉnh Bình Phước" in text
-    assert "6 tháng đầu năm 2023" in text
-    assert "15/12/2022" in text and "14/06/2023" in text
-    assert re.search(r"Ngày lập: \d{2}/\d{2}/\d{4}", text)
-
-
-def test_deck_has_native_charts(deck):
-    _, prs = deck
-    native = [sh for slide in prs.slides for sh in slide.shapes if sh.has_chart]
-    assert len(native) >= 3
-    pictures = [sh for slide in prs.slides for sh in slide.shapes if sh.shape_type == 13]
-    assert pictures, "the map and the complex charts are pictures"
-
-
-def test_kdc_chart_series_are_the_districts_shares(deck, view):
-    _, prs = deck
-    expected = _shares(view)
-    charts = [sh.chart for slide in prs.slides for sh in slide.shapes if sh.has_chart]
-    chart = next(c for c in charts if any(s.name == KDC_SERIES for p in c.plots for s in p.series))
-    bars = next(p for p in chart.plots if any(s.name == KDC_SERIES for s in p.series))
-    series = next(s for s in bars.series if s.name == KDC_SERIES)
-    got = {cat.split(" (")[0]: v for cat, v in zip(bars.categories, series.values)}
-    assert set(got) == set(expected)
-    for name, share in expected.items():
-        assert got[name] == pytest.approx(share), name
-    # the target is a second series, drawn as a line over the bars
-    target = [s for p in chart.plots for s in p.series if s.name.startswith("Chỉ tiêu")]
-    assert target and all(v == pytest.approx(view.targets["kdc_meeting_share"]) for v in target[0].values)
-    assert len(list(chart.plots)) == 2
-
-
-def test_ntm_chart_series_are_met_and_total_by_district(deck, view):
-    _, prs = deck
-    slide = _slide_titled(prs, figures.BY_NAME["ntm_by_unit"].title)
-    chart = next(sh.chart for sh in slide.shapes if sh.has_chart)
-    plot = chart.plots[0]
-    names = [c.split(" (")[0] for c in plot.categories]
-    by_name = view.units.set_index("unit_name")
-    values = {s.name: dict(zip(names, s.values)) for s in plot.series}
-    for name in names:
-        assert values["Tổng số xã"][name] == by_name.loc[name, "ntm_communes"]
-        assert values["Xã đạt chuẩn nông thôn mới"][name] == by_name.loc[name, "ntm_met"]
-
-
-def test_key_figures_table_shows_published_kdc_total(deck, view):
-    _, prs = deck
-    tables = [sh.table for slide in prs.slides for sh in slide.shapes if sh.has_table]
-    table = next(t for t in tables if t.cell(0, 0).text == "Chỉ số")
-    rows = {table.cell(i, 0).text: [table.cell(i, j).text for j in range(len(table.columns))]
-            for i in range(1, len(table.rows))}
-    assert rows[indicators.KEYS["kdc_total"].label][1] == str(published.EXACT["kdc_total"])
-    assert rows[indicators.KEYS["kdc_total"].label][3] == f"{DISTRICTS}/{DISTRICTS}"
-    assert rows[indicators.KEYS["banners_posters"].label][1] == "2.165"    # Vietnamese thousands separator
-    share_row = rows[indicators.RATIO["kdc_meeting_share"].label]
-    assert share_row[1] == "100,0 %"
-    assert len(rows) == len(indicators.SUMMARY_KEYS) + 1
-
-
-def test_takeaways_say_what_the_data_say(deck, view):
-    _, prs = deck
-    target = view.targets["kdc_meeting_share"]
-    met = sum(s >= target for s in _shares(view).values())
-    slide = _slide_titled(prs, figures.BY_NAME["kdc_coverage"].title)
-    text = _shape(slide, "takeaway").text_frame.text
-    assert text.startswith(f"{met}/{DISTRICTS} đơn vị đạt chỉ tiêu 95 %")
-    slide = _slide_titled(prs, figures.BY_NAME["ntm_by_unit"].title)
-    assert _shape(slide, "takeaway").text_frame.text.startswith("68/86 xã (79,1 %) đạt chuẩn nông thôn mới")
-
-
-def test_takeaway_names_the_districts_below_target(sample_processed):
-    view = open_cycle("2022", sample_processed, SCOPE)
-    shares = _shares(view)
-    below = [n for n, s in shares.items() if s < view.targets["kdc_meeting_share"]]
-    assert 0 < len(below) <= DISTRICTS // 2         # the sample's 2022: a few below 95 %
-    text = narrative.takeaway("kdc_coverage", view)
-    assert text.startswith(f"{len(below)}/{DISTRICTS} đơn vị dưới chỉ tiêu 95 %: ")
-    for name in below:
-        assert name in text
-    for name in set(shares) - set(below):
-        assert name not in text
-
-
-def test_every_slide_has_notes_naming_the_source(deck, view):
-    _, prs = deck
-    for i, slide in enumerate(prs.slides):
-        assert slide.has_notes_slide, i
-        assert view.source in slide.notes_slide.notes_text_frame.text, i
-
-
-def test_every_chart_slide_has_a_title_and_a_takeaway(deck):
-    _, prs = deck
-    for spec in figures.FIGURES:
-        slide = _slide_titled(prs, spec.title)
-        assert _shape(slide, "takeaway").text_frame.text.strip()
-        assert any(sh.has_chart or sh.shape_type == 13 for sh in slide.shapes), spec.name
-
-
-def test_deck_draws_missing_pictures_itself(view, tmp_path):
-    path = deck_file.export_deck(view, tmp_path / "d.pptx", tmp_path / "charts")
-    assert path.exists() and (tmp_path / "charts" / "06_ntm_map.png").exists()
 
 
 # --- workbook ------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
-from antt.analyse.meta import REFORM_LABEL
 from antt.analyse.view import ACROSS_REFORM, comparison, open_cycle, trend
 from antt.core import config, indicators
 from antt.publish.deck import export_deck
@@ -98,10 +97,9 @@ def test_like_with_like_after_the_reform(processed):
 def test_the_deck_leaves_a_hole_at_the_reform_and_the_workbook_says_how_it_compared(processed, tmp_path):
     view = open_cycle("2026-H1", processed, "75")
     prs = Presentation(export_deck(view, tmp_path))
-    chart = next(sh.chart for s in prs.slides for sh in s.shapes if sh.name == "chart_trend_shares")
+    chart = next(sh.chart for s in prs.slides for sh in s.shapes if sh.name == "chart_trend_kdc_meeting_share")
     cats = list(chart.plots[0].categories)
-    assert cats == ["6 tháng đầu năm 2022", "năm 2022", "6 tháng đầu năm 2023", REFORM_LABEL,
-                    "năm 2025", "6 tháng đầu năm 2026"]
+    assert cats == ["6 tháng 2022", "năm 2022", "6 tháng 2023", "1/7/2025", "năm 2025", "6 tháng 2026"]
     for series in chart.plots[0].series:
         assert series.values[3] is None
     footer = "\n".join(sh.text_frame.text for s in prs.slides for sh in s.shapes

@@ -1,8 +1,12 @@
-"""The slide deck of a cycle (16:9): a title slide, the key figures (native table), one slide per
-chart of the catalogue with its takeaway (``antt.analyse.narrative``) — bar and line charts native
-and editable, the map and the multi-panel charts as pictures — and data quality. Each slide's notes
-name the source. Drawn from a ``CycleView`` with the kit of ``antt.publish.pptx_kit``; written
-atomically.
+"""The slide deck of a cycle (16:9), to put on the screen as it is: a title slide, the agenda, at most
+six headline tiles (the share of residential areas meeting the standard against the target first,
+each with its like-for-like change, ``antt.analyse.view.comparison``), one slide per chart of the
+catalogue — its finding (``antt.analyse.narrative.takeaway``) as the slide's title, the chart's title
+under it, the chart native and editable where PowerPoint can draw it (``deck_charts``), else its
+picture with alt text — the exceptions (units below the KDC target, xã close to the new-rural
+standard and criterion 19.2), a draft of conclusions for the analyst to edit, then after a "Phụ lục"
+divider the data-quality slides. Every slide but the title has its number; every slide's notes name
+the source. Drawn from a ``CycleView`` with the kit of ``antt.publish.pptx_kit``; written atomically.
 """
 
 from __future__ import annotations
@@ -15,202 +19,51 @@ from pathlib import Path
 
 import pandas as pd
 from pptx import Presentation
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches
 
-from antt.analyse.meta import MOVEMENT, REFORM_LABEL, trend_covers
-from antt.analyse.narrative import takeaway
-from antt.analyse.report_frames import (FILE_STATUS_LABELS, MAX_UNITS, file_statuses, reporting_rates,
-                                        select_units, severity_counts, unit_ratio)
-from antt.analyse.view import ACROSS_REFORM, KEY_LABELS, CycleView, comparison
+from antt.analyse import narrative, tables
+from antt.analyse.meta import MOVEMENT, trend_covers
+from antt.analyse.report_frames import FILE_STATUS_LABELS, file_statuses, reporting_rates, severity_counts
+from antt.analyse.view import ACROSS_REFORM, CycleView, comparison
 from antt.core import indicators
 from antt.core.atomic import atomic_path
 from antt.core.cycles import parse_cycle
-from antt.core.territory import after_reform, joined
 from antt.core.findings import SEVERITY_LABEL
 from antt.core.text import format_number, format_percent
 from antt.core.values import is_missing
-from antt.publish import figures
+from antt.publish import deck_charts, figures
 from antt.publish.chart_files import save_figure
 from antt.publish.house_style import HEADING, PALETTE
-from antt.publish.pptx_kit import (DARK, MARGIN_IN, SLIDE_W_IN, SUBTLE, data_labels, fit_size, footer, native_chart,
-                                   native_table, picture, rgb, series_as_line, set_notes, set_text, slide_title,
-                                   takeaway_box, textbox)
-from antt.publish.report_files import deck_name, target_file
+from antt.publish.pptx_kit import (DARK, MARGIN_IN, SLIDE_W_IN, SUBTLE, content_box, fit_size, footer, native_table,
+                                   picture, set_notes, set_text, slide_number, slide_title, subtitle, text_lines,
+                                   textbox, tile)
+from antt.publish.report_files import deck_name, target_file, workbook_name
+
+WIDTH_IN = SLIDE_W_IN - 2 * MARGIN_IN
+#: The sections of the agenda, and the charts of the catalogue in each.
+SECTIONS = (
+    ("Khu dân cư “An toàn về an ninh, trật tự”", ("kdc_coverage", "kdc_registered_meeting")),
+    ("Xã đạt chuẩn nông thôn mới", ("ntm_by_unit", "ntm_criteria", "ntm_recognitions", "ntm_map")),
+    ("Mô hình tự quản, camera, tuyên truyền, điểm sáng", ("models_by_type", "models_setting", "cameras_per_kdc",
+                                                          "outreach", "bright_spots")),
+    ("Các chỉ số qua các kỳ báo cáo", ("trend",)),
+)
+#: Charts of the catalogue in the appendix (data quality).
+APPENDIX_CHARTS = ("completeness",)
+#: Rows of an exceptions table on one slide.
+TABLE_ROWS = 12
 
 
-def _sorted_units(view: CycleView, value: pd.Series, fmt=format_number, limit: int = MAX_UNITS,
-                  units: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
-    """The units of a native chart, largest ``value`` first (``_v``), as the pictures show them
-    (``report_frames.select_units``: of many units the highest and the lowest, the units between
-    one category named by the gap's label, without values); and the note of how many are shown."""
-    d = (view.units if units is None else units).assign(_value=value.astype("float64"))
-    sel = select_units(d, d["_value"], limit, fmt)
-    d = sel.rows.rename(columns={"_value": "_v"}).assign(_gap=False)
-    if sel.gap is not None:
-        gap = pd.DataFrame({"unit_name": [sel.gap_label], "_gap": [True]})
-        d = pd.concat([d.iloc[:sel.gap], gap, d.iloc[sel.gap:]], ignore_index=True)
-    return d, sel.note
-
-
-def _categories(d: pd.DataFrame, missing: pd.Series) -> list[str]:
-    return [str(n) if gap or not is_missing(m) else f"{n} (không có số liệu)"
-            for n, m, gap in zip(d["unit_name"], missing, d["_gap"])]
-
-
-def _native_kdc_coverage(slide, view: CycleView):
-    share = unit_ratio(view, "kdc_meeting_share")
-    d, note = _sorted_units(view, share, lambda v: format_percent(v, 1))
-    target = view.targets["kdc_meeting_share"]
-    cats = _categories(d, d["_v"])
-    t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
-    chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
-                         [("Tỷ lệ khu dân cư đạt chuẩn", list(d["_v"])), (f"Chỉ tiêu {t}", [target] * len(d))],
-                         number_format="0.0%", colours=[PALETTE["good"], PALETTE["reference"]], value_max=1.1,
-                         major_unit=0.25, gap=60, name="chart_kdc_coverage")
-    # labels at the foot of the bars, in white: the target line runs near their tops
-    dl = chart.plots[0].data_labels
-    dl.position = XL_LABEL_POSITION.INSIDE_BASE
-    dl.font.color.rgb = rgb("#FFFFFF")
-    dl.font.bold = True
-    # bars below the target in vermillion, as in the picture
-    for i, v in enumerate(d["_v"]):
-        if not is_missing(v) and v < target - 1e-12:
-            pt = chart.plots[0].series[0].points[i]
-            pt.format.fill.solid()
-            pt.format.fill.fore_color.rgb = rgb(PALETTE["bad"])
-    series_as_line(chart, 1, PALETTE["reference"])
-    return note
-
-
-def _native_kdc_registered_meeting(slide, view: CycleView):
-    d, note = _sorted_units(view, pd.to_numeric(view.units["kdc_total"], errors="coerce"), limit=16)
-    native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, _categories(d, d["_v"]),
-                 [("Tổng số khu dân cư", list(d["kdc_total"])), ("Đăng ký", list(d["kdc_registered"])),
-                  ("Đạt chuẩn", list(d["kdc_meeting"]))],
-                 number_format="#,##0", colours=[PALETTE["muted"], PALETTE["secondary"], PALETTE["primary"]],
-                 gap=50, label_size=9, name="chart_kdc_registered_meeting")
-    return note
-
-
-def _native_ntm_by_unit(slide, view: CycleView):
-    units = view.units
-    if len(units) > MAX_UNITS:                  # communes: the phường (no xã) left out, as in the picture
-        units = units[pd.to_numeric(units["ntm_communes"], errors="coerce").astype("float64") != 0]
-    d, note = _sorted_units(view, unit_ratio(view, "ntm_share").reindex(units.index), lambda v: format_percent(v, 0),
-                            units=units)
-    if len(units) < len(view.units):
-        note = "; ".join(filter(None, [note, f"{format_number(len(view.units) - len(units))} đơn vị không có xã"]))
-    chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, _categories(d, d["ntm_communes"]),
-                         [("Tổng số xã", list(d["ntm_communes"])), ("Xã đạt chuẩn nông thôn mới", list(d["ntm_met"]))],
-                         number_format="#,##0", colours=[PALETTE["muted"], PALETTE["good"]], overlap=100, gap=40,
-                         name="chart_ntm_by_unit")
-    met = chart.plots[0].series[1].data_labels
-    data_labels(met, "#,##0", 11, XL_LABEL_POSITION.INSIDE_END)
-    met.font.color.rgb = rgb("#FFFFFF")
-    met.font.bold = True
-    return note
-
-
-def _native_models_setting(slide, view: CycleView):
-    d = view.units
-    total = pd.to_numeric(d["models_residential"], errors="coerce").astype("float64").add(
-        pd.to_numeric(d["models_institutional"], errors="coerce").astype("float64"), fill_value=0)
-    d, note = _sorted_units(view, total)
-    cats = [str(n) if gap or not (is_missing(a) and is_missing(b)) else f"{n} (không có số liệu)"
-            for n, a, b, gap in zip(d["unit_name"], d["models_residential"], d["models_institutional"], d["_gap"])]
-    native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
-                 [("Ở khu dân cư", list(d["models_residential"])),
-                  ("Ở cơ quan, doanh nghiệp, nhà trường", list(d["models_institutional"]))],
-                 number_format="#,##0", colours=[PALETTE["primary"], PALETTE["accent"]], gap=40, label_size=10,
-                 name="chart_models_setting")
-    return note
-
-
-def _native_cameras_per_kdc(slide, view: CycleView):
-    per = unit_ratio(view, "cameras_per_kdc")
-    d, note = _sorted_units(view, per, lambda v: format_number(v, 1))
-    native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, _categories(d, d["_v"]),
-                 [("Camera trên một khu dân cư", list(d["_v"]))],
-                 number_format="#,##0.0", colours=[PALETTE["primary"]], gap=50, name="chart_cameras_per_kdc")
-    return note
-
-
-TREND_SHARES = ("kdc_meeting_share", "kdc_registered_share", "ntm_share")
-
-
-def _native_trend(slide, view: CycleView):
-    """The shares across the cycles up to this one, one line each (the target is in the footer: a line
-    at 95 % would run through the labels of values close to it). A native chart has no dated rule: where
-    ``territory.joined`` would draw no line, a blank category leaves a hole, named
-    "1/7/2025: sắp xếp đơn vị hành chính" at the reform and "…" where cycles are absent; the footer
-    says what each side covers."""
-    t = view.trend
-    labels, slots = [], []
-    cycles = sorted({parse_cycle(c) for c in t["cycle"]})
-    for before, c in zip([None, *cycles], cycles):
-        if before is not None and not joined(before, c, flow=False):
-            labels.append(REFORM_LABEL if after_reform(before) != after_reform(c) else "…")
-            slots.append(None)
-        labels.append(c.label)
-        slots.append(c.id)
-    series = []
-    for key in TREND_SHARES:
-        values = t[t["key"] == key].drop_duplicates("cycle", keep="last").set_index("cycle")["value"]
-        series.append((KEY_LABELS[key], [None if c is None else values.get(c) for c in slots]))
-    colours = [PALETTE["primary"], PALETTE["accent"], PALETTE["good"]]
-    chart = native_chart(slide, XL_CHART_TYPE.LINE_MARKERS, labels, series, number_format="0.0%", colours=colours,
-                         value_max=1.1, major_unit=0.25, name="chart_trend_shares")
-    # registered >= meeting: registered labels above its line, meeting below, so they never collide
-    data_labels(chart.plots[0].series[0].data_labels, "0.0%", 11, XL_LABEL_POSITION.BELOW)
-    return chart
-
-
-#: Charts drawn natively on their slide (editable), each returning the note of the units it shows; the
-#: others are the PNG of ``chart_files.save_charts``.
-NATIVE = {
-    "kdc_coverage": _native_kdc_coverage,
-    "kdc_registered_meeting": _native_kdc_registered_meeting,
-    "ntm_by_unit": _native_ntm_by_unit,
-    "models_setting": _native_models_setting,
-    "cameras_per_kdc": _native_cameras_per_kdc,
-}
-
-
-def _key_figure_rows(view: CycleView) -> list[list[str]]:
-    """The key-figures table: each key with its coverage and its change since the comparable earlier
-    cycle, then the share of residential areas meeting the standard."""
-    p, cov, n = view.province, view.province["coverage"], view.expected
-    comp = comparison(view).set_index("key")
-    rows = [["Chỉ số", "Giá trị", "Đơn vị tính", "Đơn vị có số liệu", "So với kỳ trước"]]
-    for k in indicators.SUMMARY_KEYS:
-        c = comp.loc[k.name]
-        change = ""
-        if not is_missing(c["change"]):
-            ch = float(c["change"])
-            what = "không đổi" if ch == 0 else f"{'+' if ch > 0 else ''}{format_number(ch)}"
-            change = f"{what} ({parse_cycle(c['previous_cycle']).label})" + _across(c, n)
-        elif c["reason"] == ACROSS_REFORM:
-            change = "không so sánh qua sắp xếp đơn vị hành chính"
-        rows.append([k.label, format_number(p[k.name]), k.unit, f"{cov[k.name]}/{n}", change])
-    r = indicators.RATIO["kdc_meeting_share"]
-    c = comp.loc[r.name]
-    change = ""
-    if not is_missing(c["change"]):
-        pts = float(c["change"]) * 100
-        change = f"{'+' if pts > 0 else ''}{format_number(pts, 1)} điểm % ({parse_cycle(c['previous_cycle']).label})"
-        change += _across(c, n)
-    rows.append([r.label, format_percent(p[r.name]), "%",
-                 f"{min(cov[r.numerator], cov[r.denominator])}/{n}", change])
-    return rows
-
-
-def _across(c: pd.Series, n: int) -> str:
-    """How a change of ``comparison`` was taken, when not over all ``n`` units of this cycle."""
-    if c["basis"] == "current":
-        return f", trên {c['common']}/{c['units']} xã, phường hiện nay (quy đổi)"
-    return f", trên {c['common']}/{n} đơn vị có số liệu cả hai kỳ" if c["common"] < n else ""
+def finding(text: str) -> str:
+    """A takeaway shortened to a slide title: the clauses (split at "; ") that fit two lines at 22 pt,
+    at least the first (cut with " …" if it alone is longer)."""
+    clauses = text.rstrip(".").split("; ")
+    for n in range(len(clauses), 0, -1):
+        head = "; ".join(clauses[:n])
+        if text_lines(head, WIDTH_IN, 22, True) <= 2:
+            return head + ("." if n == len(clauses) else "")
+    return textwrap.shorten(clauses[0], 110, placeholder=" …")
 
 
 def _slide(prs, layout: int = 5):
@@ -218,8 +71,284 @@ def _slide(prs, layout: int = 5):
 
 
 def _notes(slide, view: CycleView, *extra: str):
-    """The speaker notes: the source of the data, then ``extra`` (the takeaway)."""
+    """The speaker notes: the source of the data, then ``extra`` (the full takeaway)."""
     set_notes(slide, view.source + ".", *extra)
+
+
+def _footer(slide, view: CycleView, *notes: str):
+    footer(slide, ". ".join([view.source, *(n for n in notes if n)]) + ".")
+
+
+# --- headline tiles ------------------------------------------------------------------------------
+
+def change_line(c: pd.Series) -> str:
+    """"so với năm 2025: +110 (10/11 đơn vị)": the like-for-like change of a ``comparison`` row over the
+    units with a value in both cycles (a share in percentage points); or why there is none."""
+    if c["reason"] == ACROSS_REFORM:
+        return "không so sánh qua sắp xếp đơn vị hành chính 1/7/2025"
+    if is_missing(c["change"]):
+        return c["reason"] or ""
+    ch = float(c["change"])
+    share = str(c.name).endswith("_share")
+    if share:
+        pts = round(ch * 100, 1)
+        what = "không đổi" if pts == 0 else f"{'+' if pts > 0 else ''}{format_number(pts, 1)} điểm %"
+    else:
+        what = "không đổi" if ch == 0 else f"{'+' if ch > 0 else ''}{format_number(ch)}"
+    over = (f"{c['common']}/{c['units']} xã, phường hiện nay, quy đổi" if c["basis"] == "current"
+            else f"{c['common']}/{c['units']} đơn vị")
+    return f"so với {parse_cycle(c['previous_cycle']).label}: {what} ({over})"
+
+
+def _coverage(view: CycleView, key: str) -> int:
+    cov = view.province["coverage"]
+    r = indicators.RATIO.get(key)
+    return min(cov[r.numerator], cov[r.denominator]) if r else cov[key]
+
+
+def headline_tiles(view: CycleView) -> list[tuple[str, str, str, str]]:
+    """The headline tiles (value, label, change line, colour): the KDC share against the target first,
+    then xã new-rural, models, cameras, bright spots and core groups; a value not every unit reported
+    ends in " *"."""
+    p, comp = view.province, comparison(view).set_index("key")
+    target = view.targets["kdc_meeting_share"]
+    t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
+    star = {k: "" if _coverage(view, k) >= view.expected else " *" for k in comp.index}
+    out = []
+    share = p["kdc_meeting_share"]
+    out.append((("—" if share is None else format_percent(share)) + star["kdc_meeting_share"],
+                f"khu dân cư đạt chuẩn “An toàn về an ninh, trật tự” (chỉ tiêu {t})",
+                change_line(comp.loc["kdc_meeting_share"]),
+                HEADING if share is None else PALETTE["good"] if share >= target - 1e-12 else PALETTE["bad"]))
+    if p["ntm_communes"]:
+        out.append((f"{format_number(p['ntm_met'])}/{format_number(p['ntm_communes'])}" + star["ntm_met"],
+                    f"xã đạt chuẩn nông thôn mới ({format_percent(p['ntm_share'])})",
+                    change_line(comp.loc["ntm_met"]), HEADING))
+    for key, label in (("models_residential", "mô hình tự quản về an ninh, trật tự ở khu dân cư"),
+                       ("cameras", "camera an ninh"),
+                       ("bright_spots_commune", "điểm sáng chấp hành pháp luật cấp xã"),
+                       ("core_groups", "tổ, nhóm nòng cốt")):
+        if p[key] is not None:
+            out.append((format_number(p[key]) + star[key], label, change_line(comp.loc[key]),
+                        HEADING))
+    return out[:6]
+
+
+def _tiles_slide(prs, view: CycleView):
+    s = _slide(prs)
+    slide_title(s, f"Kết quả chính — {view.scope_name}, {view.cycle.label}")
+    tiles = headline_tiles(view)
+    left, top, width, height = content_box()
+    cols = 3
+    gap = 0.3
+    w = (width - (cols - 1) * gap) / cols
+    h = (height - 0.2 - gap) / 2
+    for i, (value, label, change, colour) in enumerate(tiles):
+        tile(s, left + (i % cols) * (w + gap), top + 0.1 + (i // cols) * (h + gap), w, h, value, label, change,
+             colour=colour, name=f"tile_{i + 1}")
+    short = {_coverage(view, k) for k in ("kdc_meeting_share", "ntm_met", "models_residential", "cameras",
+                                          "bright_spots_commune", "core_groups") if _coverage(view, k) < view.expected}
+    note = (f"* Số liệu của {min(short)}/{view.expected} đơn vị" if short else "")
+    _footer(s, view, note, "Thay đổi: trên các đơn vị có số liệu cả hai kỳ")
+    _notes(s, view, *("; ".join(t[:3]) for t in tiles))
+
+
+# --- exceptions ----------------------------------------------------------------------------------
+
+def _rows_or_more(rows: list[list[str]], what: str) -> tuple[list[list[str]], str]:
+    if len(rows) <= TABLE_ROWS:
+        return rows, ""
+    return rows[:TABLE_ROWS], f"… và {len(rows) - TABLE_ROWS} {what} khác"
+
+
+def _kdc_exceptions(prs, view: CycleView, wb: str):
+    s = _slide(prs)
+    below = tables.below_target(view).sort_values("unit_code", kind="stable")
+    target = view.targets["kdc_meeting_share"]
+    t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
+    units = view.units
+    missing = units[units["kdc_total"].isna() | units["kdc_meeting"].isna()]
+    known = len(units) - len(missing)
+    if below.empty:
+        title = f"Tất cả {known}/{len(units)} đơn vị có số liệu đạt chỉ tiêu {t} khu dân cư đạt chuẩn"
+    else:
+        title = (f"{len(below)}/{len(units)} đơn vị dưới chỉ tiêu {t}: cần thêm "
+                 f"{format_number(int(below['needed'].sum()))} khu dân cư đạt chuẩn để đạt chỉ tiêu")
+    slide_title(s, title)
+    subtitle(s, f"Đơn vị dưới chỉ tiêu khu dân cư đạt chuẩn “An toàn về an ninh, trật tự” ({t})")
+    lines = []
+    if len(below):
+        rows = [[r.unit_name, f"{format_number(r.kdc_meeting)}/{format_number(r.kdc_total)}",
+                 format_percent(r.kdc_meeting_share), format_number(r.needed)] for r in below.itertuples()]
+        rows, more = _rows_or_more(rows, "đơn vị")
+        head = ["Đơn vị", "Khu dân cư đạt chuẩn / tổng số", "Tỷ lệ", f"Cần thêm để đạt {t}"]
+        native_table(s, [head, *rows], MARGIN_IN, 1.95, WIDTH_IN, 0.38 * (len(rows) + 1), [4, 3, 1.6, 2.4],
+                     size=13, align_right=(1, 2, 3), name="kdc_below")
+        if more:
+            lines.append(more + f" (xem {wb}).")
+    if len(missing):
+        lines.append(f"Không có số liệu ({len(missing)} đơn vị): "
+                     + ", ".join(missing.sort_values("unit_code")["unit_name"].astype(str)) + ".")
+    if lines:
+        top = 1.95 + (0.38 * (min(len(below), TABLE_ROWS) + 1) + 0.2 if len(below) else 0)
+        textbox(s, MARGIN_IN, top, WIDTH_IN, 6.9 - top, "\n".join(lines), max_pt=16, min_pt=11, colour=DARK,
+                name="kdc_missing")
+    _footer(s, view, "Đơn vị theo thứ tự mã đơn vị hành chính")
+    _notes(s, view, title)
+
+
+def _named_counts(frame: pd.DataFrame, column: str, limit: int = 4) -> str:
+    """"Bù Đăng (5 xã), Lộc Ninh (4 xã)": the units with the most of ``column``, ties named together."""
+    d = frame[frame[column].fillna(0) > 0].sort_values([column, "unit_name"], ascending=[False, True])
+    if d.empty:
+        return ""
+    cut = d[column].iloc[min(limit, len(d)) - 1]
+    d = d[d[column] >= cut]
+    return ", ".join(f"{r.unit_name} ({format_number(getattr(r, column))} xã)" for r in d.itertuples())
+
+
+def _ntm_exceptions(prs, view: CycleView, wb: str):
+    s = _slide(prs)
+    near = tables.ntm_near(view)
+    ntm = view.tables["ntm"]
+    order = {(u, c): (uc, cc) for u, c, uc, cc in
+             zip(ntm["unit_name"], ntm["commune_name"], ntm["unit_code"], ntm["commune_code"])}
+    near = near.assign(_o=[order.get((u, c)) for u, c in zip(near["unit_name"], near["commune_name"])])
+    near = near.sort_values("_o", kind="stable")
+    sec = tables.security_criterion(view)
+    not_met = int(sec["ntm_not_met"].sum())
+    without = int(sec["not_met_without_security"].sum())
+    no_19_2 = int((near["ntm_security_criterion"].astype("boolean") == False).sum())  # noqa: E712 — NA stays out
+    if not_met == 0:
+        title = "Tất cả xã có số liệu đã đạt chuẩn nông thôn mới"
+    elif near.empty:
+        title = f"{format_number(not_met)} xã chưa đạt chuẩn nông thôn mới; không xã nào chỉ còn thiếu 1–2 tiêu chí"
+    else:
+        title = (f"{format_number(len(near))} xã chỉ còn thiếu 1–2 tiêu chí nông thôn mới; "
+                 f"{format_number(no_19_2)} xã trong số đó chưa đạt tiêu chí 19.2 (an ninh, trật tự)")
+    slide_title(s, title)
+    subtitle(s, "Xã gần đạt chuẩn nông thôn mới và tiêu chí 19.2 về an ninh, trật tự")
+    lines = []
+    if not_met:
+        lines.append(f"{format_number(not_met)} xã chưa đạt chuẩn nông thôn mới, trong đó {format_number(without)} xã "
+                     "chưa đạt tiêu chí 19.2.")
+        most = _named_counts(sec, "ntm_not_met")
+        if most:
+            lines.append(f"Nhiều xã chưa đạt chuẩn nhất: {most}.")
+    missing = view.units[view.units["ntm_communes"].isna()].sort_values("unit_code")
+    if len(missing):
+        lines.append(f"Không có số liệu ({len(missing)} đơn vị): " + ", ".join(missing["unit_name"].astype(str)) + ".")
+    top = 1.95
+    if lines:
+        textbox(s, MARGIN_IN, top, WIDTH_IN, 1.05, "\n".join(lines), max_pt=16, min_pt=11, colour=DARK,
+                name="ntm_gaps")
+        top += 1.15
+    if len(near):
+        def crit(v) -> str:
+            return "không có số liệu" if is_missing(v) else "đạt" if bool(v) else "chưa đạt"
+        rows = [[r.unit_name, r.commune_name, format_number(r.ntm_criteria_met), format_number(r.criteria_short),
+                 crit(r.ntm_security_criterion)] for r in near.itertuples()]
+        rows, more = _rows_or_more(rows, "xã")
+        head = ["Đơn vị", "Xã", "Tiêu chí đã đạt", "Còn thiếu", "Tiêu chí 19.2"]
+        native_table(s, [head, *rows], MARGIN_IN, top, WIDTH_IN, 0.36 * (len(rows) + 1), [3, 3.4, 1.8, 1.5, 2],
+                     size=13, align_right=(2, 3), name="ntm_near")
+        if more:
+            textbox(s, MARGIN_IN, top + 0.36 * (len(rows) + 1) + 0.1, WIDTH_IN, 0.35, more + f" (xem {wb}).",
+                    max_pt=13, min_pt=10, colour=SUBTLE, name="ntm_more")
+    _footer(s, view, "Xã theo thứ tự mã đơn vị hành chính")
+    _notes(s, view, title, *lines)
+
+
+# --- chart slides ----------------------------------------------------------------------------------
+
+def _chart_slide(prs, view: CycleView, spec: figures.FigureSpec, charts_dir: Path):
+    s = _slide(prs)
+    tw = narrative.takeaway(spec.name, view)
+    slide_title(s, finding(tw))
+    subtitle(s, spec.title)
+    if spec.name in deck_charts.NATIVE:
+        note = deck_charts.NATIVE[spec.name](s, view, content_box())
+        notes = [note]
+        if spec.name == "trend":
+            notes += trend_covers(view.trend)
+        _footer(s, view, *notes)
+    else:
+        png = charts_dir / f"{spec.stem}.png"
+        if not png.exists():
+            save_figure(spec, view, charts_dir)
+        picture(s, png, f"{spec.title}. {tw}")
+        _footer(s, view)
+    _notes(s, view, tw)
+
+
+# --- the rest ----------------------------------------------------------------------------------------
+
+def _title_slide(prs, view: CycleView, made: date):
+    s = _slide(prs, 0)
+    title = s.shapes.title
+    width = WIDTH_IN - 0.6
+    title.left, title.top = Inches(MARGIN_IN + 0.3), Inches(1.5)
+    title.width, title.height = Inches(width), Inches(2.2)
+    text = f"{MOVEMENT}\n{view.scope_name}"      # each line on one line: the largest size that allows it
+    size = min(fit_size(line, width, 2.2, 40, 20, bold=True, max_lines=1) for line in text.split("\n"))
+    set_text(title.text_frame, text, size, bold=True, colour=HEADING, anchor=MSO_ANCHOR.BOTTOM)
+    sub = s.placeholders[1]
+    sub.left, sub.top = Inches(MARGIN_IN + 0.3), Inches(4.0)
+    sub.width, sub.height = Inches(width), Inches(1.9)
+    text = f"Báo cáo kết quả {view.cycle.label}\n({view.cycle.period_text})\nNgày lập: {made:%d/%m/%Y}"
+    set_text(sub.text_frame, text, fit_size(text, width, 1.9, 24, 14, max_lines=3), colour=DARK)
+    footer(s, view.source)
+    _notes(s, view)
+
+
+def _bullets_slide(prs, view: CycleView, title: str, items: list[str], name: str, sub: str = ""):
+    s = _slide(prs)
+    slide_title(s, title)
+    if sub:
+        subtitle(s, sub)
+    text = "\n".join(f"• {i}" for i in items)
+    left, top, width, height = content_box()
+    textbox(s, left, top + 0.1, width, height - 0.1, text, max_pt=22, min_pt=12, colour=DARK, name=name)
+    _footer(s, view)
+    _notes(s, view, *items)
+    return s
+
+
+def _divider(prs, view: CycleView, title: str, sub: str):
+    s = _slide(prs, 5)
+    slide_title(s, title, top=2.6, height=1.2, max_pt=40)
+    textbox(s, MARGIN_IN, 3.95, WIDTH_IN, 0.8, sub, max_pt=20, min_pt=14, colour=SUBTLE, name="divider_text")
+    _footer(s, view)
+    _notes(s, view, sub)
+
+
+def _quality_slide(prs, view: CycleView):
+    s = _slide(prs)
+    tw = narrative.takeaway("quality", view)
+    slide_title(s, finding(tw))
+    subtitle(s, "Chất lượng dữ liệu: nhận báo cáo, phát hiện khi kiểm tra, tệp")
+    rates = reporting_rates(view)
+    rows = [["Biểu", "Đã nhận", "Tỷ lệ nhận"]] + [
+        [r.title, f"{r.received}/{r.expected}", format_percent(r.rate)] for r in rates.itertuples()]
+    native_table(s, rows, MARGIN_IN, 1.95, 6.3, 2.6, [3.6, 1.2, 1.5], size=13, align_right=(1, 2), name="reporting")
+    sev = severity_counts(view)
+    rows = [["Phát hiện khi kiểm tra", "Số"]] + [[SEVERITY_LABEL[k], format_number(v)] for k, v in sev.items()]
+    native_table(s, rows, 7.3, 1.95, 5.53, 1.75, [3.8, 1.4], size=13, align_right=(1,), name="findings")
+    st = view.files["status"].value_counts()
+    rows = [["Tệp trong thư mục kỳ báo cáo", "Số"]] + [
+        [FILE_STATUS_LABELS[k].capitalize(), format_number(int(st.get(k, 0)))] for k in FILE_STATUS_LABELS]
+    native_table(s, rows, 7.3, 3.95, 5.53, 1.75, [3.8, 1.4], size=13, align_right=(1,), name="files")
+    odd = file_statuses(view)
+    odd = odd[odd["status"] != "loaded"]
+    if len(odd):
+        lines = [textwrap.shorten(f"{r.file.split('/')[-1]} ({r.status_label}): {r.reason}", 150, placeholder=" …")
+                 for r in odd.head(4).itertuples()]
+        if len(odd) > 4:
+            lines.append(f"… và {len(odd) - 4} tệp khác (xem kiem_tra_du_lieu.html).")
+        textbox(s, MARGIN_IN, 5.85, WIDTH_IN, 1.1, "\n".join(lines), max_pt=12, min_pt=8, colour=SUBTLE,
+                name="file_notes")
+    _footer(s, view, "Chi tiết: kiem_tra_du_lieu.html")
+    _notes(s, view, tw)
 
 
 def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None = None,
@@ -231,6 +360,7 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
     """
     final = target_file(path, deck_name(view))
     made = made or date.today()
+    wb = workbook_name(view)
     with contextlib.ExitStack() as stack:
         if charts_dir is None:
             charts_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="antt-charts-")))
@@ -240,89 +370,35 @@ def export_deck(view: CycleView, path: Path | str, charts_dir: Path | str | None
         prs.core_properties.title = f"{MOVEMENT} — {view.scope_name}, {view.cycle.label}"
         prs.core_properties.language = "vi-VN"
 
-        # 1. title
-        s = _slide(prs, 0)
-        title = s.shapes.title
-        title.left, title.top = Inches(MARGIN_IN + 0.3), Inches(1.5)
-        title.width, title.height = Inches(SLIDE_W_IN - 2 * MARGIN_IN - 0.6), Inches(2.2)
-        text = f"{MOVEMENT}\n{view.scope_name}"      # each line on one line: the largest size that allows it
-        width = SLIDE_W_IN - 2 * MARGIN_IN - 0.6
-        size = min(fit_size(line, width, 2.2, 40, 20, bold=True, max_lines=1) for line in text.split("\n"))
-        set_text(title.text_frame, text, size, bold=True, colour=HEADING, anchor=MSO_ANCHOR.BOTTOM)
-        sub = s.placeholders[1]
-        sub.left, sub.top = Inches(MARGIN_IN + 0.3), Inches(4.0)
-        sub.width, sub.height = Inches(SLIDE_W_IN - 2 * MARGIN_IN - 0.6), Inches(1.9)
-        text = (f"Báo cáo kết quả {view.cycle.label}\n({view.cycle.period_text})\n"
-                f"Ngày lập: {made:%d/%m/%Y}")
-        set_text(sub.text_frame, text, fit_size(text, width, 1.9, 24, 14, max_lines=3), colour=DARK)
-        footer(s, view.source)
-        _notes(s, view)
+        _title_slide(prs, view, made)
+        agenda = _slide(prs)
+        starts = [("Kết quả chính", len(prs.slides) + 1)]
+        _tiles_slide(prs, view)
+        for section, names in SECTIONS:
+            starts.append((section, len(prs.slides) + 1))
+            for name in names:
+                _chart_slide(prs, view, figures.BY_NAME[name], charts_dir)
+        starts.append(("Những nơi cần quan tâm", len(prs.slides) + 1))
+        _kdc_exceptions(prs, view, wb)
+        _ntm_exceptions(prs, view, wb)
+        starts.append(("Kết luận (dự thảo)", len(prs.slides) + 1))
+        _bullets_slide(prs, view, "Kết luận", narrative.conclusions(view), "conclusions",
+                       "Dự thảo từ số liệu, để người báo cáo chỉnh sửa, bổ sung")
+        starts.append(("Phụ lục: chất lượng dữ liệu", len(prs.slides) + 1))
+        _divider(prs, view, "Phụ lục", "Chất lượng dữ liệu: tình hình nhận báo cáo, phát hiện khi kiểm tra, tệp")
+        for name in APPENDIX_CHARTS:
+            _chart_slide(prs, view, figures.BY_NAME[name], charts_dir)
+        _quality_slide(prs, view)
 
-        # 2. key figures
-        s = _slide(prs)
-        slide_title(s, f"Các chỉ số chính — {view.scope_name}, {view.cycle.label}")
-        rows = _key_figure_rows(view)
-        native_table(s, rows, MARGIN_IN, 1.45, SLIDE_W_IN - 2 * MARGIN_IN, 5.5, [5.2, 1.3, 1.7, 1.6, 3.0],
-                     size=12, align_right=(1, 3), bold_rows=(len(rows) - 1,), name="key_figures")
-        footer(s, view.source + ". Thay đổi: chỉ số tích lũy so với kỳ liền trước; chỉ số trong kỳ "
-                                "(giờ phát thanh, băng rôn) so với kỳ cùng loại.")
-        _notes(s, view)
-
-        # 3. one slide per chart
-        for spec in figures.FIGURES:
-            s = _slide(prs)
-            slide_title(s, spec.title)
-            tw = takeaway(spec.name, view)
-            takeaway_box(s, tw)
-            if spec.name in NATIVE:
-                note = NATIVE[spec.name](s, view)
-                footer(s, view.source + (f". {note}" if note else ""))
-            else:
-                png = charts_dir / f"{spec.stem}.png"
-                if not png.exists():
-                    save_figure(spec, view, charts_dir)
-                picture(s, png)
-            _notes(s, view, tw)
-            if spec.name == "trend":
-                # the shares across cycles, as an editable line chart
-                s = _slide(prs)
-                slide_title(s, "Tỷ lệ khu dân cư đăng ký, đạt chuẩn và xã đạt chuẩn nông thôn mới qua các kỳ")
-                tw = takeaway("trend_shares", view)
-                takeaway_box(s, tw)
-                _native_trend(s, view)
-                footer(s, view.source + f". Chỉ tiêu tỷ lệ khu dân cư đạt chuẩn: "
-                                        f"{format_percent(view.targets['kdc_meeting_share'], 0)}. "
-                                        + ". ".join(trend_covers(view.trend)) + ".")
-                _notes(s, view, tw)
-
-        # last: data quality
-        s = _slide(prs)
-        slide_title(s, "Chất lượng dữ liệu: nhận báo cáo, phát hiện khi kiểm tra, tệp")
-        tw = takeaway("quality", view)
-        takeaway_box(s, tw)
-        rates = reporting_rates(view)
-        rows = [["Biểu", "Đã nhận", "Tỷ lệ nhận"]] + [
-            [r.title, f"{r.received}/{r.expected}", format_percent(r.rate)] for r in rates.itertuples()]
-        native_table(s, rows, MARGIN_IN, 2.05, 6.3, 2.6, [3.6, 1.2, 1.5], size=13, align_right=(1, 2),
-                     name="reporting")
-        sev = severity_counts(view)
-        rows = [["Phát hiện khi kiểm tra", "Số"]] + [[SEVERITY_LABEL[k], format_number(v)] for k, v in sev.items()]
-        native_table(s, rows, 7.3, 2.05, 5.53, 1.75, [3.8, 1.4], size=13, align_right=(1,), name="findings")
-        st = view.files["status"].value_counts()
-        rows = [["Tệp trong thư mục kỳ báo cáo", "Số"]] + [
-            [FILE_STATUS_LABELS[k].capitalize(), format_number(int(st.get(k, 0)))] for k in FILE_STATUS_LABELS]
-        native_table(s, rows, 7.3, 4.05, 5.53, 1.75, [3.8, 1.4], size=13, align_right=(1,), name="files")
-        fs = file_statuses(view)
-        odd = fs[fs["status"] != "loaded"]
-        if len(odd):
-            lines = [textwrap.shorten(f"{r.file.split('/')[-1]} ({r.status_label}): {r.reason}", 170, placeholder=" …")
-                     for r in odd.head(4).itertuples()]
-            if len(odd) > 4:
-                lines.append(f"… và {len(odd) - 4} tệp khác (xem kiem_tra_du_lieu.html).")
-            textbox(s, MARGIN_IN, 5.95, SLIDE_W_IN - 2 * MARGIN_IN, 1.0, "\n".join(lines), max_pt=12, min_pt=8,
-                    colour=SUBTLE, name="file_notes")
-        footer(s, view.source + ". Chi tiết: kiem_tra_du_lieu.html.")
-        _notes(s, view, tw)
+        slide_title(agenda, "Nội dung")
+        table = [["", "Nội dung", "Trang"]] + [[str(i), t, str(n)] for i, (t, n) in enumerate(starts, 1)]
+        native_table(agenda, table, MARGIN_IN + 1.5, 1.7, WIDTH_IN - 3, 0.5 * len(table), [0.6, 8, 1.2], size=18,
+                     align_right=(2,), name="agenda")
+        _footer(agenda, view)
+        _notes(agenda, view)
+        for i, slide in enumerate(prs.slides):
+            if i:
+                slide_number(slide, i + 1)
 
         with atomic_path(final) as tmp:
             prs.save(tmp)

@@ -1,6 +1,7 @@
-"""The house deck's python-pptx kit: text that fits its box, the slide title, takeaway and source
-line, speaker notes, native tables, native editable charts (a series may be drawn as a line over
-bars) and chart pictures, in the house font and colours on a 16:9 slide. Knows nothing of a cycle.
+"""The house deck's python-pptx kit: text that fits its box, the slide title and subtitle, source line
+and slide number, speaker notes, headline tiles, native tables, native editable charts (a series may be
+drawn as a line over bars; data labels written as text, so the viewer's locale changes nothing) and
+pictures with alt text, in the house font and colours on a 16:9 slide. Knows nothing of a cycle.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from pathlib import Path
 from PIL import Image
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_MARK
 from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
@@ -24,9 +26,13 @@ from antt.publish.house_style import HEADING, OFFICE_FONT, PALETTE
 
 SLIDE_W_IN = 13.333
 MARGIN_IN = 0.5
-CONTENT_TOP_IN = 1.95
-CONTENT_BOTTOM_IN = 7.0
+SLIDE_H_IN = 7.5
+CONTENT_TOP_IN = 1.85
+CONTENT_BOTTOM_IN = 6.95
 DARK, SUBTLE = PALETTE["text"], PALETTE["subtle"]
+#: The pale band of tables and the card of a headline tile.
+PALE = "#EEF3F8"
+WHITE = "#FFFFFF"
 
 
 def rgb(hexstr: str) -> RGBColor:
@@ -72,7 +78,7 @@ def set_text(frame, text: str, size: float, *, bold: bool = False, colour: str =
     """Replace the text of a text frame: one paragraph a line, in the house font at ``size`` pt."""
     frame.clear()
     frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE     # a safety net; the size is chosen to fit
+    frame.auto_size = MSO_AUTO_SIZE.NONE      # the size is chosen to fit; a rendering test checks it does
     frame.vertical_anchor = anchor if anchor is not None else MSO_ANCHOR.TOP
     for side in ("margin_left", "margin_right", "margin_top", "margin_bottom"):
         setattr(frame, side, 0)
@@ -84,40 +90,73 @@ def set_text(frame, text: str, size: float, *, bold: bool = False, colour: str =
 
 
 def textbox(slide, left, top, width, height, text, *, max_pt, min_pt, bold=False, colour=DARK, italic=False,
-            align=None, anchor=None, name=None):
+            align=None, anchor=None, name=None, max_lines: int | None = None):
     """A text box (inches) whose text takes the largest size from ``max_pt`` down to ``min_pt`` that fits."""
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     if name:
         box.name = name
-    size = fit_size(text, width, height, max_pt, min_pt, bold)
+    size = fit_size(text, width, height, max_pt, min_pt, bold, max_lines=max_lines)
     set_text(box.text_frame, text, size, bold=bold, colour=colour, italic=italic, align=align, anchor=anchor)
     return box
 
 
-def slide_title(slide, text: str, *, top=0.3, height=0.95, max_pt=30, min_pt=18):
-    """The slide's title placeholder (so the outline and screen readers see it), placed and sized to fit."""
+def slide_title(slide, text: str, *, top=0.3, height=1.0, max_pt=28, min_pt=18):
+    """The slide's title placeholder (so the outline and screen readers see it), placed and sized to fit:
+    one line if it fits at 20 pt or more, otherwise at most two lines."""
     shape = slide.shapes.title
     width = SLIDE_W_IN - 2 * MARGIN_IN
     shape.left, shape.top = Inches(MARGIN_IN), Inches(top)
     shape.width, shape.height = Inches(width), Inches(height)
-    # one line if it fits at a readable size, otherwise two lines
     size = fit_size(text, width, height, max_pt, 20, bold=True, max_lines=1)
     if text_lines(text, width, size, True) > 1:
-        size = fit_size(text, width, height, max_pt, min_pt, bold=True)
+        size = fit_size(text, width, height, max_pt, min_pt, bold=True, max_lines=2)
     set_text(shape.text_frame, text, size, bold=True, colour=HEADING, anchor=MSO_ANCHOR.BOTTOM)
     return shape
 
 
-def takeaway_box(slide, text: str):
-    """The takeaway sentence under the title."""
-    return textbox(slide, MARGIN_IN, 1.3, SLIDE_W_IN - 2 * MARGIN_IN, 0.6, text, max_pt=20, min_pt=12,
-                   colour=DARK, name="takeaway")
+def subtitle(slide, text: str):
+    """A small line under the title (what the chart shows), on one line."""
+    return textbox(slide, MARGIN_IN, 1.36, SLIDE_W_IN - 2 * MARGIN_IN, 0.36, text, max_pt=16, min_pt=10,
+                   colour=SUBTLE, name="subtitle", max_lines=1)
 
 
 def footer(slide, text: str):
-    """The source line at the foot of the slide."""
-    return textbox(slide, MARGIN_IN, 7.05, SLIDE_W_IN - 2 * MARGIN_IN, 0.3, text, max_pt=11, min_pt=8,
+    """The source line at the foot of the slide (left of the slide number)."""
+    return textbox(slide, MARGIN_IN, 7.02, SLIDE_W_IN - 2 * MARGIN_IN - 0.8, 0.36, text, max_pt=11, min_pt=8,
                    colour=SUBTLE, name="source")
+
+
+def slide_number(slide, number: int):
+    """The slide's number, bottom right."""
+    return textbox(slide, SLIDE_W_IN - MARGIN_IN - 0.6, 7.02, 0.6, 0.3, str(number), max_pt=12, min_pt=12,
+                   colour=SUBTLE, align=PP_ALIGN.RIGHT, name="slide_number")
+
+
+def alt_text(shape, text: str):
+    """The description (alt text) a screen reader says for ``shape``."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+def tile(slide, left, top, width, height, value: str, label: str, change: str, *, colour: str = HEADING,
+         name: str | None = None):
+    """A headline tile: a big number, its label and a small change line, on a pale card."""
+    card = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(height))
+    card.fill.solid()
+    card.fill.fore_color.rgb = rgb(PALE)
+    card.line.fill.background()
+    card.shadow.inherit = False
+    if name:
+        card.name = name
+    pad = 0.2
+    inner = width - 2 * pad
+    textbox(slide, left + pad, top + 0.12, inner, 0.85, value, max_pt=44, min_pt=24, bold=True, colour=colour,
+            name=f"{name}_value" if name else None, max_lines=1)
+    textbox(slide, left + pad, top + 1.0, inner, 0.68, label, max_pt=16, min_pt=11, colour=DARK,
+            name=f"{name}_label" if name else None, max_lines=2)
+    if change:
+        textbox(slide, left + pad, top + 1.72, inner, height - 1.8, change, max_pt=15, min_pt=11, colour=SUBTLE,
+                name=f"{name}_change" if name else None)
+    return card
 
 
 def set_notes(slide, *lines: str):
@@ -155,31 +194,42 @@ def native_table(slide, rows: list[list[str]], left, top, width, height, col_wid
             p = tf.paragraphs[0]
             p.alignment = PP_ALIGN.RIGHT if (j in align_right and i > 0) else PP_ALIGN.LEFT
             header = i == 0
-            style_runs(p, size, bold=header or i in bold_rows, colour="#FFFFFF" if header else DARK)
+            style_runs(p, size, bold=header or i in bold_rows, colour=WHITE if header else DARK)
             if not header:
                 cell.fill.solid()
-                cell.fill.fore_color.rgb = rgb("#FFFFFF" if i % 2 else "#EEF3F8")
+                cell.fill.fore_color.rgb = rgb(WHITE if i % 2 else PALE)
             else:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = rgb(HEADING)
     return gf
 
 
-def data_labels(dl, number_format: str, size: float, position) -> None:
-    """Data labels showing the value in ``number_format`` at ``position``."""
-    dl.number_format = number_format
-    dl.number_format_is_linked = False
-    dl.show_value = True
-    dl.font.size = Pt(size)
-    dl.font.color.rgb = rgb(DARK)
-    dl.position = position
+def point_labels(series, texts: Sequence[str | None], *, size: float = 11, position=None, colour: str = DARK,
+                 bold: bool = False) -> None:
+    """Each point of ``series`` labelled with its text (None: no label), written as text so that the
+    viewer's locale changes nothing ("100,0 %", "2.126")."""
+    for i, text in enumerate(texts):
+        if text is None:
+            continue
+        dl = series.points[i].data_label
+        tf = dl.text_frame
+        tf.text = text
+        for run in tf.paragraphs[0].runs:
+            run.font.name = OFFICE_FONT
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.color.rgb = rgb(colour)
+        if position is not None:
+            dl.position = position
 
 
 def native_chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[str, Sequence]], *,
-                 number_format: str, colours: Sequence[str], box=None, value_max: float | None = None,
-                 major_unit: float | None = None, labels: bool = True, label_size: float = 11,
-                 overlap: int | None = None, gap: int | None = None, name: str | None = None):
-    """A native, editable chart; ``None``/NaN values are left blank (never drawn as zero)."""
+                 colours: Sequence[str], box=None, value_max: float | None = None, number_format: str = "0",
+                 overlap: int | None = None, gap: int | None = None, legend: bool | None = None,
+                 category_size: float = 12, name: str | None = None):
+    """A native, editable chart; ``None``/NaN values are left blank (never drawn as zero). The value axis
+    is hidden (every point carries its label, ``point_labels``); ``number_format`` is that of the
+    embedded workbook only."""
     data = CategoryChartData(number_format=number_format)
     data.categories = list(categories)
     for sname, values in series:
@@ -193,7 +243,7 @@ def native_chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[
     chart.font.size = Pt(12)
     chart.font.color.rgb = rgb(DARK)
     chart.has_title = False
-    chart.has_legend = len(series) > 1
+    chart.has_legend = len(series) > 1 if legend is None else legend
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
@@ -217,26 +267,23 @@ def native_chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[
         else:
             s.format.fill.solid()
             s.format.fill.fore_color.rgb = rgb(colour)
-    if labels:
-        plot.has_data_labels = True
-        data_labels(plot.data_labels, number_format, label_size,
-                    XL_LABEL_POSITION.ABOVE if line else XL_LABEL_POSITION.OUTSIDE_END)
     va = chart.value_axis
     va.minimum_scale = 0
     if value_max is not None:
         va.maximum_scale = value_max
-    if major_unit is not None:
-        va.major_unit = major_unit
-    va.has_major_gridlines = True
-    va.major_gridlines.format.line.color.rgb = rgb("#E3E3E3")
-    va.format.line.fill.background()
-    va.tick_labels.number_format = number_format
-    va.tick_labels.number_format_is_linked = False
-    va.tick_labels.font.size = Pt(11)
+    va.has_major_gridlines = False
+    va.visible = False
     ca = chart.category_axis
-    ca.tick_labels.font.size = Pt(12)
-    ca.format.line.color.rgb = rgb("#8C8C8C")
-    if kind == XL_CHART_TYPE.BAR_CLUSTERED:
+    ca.tick_labels.font.size = Pt(category_size)
+    ca.format.line.color.rgb = rgb(SUBTLE)
+    ca.major_tick_mark = XL_TICK_MARK.NONE
+    # every category named, on one line: LibreOffice skips every other name that would wrap
+    skip = OxmlElement("c:tickLblSkip")
+    skip.set("val", "1")
+    ca._element.find(qn("c:noMultiLvlLbl")).addprevious(skip)
+    if kind in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED):
+        ca._element.find(qn("c:txPr")).find(qn("a:bodyPr")).set("wrap", "none")
+    if kind in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED):
         ca.reverse_order = True          # first category at the top, as read ...
         # ... and the value axis stays at the bottom: it crosses the category axis at its maximum
         # (set in the XML: python-pptx 1.0.2's ``crosses`` setter leaves "autoZero")
@@ -245,9 +292,10 @@ def native_chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[
     return chart
 
 
-def series_as_line(chart, index: int, colour: str, dash: bool = True):
+def series_as_line(chart, index: int, colour: str, dash: bool = True, marker: bool = False):
     """Move series ``index`` of a clustered column chart into a line chart on the same axes (a combo chart),
-    e.g. the target as a line across the bars. The series stays in the embedded workbook."""
+    e.g. the target as a dashed line across the bars, or a running total with ``marker``s. The series
+    stays in the embedded workbook."""
     plot_area = chart._chartSpace.chart.plotArea
     bar = plot_area.find(qn("c:barChart"))
     ser = bar.findall(qn("c:ser"))[index]
@@ -270,13 +318,24 @@ def series_as_line(chart, index: int, colour: str, dash: bool = True):
     sp.append(ln)
     for el in ser.findall(qn("c:spPr")):
         ser.remove(el)
-    marker = OxmlElement("c:marker")
+    mk = OxmlElement("c:marker")
     symbol = OxmlElement("c:symbol")
-    symbol.set("val", "none")
-    marker.append(symbol)
+    symbol.set("val", "circle" if marker else "none")
+    mk.append(symbol)
+    if marker:
+        size = OxmlElement("c:size")
+        size.set("val", "8")
+        mk.append(size)
+        msp = OxmlElement("c:spPr")
+        mfill = OxmlElement("a:solidFill")
+        mclr = OxmlElement("a:srgbClr")
+        mclr.set("val", colour.lstrip("#").upper())
+        mfill.append(mclr)
+        msp.append(mfill)
+        mk.append(msp)
     anchor = ser.find(qn("c:tx"))
     anchor.addnext(sp)
-    sp.addnext(marker)
+    sp.addnext(mk)
     smooth = OxmlElement("c:smooth")
     smooth.set("val", "0")
     ser.append(smooth)
@@ -301,9 +360,10 @@ def series_as_line(chart, index: int, colour: str, dash: bool = True):
 _PICTURE_HEADER = 0.14
 
 
-def picture(slide, png: Path):
-    """A chart's PNG in the content box, as large as it fits, its own header cropped off."""
-    left, top, width, height = content_box()
+def picture(slide, png: Path, descr: str, box=None):
+    """A chart's PNG in ``box`` (default the content box), as large as it fits, its own header cropped
+    off, ``descr`` its alt text."""
+    left, top, width, height = box or content_box()
     with Image.open(png) as im:
         w, h = im.size
     aspect = w / (h * (1 - _PICTURE_HEADER))
@@ -311,4 +371,5 @@ def picture(slide, png: Path):
     pic = slide.shapes.add_picture(str(png), Inches(left + (width - pw) / 2), Inches(top + (height - ph) / 2),
                                    Inches(pw), Inches(ph))
     pic.crop_top = _PICTURE_HEADER
+    alt_text(pic, descr)
     return pic
