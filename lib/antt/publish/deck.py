@@ -24,7 +24,8 @@ from pptx.util import Emu, Inches
 
 from antt.analyse import narrative, tables
 from antt.analyse.meta import MOVEMENT, trend_covers
-from antt.analyse.report_frames import FILE_STATUS_LABELS, file_statuses, reporting_rates, severity_counts
+from antt.analyse.report_frames import (FILE_STATUS_LABELS, below_target, file_statuses, reporting_rates,
+                                        severity_counts)
 from antt.analyse.view import ACROSS_REFORM, CycleView, comparison
 from antt.core import indicators
 from antt.core.atomic import atomic_path
@@ -163,7 +164,7 @@ def _rows_or_more(rows: list[list[str]], what: str) -> tuple[list[list[str]], st
 
 def _kdc_exceptions(prs, view: CycleView, wb: str):
     s = _slide(prs)
-    below = tables.below_target(view).sort_values("unit_code", kind="stable")
+    below = below_target(view)
     target = view.targets["kdc_meeting_share"]
     t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
     units = view.units
