@@ -25,7 +25,7 @@ from antt.core.units import REFORM_2025
 from antt.core.forms import TABLES
 from antt.core.indicators import KEYS, RATIO, is_flow
 from antt.core.text import format_number, format_percent
-from antt.publish.charts.kit import LABEL_SIZE, NO_DATA, add_note, column, new_figure, reference_line, styled, wrap
+from antt.publish.charts.kit import LABEL_SIZE, NO_DATA, add_note, column, new_figure, styled, wrap
 from antt.publish.house_style import COMPLETENESS_COLORS, COMPLETENESS_LABELS, OKABE_ITO, PALETTE
 
 
@@ -62,23 +62,53 @@ def _runs(cycles: Sequence[Cycle], flow: bool) -> list[list[Cycle]]:
     return runs
 
 
+#: Marker of a point by its cycle's kind; a point whose value does not cover every unit is hollow.
+_KIND_MARKERS = {"H1": "o", "year": "s"}
+INCOMPLETE_NOTE = "điểm rỗng: chưa đủ số liệu của các đơn vị"
+
+
+def _complete(trend: pd.DataFrame, key: str, cycles: Sequence[Cycle]) -> dict[Cycle, bool]:
+    """Whether each cycle's value of ``key`` covers every expected unit (``reported`` == ``expected``);
+    complete when the frame does not say."""
+    if not {"reported", "expected"} <= set(trend.columns):
+        return {c: True for c in cycles}
+    rows = trend[trend["key"] == key].drop_duplicates("cycle", keep="last").set_index("cycle")
+    out = {}
+    for c in cycles:
+        r = rows["reported"].get(c.id) if c.id in rows.index else None
+        e = rows["expected"].get(c.id) if c.id in rows.index else None
+        out[c] = r is None or e is None or pd.isna(r) or pd.isna(e) or r >= e
+    return out
+
+
+def _panel_titles(axes: Sequence, titles: Sequence[str], size: float) -> None:
+    """Left-aligned panel titles whose first lines align: every title gets as many lines as the
+    longest (blank lines under a shorter one)."""
+    lines = max((t.count("\n") + 1 for t in titles), default=1)
+    for ax, t in zip(axes, titles):
+        ax.set_title(t + "\n " * (lines - 1 - t.count("\n")), fontsize=size)
+
+
 @styled
 def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: ChartMeta,
                targets: dict[str, float] | None = None) -> Figure:
-    """Each key across cycles, one small panel per key (own scale, from zero), values labelled, each
-    point at its cycle's end date on a time axis labelled by year: half-year points hollow circles,
-    year points filled (a legend says so when both are there), half-year values labelled above the
-    point, year values below.
+    """Each key across cycles, one small panel per key (own scale, from zero, one non-status colour),
+    values labelled, each point at its cycle's end date on a time axis labelled by year: half-year
+    points circles, year points squares (a legend says so when both are there), half-year values
+    labelled above the point, year values below.
 
     Columns: cycle, cycle_label, key, value; with ``covers`` and ``level`` (``CycleView.trend``) the
-    top right says what the points before and after 1/7/2025 cover (gid ``covers``). Keys may be summary keys or ratios
-    (``*_share`` are shown as percentages). A line joins a cycle only to the one right after it
-    (``territory.joined``): a cycle absent in between leaves a hole, never a line, and so does the
-    reform, a dated vertical rule "1/7/2025: sắp xếp đơn vị hành chính" (gid ``reform``) when there
-    are cycles on both sides. Stocks are one series (the cycle just before is comparable); flows
-    (giờ phát thanh, băng rôn) are a series per kind, each joined only to the previous one of its kind.
-    A cycle without a value is marked "không có số liệu"; a note bottom right names the absent cycles. ``targets`` ({key: value}, e.g. {"kdc_meeting_share": 0.95}) draws a
-    dashed target line in that key's panel.
+    top right says what the points before and after 1/7/2025 cover (gid ``covers``); with ``reported``
+    and ``expected`` (units with a value, units expected) a value that does not cover every unit is a
+    hollow point, the segment to it dashed, and the note says "điểm rỗng: chưa đủ số liệu của các đơn
+    vị". Keys may be summary keys or ratios (``*_share`` are shown as percentages). A line joins a cycle
+    only to the one right after it (``territory.joined``): a cycle absent in between leaves a hole,
+    never a line, and so does the reform, a dated vertical rule "1/7/2025: sắp xếp đơn vị hành chính"
+    (gid ``reform``) when there are cycles on both sides. Stocks are one series (the cycle just
+    before is comparable); flows (giờ phát thanh, băng rôn) are a series per kind, each joined only to
+    the previous one of its kind. A cycle without a value is marked "không có số liệu"; a note bottom
+    right names the absent cycles. ``targets`` ({key: value}, e.g. {"kdc_meeting_share": 0.95}) draws a
+    dashed target line (gid ``target``) in that key's panel, named in the panel's title.
     """
     keys = list(keys) if keys is not None else list(dict.fromkeys(trend["key"]))
     cycles = sorted({parse_cycle(c) for c in trend["cycle"]})
@@ -90,7 +120,10 @@ def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: 
     fig, axes = new_figure(meta, nrows, ncols)
     small = nrows > 1 or ncols > 2
     both_kinds = len({c.kind for c in cycles}) > 1
+    colour = PALETTE["primary"]
     pad = 120.0                                               # days either side of the first and last point
+    any_incomplete = False
+    titles = []
     for i, ax in enumerate(axes.flat):
         if i >= n or not keys:
             ax.set_visible(False)
@@ -99,17 +132,21 @@ def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: 
         values = (trend[trend["key"] == key].drop_duplicates("cycle", keep="last").set_index("cycle")["value"]
                   .reindex([c.id for c in cycles]))
         v = dict(zip(cycles, pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()))
+        complete = _complete(trend, key, cycles)
         fmt_label, fmt_tick = _key_format(key)
-        colour = list(OKABE_ITO.values())[i % 7]
         flow = is_flow(key)
         for run in _runs(cycles, flow):
             for part in _known_parts(run, v):
-                ax.plot([x_of[c] for c in part], [v[c] for c in part], color=colour, zorder=3, gid="series")
+                for a, b in zip(part, part[1:]):
+                    ax.plot([x_of[a], x_of[b]], [v[a], v[b]], color=colour, zorder=3, gid="series",
+                            linestyle="-" if complete[a] and complete[b] else (0, (4, 2.5)))
         for kind in ("H1", "year"):
-            pts = [c for c in cycles if c.kind == kind and math.isfinite(v[c])]
-            ax.plot([x_of[c] for c in pts], [v[c] for c in pts], linestyle="none", marker="o", markersize=7,
-                    markeredgewidth=2, color=colour, markerfacecolor="white" if kind == "H1" else colour,
-                    zorder=3.5, label=_KIND_LABELS[kind])
+            for whole in (True, False):
+                pts = [c for c in cycles if c.kind == kind and math.isfinite(v[c]) and complete[c] == whole]
+                any_incomplete |= bool(pts) and not whole
+                ax.plot([x_of[c] for c in pts], [v[c] for c in pts], linestyle="none", marker=_KIND_MARKERS[kind],
+                        markersize=7.5, markeredgewidth=2, color=colour,
+                        markerfacecolor=colour if whole else "white", zorder=3.5)
         known = [vi for vi in v.values() if math.isfinite(vi)]
         top = max(known) if known else 1.0
         for c, vi in v.items():
@@ -131,14 +168,17 @@ def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: 
             ax.yaxis.set_major_locator(MaxNLocator(nbins=4 if small else 6, steps=[1, 2, 2.5, 5, 10],
                                                    min_n_ticks=3))
         ax.yaxis.set_major_formatter(FuncFormatter(fmt_tick))
+        title = _key_label(key)
         if targets and targets.get(key) is not None:
             t = targets[key]
-            reference_line(ax, t, "Chỉ tiêu\n" + (format_percent(t, 0 if round(t * 100, 6).is_integer() else 1)
-                                                   if key.endswith("_share") else format_number(t)),
-                            "target", vertical=False)
+            ax.axhline(t, color=PALETTE["reference"], linewidth=1.6, linestyle=(0, (5, 3)), zorder=1.5, gid="target")
+            title += " — đường đứt: chỉ tiêu " + (format_percent(t, 0 if round(t * 100, 6).is_integer() else 1)
+                                                  if key.endswith("_share") else format_number(t))
+        titles.append(wrap(title, 34 if ncols > 2 else 60))
         if reform is not None:
+            head, tail = REFORM_LABEL.split(": ", 1)
             ax.axvline(reform, color=PALETTE["text"], linewidth=1.4, zorder=1.5, gid="reform")
-            ax.annotate(REFORM_LABEL.replace(": ", ":\n"), xy=(reform, 0.03), xycoords=("data", "axes fraction"),
+            ax.annotate(f"{head}:\n{wrap(tail, 14)}", xy=(reform, 0.03), xycoords=("data", "axes fraction"),
                         xytext=(-4, 0), textcoords="offset points", rotation=90, ha="right", va="bottom",
                         fontsize=9.5 if small else 11, color=PALETTE["text"], gid="reform_label")
         years = range(cycles[0].year, cycles[-1].year + 1) if cycles else []
@@ -154,15 +194,23 @@ def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: 
             ax.annotate("không so sánh\nqua mốc này", xy=(reform, 0.97), xycoords=("data", "axes fraction"),
                         xytext=(5, 0), textcoords="offset points", ha="left", va="top", fontsize=9.5 if small else 11,
                         style="italic", color=PALETTE["subtle"], gid="not_compared")
-        ax.set_title(wrap(_key_label(key), 34 if ncols > 2 else 60), fontsize=13 if small else 15)
-        if both_kinds and i == 0:
-            ax.legend(loc="lower left", fontsize=10, handlelength=1.0, borderaxespad=0.3, framealpha=0.9)
+    shown = [ax for ax in axes.flat if ax.get_visible()]
+    _panel_titles(shown, titles, 13 if small else 15)
+    if shown and (both_kinds or any_incomplete):
+        handles = [Line2D([], [], linestyle="none", marker=_KIND_MARKERS[k], markersize=7.5, color=colour,
+                          label=_KIND_LABELS[k]) for k in ("H1", "year") if both_kinds or k == cycles[0].kind]
+        if any_incomplete:
+            handles.append(Line2D([], [], linestyle=(0, (4, 2.5)), marker="o", markersize=7.5, markeredgewidth=2,
+                                  color=colour, markerfacecolor="white", label="chưa đủ số liệu"))
+        shown[0].legend(handles=handles, loc="lower left", fontsize=10, handlelength=1.6, borderaxespad=0.3,
+                        framealpha=0.9)
     covers = trend_covers(trend)
     if covers:
         fig.text(1 - 0.022, 0.898, "\n".join(covers), ha="right", va="top", fontsize=11.5, color=PALETTE["subtle"],
                  gid="covers").set_in_layout(False)
     absent = trend_absent(trend)
-    add_note(fig, f"Không nối qua kỳ không có số liệu: {absent}" if absent else "")
+    add_note(fig, "; ".join(filter(None, [f"Không nối qua kỳ không có số liệu: {absent}" if absent else "",
+                                          INCOMPLETE_NOTE if any_incomplete else ""])))
     return fig
 
 
@@ -308,7 +356,7 @@ def plot_completeness(completeness: pd.DataFrame, *, meta: ChartMeta) -> Figure:
             colour = COMPLETENESS_COLORS.get(key, "white")
             ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=colour,
                                                       edgecolor="white", linewidth=3))
-            light = colour != OKABE_ITO["vermillion"]
+            light = colour != COMPLETENESS_COLORS["rejected"]
             ax.text(j, i, COMPLETENESS_LABELS.get(key, key), ha="center", va="center",
                     fontsize=12 if nrows <= 14 else 10, color=PALETTE["text"] if light else "white",
                     fontweight="normal" if key == "received" else "bold")
