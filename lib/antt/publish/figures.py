@@ -147,6 +147,13 @@ def _uniform_ntm_by_unit(view: CycleView) -> str | None:
             + (f"; {format_number(phuong)} đơn vị không có xã" if phuong else "") + _without(view, ~known) + ".")
 
 
+def _uniform_ntm_criteria(view: CycleView) -> str | None:
+    crit = pd.to_numeric(view.tables["ntm"]["ntm_criteria_met"], errors="coerce").astype("float64").dropna()
+    if not len(crit) or (crit.round() != 19).any():
+        return None
+    return f"Cả {format_number(len(crit))} xã có số liệu đều đã đạt đủ 19/19 tiêu chí nông thôn mới."
+
+
 def _uniform_completeness(view: CycleView) -> str | None:
     c = view.completeness[list(forms.TABLES)]
     if not len(c) or not (c == "received").all().all():
@@ -155,7 +162,7 @@ def _uniform_completeness(view: CycleView) -> str | None:
 
 
 _UNIFORM = {"kdc_coverage": _uniform_kdc_coverage, "kdc_registered_meeting": _uniform_kdc_registered_meeting,
-            "ntm_by_unit": _uniform_ntm_by_unit, "completeness": _uniform_completeness}
+            "ntm_by_unit": _uniform_ntm_by_unit, "ntm_criteria": _uniform_ntm_criteria, "completeness": _uniform_completeness}
 
 
 def uniform_sentence(name: str, view: CycleView) -> str | None:

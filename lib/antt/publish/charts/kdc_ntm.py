@@ -251,7 +251,7 @@ def plot_ntm_recognitions_by_year(ntm: pd.DataFrame, *, meta: ChartMeta, until: 
         ax.set_xticks(xs, labels=[f"{x}*" if part and x == until.year else str(x) for x in xs])
         ax.set_xlim(xs.min() - 0.6, xs.max() + 0.6)
         if part:
-            notes.append(f"* năm {until.year}: đến ngày {until:%d/%m/%Y}")
+            notes.append(f"* Năm {until.year}: đến ngày {until:%d/%m/%Y}")
     else:
         ax.text(0.5, 0.5, NO_DATA, transform=ax.transAxes, ha="center", va="center", fontsize=16,
                 color=PALETTE["subtle"], style="italic")

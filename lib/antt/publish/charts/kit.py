@@ -69,10 +69,14 @@ def new_figure(meta: ChartMeta, nrows: int = 1, ncols: int = 1, **subplots_kw) -
 
 
 def add_note(fig: Figure, text: str) -> None:
-    """A small grey note bottom-right (what is left out, and why)."""
+    """A small grey note bottom-right (what is left out, and why); the axes rise for each line over one."""
     if text:
         fig.text(1 - _MARGIN, 0.018, text, ha="right", va="bottom", fontsize=11, style="italic",
                  color=PALETTE["subtle"]).set_in_layout(False)
+        more = text.count("\n") * 15 / 72 / FIGSIZE[1]           # 11 pt on 15 pt lines
+        if more:
+            left, bottom, width, height = _PLOT_RECT
+            fig.get_layout_engine().set(rect=(left, bottom + more, width, height - more))
 
 
 def column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -234,3 +238,23 @@ def card(meta: ChartMeta, sentence: str) -> Figure:
     ax.text(0.5, 0.55, wrap(sentence, 56), transform=ax.transAxes, ha="center", va="center", fontsize=26,
             linespacing=1.5, color=PALETTE["text"], gid="sentence")
     return fig
+
+
+def move_apart(ax, texts, fixed=()) -> None:
+    """Move each of ``texts`` (annotations placed with an offset in points), in order, to the first of a
+    few offsets (up, down, aside, by steps of its height) where it overlaps neither a text placed before
+    it nor one of ``fixed``; a text with no free offset stays where it is (lays the figure out to measure)."""
+    ax.figure.draw_without_rendering()
+    taken = [t.get_window_extent() for t in fixed]
+    px = ax.figure.dpi / 72                                  # pixels per point
+    for t in texts:
+        b = t.get_window_extent()
+        h, w = b.height / px, b.width / px * 0.6
+        for dx, dy in ((0, 0), (0, h), (0, -h), (w, 0), (-w, 0), (0, 2 * h), (0, -2 * h), (w, h), (-w, -h),
+                       (w, -h), (-w, h), (0, 3 * h), (0, -3 * h)):
+            moved = b.translated(dx * px, dy * px)
+            if not any(moved.overlaps(o) for o in taken):
+                t.xyann = (dx, dy)
+                b = moved
+                break
+        taken.append(b)
