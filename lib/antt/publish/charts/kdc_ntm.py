@@ -138,7 +138,7 @@ def plot_ntm_by_unit(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Xã meeting the new-rural standard out of all xã, by unit ("68/86"), sorted by the xã met (the
     "good" bar), ties by name.
 
-    Columns: unit_name, ntm_communes, ntm_met. A grey bar is every xã, the "good" part those met.
+    Columns: unit_name, ntm_communes, ntm_met. A bar is every xã: the "good" part those met, the "bad" rest not.
     Of many units (communes: each its own xã, 1/1 or 0/1) the units without a xã (phường) are left
     out and counted in the note, and of the others the highest and the lowest are shown.
     """
@@ -162,7 +162,7 @@ def plot_ntm_by_unit(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
             ax.annotate("không có xã", xy=(0, p), xytext=(5, 0), textcoords="offset points", va="center",
                         fontsize=LABEL_SIZE, color=PALETTE["subtle"], style="italic")
             continue
-        ax.barh(p, total, height=0.68, color=PALETTE["muted"], zorder=2)
+        ax.barh(p, total, height=0.68, color=PALETTE["bad"], zorder=2)
         ax.barh(p, m, height=0.68, color=PALETTE["good"], zorder=2.1)
         text = f"{format_number(m)}/{format_number(total)}  ({format_percent(m / total, 0)})"
         labels.append(text)
@@ -176,7 +176,7 @@ def plot_ntm_by_unit(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     ok = n.notna() & met.notna()
     prov = f" — toàn tỉnh {format_number(met[ok].sum())}/{format_number(n[ok].sum())} xã" if ok.any() else ""
     legend_above(ax, [Patch(color=PALETTE["good"], label="Đạt chuẩn nông thôn mới" + prov),
-                       Patch(color=PALETTE["muted"], label="Chưa đạt")])
+                       Patch(color=PALETTE["bad"], label="Chưa đạt")])
     mark_gap(ax, sel, pos)
     add_note(fig, "; ".join(filter(None, [sel.note, f"{format_number(without)} đơn vị không có xã" if without else ""])))
     return fig
@@ -227,7 +227,7 @@ def plot_ntm_recognitions_by_year(ntm: pd.DataFrame, *, meta: ChartMeta, until: 
 
     Columns: ntm_year (year of recognition, NaN if none), optional ntm_met (bool): xã met but with
     no year are counted in a note. ``until`` (the cycle's end): a year it ends before 31/12 is a part
-    year, its tick marked "*" and the note saying up to when.
+    year, its bar hatched, its tick marked "*" and the note saying up to when.
     """
     years = column(ntm, "ntm_year").dropna().round().astype(int)
     fig, axes = new_figure(meta, 2, 1, sharex=True, height_ratios=[1.15, 1])
@@ -242,12 +242,14 @@ def plot_ntm_recognitions_by_year(ntm: pd.DataFrame, *, meta: ChartMeta, until: 
             top_ax.annotate(format_number(c), xy=(x, c), xytext=(0, 8), textcoords="offset points", ha="center",
                             va="bottom", fontsize=LABEL_SIZE, color=PALETTE["text"], fontweight="bold")
         top_ax.set_ylim(0, max(1, cum.max()) * 1.3)
-        ax.bar(xs, counts.to_numpy(), width=0.66, color=PALETTE["secondary"], zorder=2)
+        bars = ax.bar(xs, counts.to_numpy(), width=0.66, color=PALETTE["secondary"], zorder=2)
         for x, c in zip(xs, counts):
             if c:
                 value_label(ax, x, c, format_number(c), horizontal=False)
         ax.set_ylim(0, max(1, counts.max()) * 1.3)
         part = until is not None and (until.month, until.day) != (12, 31) and until.year in set(xs)
+        if part:                                            # the part year hatched: not a whole year's count
+            bars[list(xs).index(until.year)].set(hatch="///", edgecolor="white", linewidth=0)
         ax.set_xticks(xs, labels=[f"{x}*" if part and x == until.year else str(x) for x in xs])
         ax.set_xlim(xs.min() - 0.6, xs.max() + 0.6)
         if part:
