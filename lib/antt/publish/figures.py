@@ -120,9 +120,10 @@ def _uniform_kdc_coverage(view: CycleView) -> str | None:
         return None
     target = view.targets.get("kdc_meeting_share")
     n = format_number(d["kdc_meeting"][known].sum())
-    return (f"{_units(view, known).capitalize()} đều có 100 % khu dân cư đạt chuẩn “An toàn về an ninh, trật tự” "
+    units = _units(view, known)
+    return (f"{units[0].upper()}{units[1:]} đều có 100 % khu dân cư đạt chuẩn “An toàn về an ninh, trật tự” "
             f"({n}/{n} khu dân cư)" + (f", đạt chỉ tiêu {format_percent(target, 0)}" if target else "")
-            + _without(view, ~known) + ".")
+            + _without(view, ~d.notna().all(axis=1)) + ".")
 
 
 def _uniform_kdc_registered_meeting(view: CycleView) -> str | None:
@@ -162,7 +163,8 @@ def _uniform_completeness(view: CycleView) -> str | None:
 
 
 _UNIFORM = {"kdc_coverage": _uniform_kdc_coverage, "kdc_registered_meeting": _uniform_kdc_registered_meeting,
-            "ntm_by_unit": _uniform_ntm_by_unit, "ntm_criteria": _uniform_ntm_criteria, "completeness": _uniform_completeness}
+            "ntm_by_unit": _uniform_ntm_by_unit, "ntm_criteria": _uniform_ntm_criteria,
+            "completeness": _uniform_completeness}
 
 
 def uniform_sentence(name: str, view: CycleView) -> str | None:

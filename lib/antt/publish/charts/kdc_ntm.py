@@ -178,7 +178,8 @@ def plot_ntm_by_unit(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     legend_above(ax, [Patch(color=PALETTE["good"], label="Đạt chuẩn nông thôn mới" + prov),
                        Patch(color=PALETTE["bad"], label="Chưa đạt")])
     mark_gap(ax, sel, pos)
-    add_note(fig, "; ".join(filter(None, [sel.note, f"{format_number(without)} đơn vị không có xã" if without else ""])))
+    add_note(fig, "; ".join(filter(None, [sel.note,
+                                          f"{format_number(without)} đơn vị không có xã" if without else ""])))
     return fig
 
 
