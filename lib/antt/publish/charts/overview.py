@@ -440,7 +440,9 @@ def plot_completeness(completeness: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     for t, r in zip(tables, received):
         title = TABLES[t].title.split(" — ") if t in TABLES else [str(t)]
         head = title[0] + ("\n" + wrap(title[1], 22) if len(title) > 1 else "")
-        col_labels.append(f"{head}\n{r}/{total} đã nhận")
+        col_labels.append((head, f"{r}/{total} đã nhận"))
+    lines = max((h.count("\n") for h, _ in col_labels), default=0)   # blank lines between: heads and counts level
+    col_labels = [h + "\n " * (lines - h.count("\n")) + "\n" + n for h, n in col_labels]
     rows_drawn = nrows
     if rest:
         ax.text(-0.5, nrows, rest, ha="left", va="center", fontsize=LABEL_SIZE, style="italic",
