@@ -18,6 +18,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -25,8 +26,9 @@ from matplotlib.text import Text
 
 from antt.analyse.meta import ChartMeta, source_line
 from antt.publish.charts import activities, kdc_ntm, overview
-from antt.publish.charts.kit import NO_DATA
-from antt.publish.house_style import PALETTE, STYLE
+from antt.publish.charts.kit import NO_DATA, card
+from antt.publish.charts.overlaps import overlaps
+from antt.publish.house_style import PALETTE, SERIES, STYLE
 
 TITLE = "Khu dân cư: tập huấn, dữ liệu, Ở đâu ằ"      # ậ ằ ữ Ở
 META = ChartMeta(title=TITLE, subtitle="6 tháng đầu năm 2023",
@@ -92,6 +94,7 @@ def communes() -> pd.DataFrame:
         "lat": [11.85, 11.80, 11.99, 12.02, 11.97],
         "lon": [106.58, 106.55, 106.82, 106.85, 106.80],
         "status": ["Đạt chuẩn NTM", "Chưa đạt", "Không phải xã", "Chưa đạt", "Không có số liệu"],
+        "ntm_criteria_met": [19, 17, np.nan, 15, np.nan],
     })
 
 
@@ -249,14 +252,22 @@ def test_ntm_criteria_distribution_highlights_one_or_two_short(figures):
               for k in [round(p.get_x() + p.get_width() / 2)]}
     assert colour[17] == colour[18] == PALETTE["warn"].lower()
     assert colour[19] == PALETTE["good"].lower()
+    assert colour[15] == PALETTE["bad"].lower()            # the furthest from the standard: never a calm colour
     assert "1 xã không có số liệu về số tiêu chí" in texts(fig)
 
 
 def test_recognitions_by_year_writes_years_without_separator(figures):
     fig = figures["plot_ntm_recognitions_by_year"]
-    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert ticks == ["2019", "2020", "2021"]
-    assert "2" in texts(fig)                 # running total in 2021
+    total_ax, year_ax = fig.axes[:2]
+    assert [t.get_text() for t in year_ax.get_xticklabels()] == ["2019", "2020", "2021"]
+    assert [t.get_text() for t in total_ax.texts] == ["1", "1", "2"]     # running total, its own panel
+    assert not any(t.startswith("*") for t in texts(fig))
+
+
+def test_recognitions_mark_the_part_year_of_the_cycle():
+    fig = kdc_ntm.plot_ntm_recognitions_by_year(ntm(), meta=META, until=date(2021, 6, 14))
+    assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == ["2019", "2020", "2021*"]
+    assert "* Năm 2021: đến ngày 14/06/2021" in texts(fig)
 
 
 def test_trend_orders_cycles_and_formats_values(figures):
@@ -273,7 +284,7 @@ def test_trend_orders_cycles_and_formats_values(figures):
 
 def point_dates(ax) -> list[date]:
     """The dates of the points (markers) of a trend panel, in order."""
-    xs = [x for ln in ax.get_lines() if ln.get_marker() == "o" for x in ln.get_xdata()]
+    xs = [x for ln in ax.get_lines() if ln.get_linestyle() == "None" for x in ln.get_xdata()]
     return sorted(mdates.num2date(x).date() for x in xs)
 
 
@@ -309,7 +320,7 @@ def test_trend_marks_the_reform_with_a_dated_rule_and_joins_only_consecutive_cyc
         rule = [ln for ln in ax.get_lines() if ln.get_gid() == "reform"]
         assert len(rule) == 1 and mdates.num2date(rule[0].get_xdata()[0]).date() == date(2025, 7, 1)
         assert [t.get_text() for t in ax.texts if t.get_gid() == "reform_label"] == [
-            "1/7/2025:\nsắp xếp đơn vị hành chính"]
+            "1/7/2025:\nsắp xếp đơn vị\nhành chính"]
     jun22, dec22, jun23, dec25, jun26 = (date(2022, 6, 14), date(2022, 12, 14), date(2023, 6, 14),
                                          date(2025, 12, 14), date(2026, 6, 14))
     # a stock joins the cycle right after it: nothing across 2023 – 2025-H1 (absent) nor across the reform
@@ -361,30 +372,53 @@ def test_bright_spots_panels(figures):
     assert "23" in labels and "50 (1.500 người)" in labels
 
 
-def test_commune_map_one_point_per_commune_and_district_labels(figures):
+def cells(fig: Figure) -> list:
+    """The commune areas of a map (the collection of gid "communes"), one path each."""
+    return [c for c in fig.axes[0].collections if c.get_gid() == "communes"][0].get_paths()
+
+
+def test_commune_map_one_area_per_commune_and_district_labels(figures):
     fig = figures["plot_commune_map"]
     ax = fig.axes[0]
-    points = [c for c in ax.collections if isinstance(c, PathCollection)]
-    assert len(points) == 1 and len(points[0].get_offsets()) == 5
+    assert len(cells(fig)) == 5
     labels = [t.get_text() for t in ax.texts]
     assert "Lộc Ninh" in labels and "Bù Đốp" in labels
     assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     assert "Chưa đạt (2)" in legend and legend[-1] == "Không có số liệu (1)"
+    assert "Ranh giới gần đúng, dựng từ tọa độ trung tâm xã" in texts(fig)
 
 
-def test_commune_map_places_points_with_cos_lat_scaling(figures):
-    offsets = figures["plot_commune_map"].axes[0].collections[0].get_offsets()
-    k = math.cos(math.radians(np.mean([11.85, 11.80, 11.99, 12.02, 11.97])))
-    assert offsets[0][0] == pytest.approx(106.58 * k) and offsets[0][1] == pytest.approx(11.85)
+def test_commune_map_areas_hold_their_point_with_cos_lat_scaling(figures):
+    c = communes()
+    k = math.cos(math.radians(c["lat"].mean()))
+    for path, lon, lat in zip(cells(figures["plot_commune_map"]), c["lon"], c["lat"]):
+        assert path.contains_point((lon * k, lat))
+
+
+def test_commune_cells_tile_without_overlap():
+    rng = np.random.default_rng(7)
+    x, y = rng.uniform(106.0, 107.0, 60), rng.uniform(11.0, 12.0, 60)
+    polys = overview.commune_cells(x, y)
+    assert len(polys) == 60 and all(p.contains(shapely.Point(a, b)) for p, a, b in zip(polys, x, y))
+    assert sum(p.area for p in polys) == pytest.approx(shapely.unary_union(polys).area)
+
+
+def test_commune_map_names_the_communes_that_need_action(figures):
+    listed = [t.get_text() for t in figures["plot_commune_map"].axes[1].texts if t.get_gid() == "need_list"]
+    # not met, fewest criteria first (Tân Tiến 15 before Lộc Hưng 17), then the one without data
+    assert listed and listed[0].splitlines()[-3:] == ["1. Tân Tiến (Bù Đốp): 15/19", "2. Lộc Hưng (Lộc Ninh): 17/19",
+                                                       "3. Thiện Hưng (Bù Đốp): không có số liệu"]
+    numbers = [t.get_text() for t in figures["plot_commune_map"].axes[0].texts if t.get_gid() == "need_number"]
+    assert numbers == ["1", "2", "3"]
 
 
 def test_commune_map_leaves_out_communes_without_coordinates():
     c = communes()
     c.loc[0, "lat"] = np.nan
     fig = overview.plot_commune_map(c, meta=META)
-    assert len(fig.axes[0].collections[0].get_offsets()) == 4
-    assert any(t.startswith("1 đơn vị không có toạ độ") for t in texts(fig))
+    assert len(cells(fig)) == 4
+    assert any("1 đơn vị không có toạ độ" in t for t in texts(fig))
 
 
 def test_completeness_cells_in_vietnamese(figures):
@@ -408,7 +442,8 @@ def test_source_line():
 def test_style_is_data_and_leaves_global_state_alone():
     rc = matplotlib.rc_params_from_file(str(STYLE), use_default_template=False)
     assert rc["font.family"] == ["DejaVu Sans"]
-    assert rc["axes.prop_cycle"].by_key()["color"][:3] == ["#0072B2", "#E69F00", "#009E73"]
+    cycle = rc["axes.prop_cycle"].by_key()["color"]
+    assert cycle == list(SERIES) and not {PALETTE[k] for k in ("good", "bad", "warn")} & set(cycle)
     before = dict(matplotlib.rcParams)
     with matplotlib.rc_context({"font.family": ["serif"], "font.size": 5}):
         fig = kdc_ntm.plot_kdc_coverage(districts(), 0.95, meta=META)
@@ -424,7 +459,7 @@ def test_trend_target_line_in_the_panel_of_its_key():
     share_ax, cam_ax = fig.axes[:2]
     line = [ln for ln in share_ax.get_lines() if ln.get_gid() == "target"]
     assert line and list(line[0].get_ydata()) == [0.95, 0.95]
-    assert "Chỉ tiêu\n95 %" in [t.get_text() for t in share_ax.texts]
+    assert [t.get_text() for t in share_ax.get_legend().get_texts()] == ["6 tháng đầu năm", "cả năm", "Chỉ tiêu 95 %"]
     assert not [ln for ln in cam_ax.get_lines() if ln.get_gid() == "target"]
 
 
@@ -467,3 +502,95 @@ def test_completeness_of_many_units_shows_those_missing_a_table():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Xã 40"]
     assert "… 94 đơn vị khác: đã nhận đủ 5 biểu" in texts(fig)
     assert "Hiển thị 1/95 đơn vị: các đơn vị còn biểu chưa nhận" in texts(fig)
+
+
+# --- readable text, one colour meaning, the order of the units ---------------------------------
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_no_text_overlaps_at_slide_size(figures, name):
+    assert overlaps(figures[name]) == []
+
+
+def test_the_overlap_check_sees_overlapping_texts_a_crossing_line_and_text_outside():
+    fig = Figure(figsize=(13.333, 7.5))
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "Phước Long", transform=ax.transAxes)
+    ax.text(0.52, 0.5, "Bù Đăng", transform=ax.transAxes)
+    ax.plot([0.1, 0.3], [0.2, 0.2], transform=ax.transAxes, gid="average")
+    ax.text(0.2, 0.2, "2,3 (202 camera)", transform=ax.transAxes, va="center")
+    fig.text(0.99, 0.5, "ra ngoài lề phải")
+    found = overlaps(fig)
+    assert "'Phước Long' chồng lên 'Bù Đăng'" in found
+    assert "đường 'average' cắt qua '2,3 (202 camera)'" in found
+    assert "'ra ngoài lề phải' ra ngoài hình" in found
+    assert len(found) == 3
+
+
+def test_status_colours_mean_status_only(figures):
+    status = {PALETTE[k].lower() for k in ("good", "bad", "warn")}
+
+    def colours(fig):
+        return {matplotlib.colors.to_hex(p.get_facecolor()) for ax in fig.axes for p in ax.patches} | {
+            matplotlib.colors.to_hex(ln.get_color()) for ax in fig.axes for ln in ax.get_lines()}
+    for name in ("plot_models_by_type", "plot_models_setting", "plot_cameras_per_kdc", "plot_outreach",
+                 "plot_bright_spots", "plot_ntm_recognitions_by_year", "plot_trend"):
+        assert not colours(figures[name]) & status, name
+
+
+def bar_order(fig: Figure, ax_index: int = 0) -> list[str]:
+    return [t.get_text() for t in fig.axes[ax_index].get_yticklabels()]
+
+
+def test_units_ranked_by_the_value_shown_ties_by_name():
+    units = pd.DataFrame({"unit_name": ["Đồng Xoài", "Bù Đốp", "Chơn Thành", "An Lộc"],
+                          "models_residential": [5.0, 9.0, 5.0, 5.0], "models_institutional": [9.0, 0.0, 1.0, 2.0],
+                          "ntm_communes": [2.0, 9.0, 6.0, 6.0], "ntm_met": [2.0, 3.0, 3.0, 4.0]})
+    # the first bar (models in residential areas), not the sum; ties by name
+    assert bar_order(activities.plot_models_setting(units, meta=META)) == ["Bù Đốp", "An Lộc", "Chơn Thành",
+                                                                           "Đồng Xoài"]
+    # xã met (the bar), not the share (Đồng Xoài 2/2 = 100 % comes last)
+    assert bar_order(kdc_ntm.plot_ntm_by_unit(units, meta=META)) == ["An Lộc", "Bù Đốp", "Chơn Thành", "Đồng Xoài"]
+
+
+def test_kdc_coverage_label_that_the_target_would_cross_goes_inside_its_bar():
+    units = pd.DataFrame({"unit_name": ["A", "B"], "kdc_total": [100.0, 100.0], "kdc_meeting": [93.0, 60.0]})
+    fig = kdc_ntm.plot_kdc_coverage(units, 0.95, meta=META, show_province=False)
+    label = [t for t in fig.axes[0].texts if t.get_text() == "93,0 %"][0]
+    assert label.get_horizontalalignment() == "right" and label.get_color() == "white"
+    assert [t for t in fig.axes[0].texts if t.get_text() == "60,0 %"][0].get_horizontalalignment() == "left"
+    assert overlaps(fig) == []
+
+
+def test_trend_draws_an_incomplete_value_hollow_with_a_dashed_segment():
+    t = trend().assign(reported=[11, 10, 11, 11, 11, 11], expected=11)      # 2022-H1 share: 10 of 11 units
+    fig = overview.plot_trend(t, ["kdc_meeting_share", "cameras"], meta=META)
+    share_ax, cam_ax = fig.axes[:2]
+    hollow = [mdates.num2date(x).date() for ln in share_ax.get_lines() if ln.get_linestyle() == "None"
+              and ln.get_markerfacecolor() == "white" for x in ln.get_xdata()]
+    assert hollow == [date(2022, 6, 14)]
+    dashed = [tuple(mdates.num2date(x).date() for x in ln.get_xdata()) for ln in share_ax.get_lines()
+              if ln.get_gid() == "series" and ln.get_linestyle() != "-"]
+    assert dashed == [(date(2022, 6, 14), date(2022, 12, 14))]
+    assert not [ln for ln in cam_ax.get_lines() if ln.get_gid() == "series" and ln.get_linestyle() != "-"]
+    assert "Điểm rỗng: chưa đủ số liệu của các đơn vị" in texts(fig)
+    assert "Điểm rỗng: chưa đủ số liệu của các đơn vị" not in texts(
+        overview.plot_trend(trend(), ["kdc_meeting_share"], meta=META))
+
+
+def test_trend_panel_titles_start_on_one_line():
+    fig = overview.plot_trend(trend(), ["kdc_meeting_share", "cameras", "core_groups"], meta=META)
+    titles = [next(t for t in ax.findobj(Text) if t.get_text() and t.get_text() == ax.get_title("left"))
+              for ax in fig.axes[:3]]
+    assert "\n" in titles[0].get_text().strip() and "\n" not in titles[1].get_text().strip()   # 2 lines, 1 line
+    # as many lines each, on one bottom line: the first lines align
+    assert len({t.get_text().count("\n") for t in titles}) == 1
+    bottoms = [t.get_window_extent().y0 for t in titles]
+    assert bottoms[1] == pytest.approx(bottoms[0], abs=1) and bottoms[2] == pytest.approx(bottoms[0], abs=1)
+
+
+def test_card_says_the_sentence_under_the_charts_header():
+    fig = card(META, "Đã nhận đủ 5 biểu của cả 11/11 đơn vị.")
+    assert fig.get_suptitle() == TITLE and META.source in texts(fig)
+    assert "Đã nhận đủ 5 biểu của cả 11/11 đơn vị." in texts(fig)
+    assert tuple(fig.get_size_inches()) == pytest.approx((13.333, 7.5)) and overlaps(fig) == []

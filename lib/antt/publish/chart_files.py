@@ -1,4 +1,5 @@
-"""The charts of a cycle as files: every chart of the catalogue (``figures.FIGURES``) as
+"""The charts of a cycle as files: every chart of the catalogue (``figures.FIGURES``; a uniform one as the
+card of its sentence, under the same name) as
 ``NN_<name>.png`` (200 dpi) and ``NN_<name>.svg``, each written under a temporary name and renamed
 into place (``atomic_path``), so a reader never sees half a file and re-running replaces the files.
 """
@@ -19,8 +20,9 @@ CHART_DPI = 200
 
 
 def save_figure(spec: figures.FigureSpec, view: CycleView, out_dir: Path, dpi: int = CHART_DPI) -> list[Path]:
-    """Chart ``spec`` of this cycle as ``out_dir/<stem>.png`` and ``.svg``; the paths written."""
-    fig = spec.draw(view, spec.title)
+    """Chart ``spec`` of this cycle (``figures.draw``: the chart or the card of its uniform sentence) as
+    ``out_dir/<stem>.png`` and ``.svg``; the paths written."""
+    fig = figures.draw(spec.name, view)
     paths = []
     try:
         with matplotlib.style.context(STYLE, after_reset=True), \

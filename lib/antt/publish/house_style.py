@@ -17,19 +17,24 @@ OKABE_ITO = {
     "blue": "#0072B2", "orange": "#E69F00", "bluish_green": "#009E73", "vermillion": "#D55E00",
     "sky_blue": "#56B4E9", "reddish_purple": "#CC79A7", "yellow": "#F0E442", "black": "#000000",
 }
-#: Colours with a meaning.
+#: Colours with a meaning. The status colours ("good" = đạt, "bad" = chưa đạt, "warn" = close to it or
+#: to be looked at) mean only that, in every chart, the deck and the workbooks; every other series takes
+#: "primary", "secondary", "accent" or ``SERIES`` (blues and purples), never a status colour.
 PALETTE = {
     "primary": OKABE_ITO["blue"],
     "secondary": OKABE_ITO["sky_blue"],
-    "accent": OKABE_ITO["orange"],
+    "accent": OKABE_ITO["reddish_purple"],
     "good": OKABE_ITO["bluish_green"],
     "bad": OKABE_ITO["vermillion"],
     "warn": OKABE_ITO["orange"],
     "muted": "#C9C9C9",          # totals behind a part, not-applicable units
+    "other": "#8C8C8C",          # the "Khác" of a category
     "text": "#262626",
     "subtle": "#666666",         # subtitle, source, "không có số liệu"
     "reference": "#262626",      # target and average lines
 }
+#: Series without a status (model types, one colour per panel): the non-status colours in this order.
+SERIES = (PALETTE["primary"], PALETTE["secondary"], PALETTE["accent"], "#332288", "#9F8CC9", "#5B7083")
 #: Titles and headings of the deck and the workbooks.
 HEADING = "#1F4E79"
 

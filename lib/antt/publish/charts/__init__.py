@@ -5,9 +5,11 @@ areas, new-rural xã), ``activities`` (models, cameras, outreach, bright spots),
 cycles, the map, completeness of the returns).
 
 House style is data (``antt.publish.house_style``): ``style/antt.mplstyle`` (font, sizes, spines,
-grid, the Okabe–Ito colour cycle) applied with ``matplotlib.style.context`` inside every function, so
-importing these modules changes no global state, and ``PALETTE`` for colours with a meaning (met /
-not met, no data). Every chart:
+grid, a colour cycle without the status colours) applied with ``matplotlib.style.context`` inside every
+function, so importing these modules changes no global state, and ``PALETTE`` for colours with a
+meaning. The status colours ("good" = đạt, "bad" = chưa đạt, "warn" = close to it) mean only that;
+every other series takes "primary", "secondary", "accent" or ``SERIES``. ``overlaps.overlaps(fig)``
+checks a drawn chart: no text over another text or a line, none outside the figure. Every chart:
 
 - is a ``matplotlib.figure.Figure`` (no pyplot state, nothing to close) of 13.333 × 7.5 in (16:9);
 - has a left-aligned Vietnamese title (``fig.get_suptitle()``), a subtitle with the period under it
@@ -16,6 +18,7 @@ not met, no data). Every chart:
 - writes numbers the Vietnamese way (1.234; 79,1 %) via ``antt.core.text``;
 - writes a missing value as "không có số liệu", never draws it as zero;
 - uses DejaVu Sans, which covers every Vietnamese letter;
+- ranks the units it compares by the value it shows, largest first, ties by name (``kit.unit_rows``);
 - per unit: every unit up to ``report_frames.MAX_UNITS`` (24; the 22 districts of the former provinces),
   above it (the 95 communes of Đồng Nai) the highest and the lowest, the units between one labelled
   gap ("… 75 đơn vị khác, từ 1,6 đến 6,8") and a note bottom-right "Hiển thị 24/95 đơn vị: …"
@@ -35,12 +38,14 @@ Input frames (the caller builds them from processed data; values are floats, NaN
 ``trend``
     one row per cycle × key: ``cycle`` ("2023-H1"), ``cycle_label`` ("6 tháng đầu năm 2023"),
     ``key`` (a summary key or a ratio of ``antt.core.indicators.RATIOS``), ``value``; optionally
-    ``covers`` and ``level`` (``CycleView.trend``: what each point covers, who reported).
+    ``covers`` and ``level`` (``CycleView.trend``: what each point covers, who reported), ``reported``
+    and ``expected`` (``figures.trend_coverage``: units with a value, units expected).
 ``models``
     one row per model: ``unit_name``, ``model_type`` (one of ``forms.MODEL_TYPES``),
     ``setting`` ("residential" / "institutional"), ``cameras``.
 ``communes``
-    one row per commune: ``commune_code``, ``commune_name``, ``unit_name``, ``lat``, ``lon``,
+    one row per commune: ``commune_code``, ``commune_name``, ``unit_name``, ``lat``, ``lon``, optional
+    ``ntm_criteria_met``,
     ``status`` (a short category: "Đạt chuẩn NTM", "Chưa đạt", "Không phải xã",
     "100 % KDC đạt chuẩn", "Dưới 95 %", "Không có số liệu", …).
 ``completeness``

@@ -22,22 +22,16 @@ from antt.analyse.meta import ChartMeta
 from antt.core.forms import MODEL_TYPES, OTHER_MODEL_TYPE
 from antt.core.indicators import KEYS
 from antt.core.text import format_number
-from antt.publish.charts.kit import (NO_DATA, add_note, column, count_axis, hbar_axis, headroom, legend_above,
-                                     mark_gap, new_figure, no_data_label, province_value, reference_line, styled,
-                                     unit_names, unit_rows, value_label, wrap)
-from antt.publish.house_style import OKABE_ITO, PALETTE
+from antt.publish.charts.kit import (NO_DATA, add_note, clear_of_line, column, count_axis, hbar_axis, headroom,
+                                     legend_above, mark_gap, new_figure, no_data_label, province_value,
+                                     reference_line, styled, unit_names, unit_rows, value_label, wrap)
+from antt.publish.house_style import PALETTE, SERIES
 
 
 def _type_colours(types: Sequence[str]) -> dict[str, str]:
-    cycle = [c for name, c in OKABE_ITO.items() if name != "black"]
-    out, i = {}, 0
-    for t in types:
-        if t == OTHER_MODEL_TYPE:
-            out[t] = "#A6A6A6"
-        else:
-            out[t] = cycle[i % len(cycle)]
-            i += 1
-    return out
+    """A non-status colour (``SERIES``) per model type, grey for "Khác"."""
+    others = [t for t in types if t != OTHER_MODEL_TYPE]
+    return {t: SERIES[others.index(t) % len(SERIES)] if t in others else PALETTE["other"] for t in types}
 
 
 @styled
@@ -80,7 +74,7 @@ def plot_models_by_type(models: pd.DataFrame, *, meta: ChartMeta, units: pd.Data
                 edgecolor="white", linewidth=0.6)
         for p, lft, v in zip(pos, left, vals):
             if v >= top * 0.045:
-                dark = colours[t] in (OKABE_ITO["yellow"], OKABE_ITO["sky_blue"], OKABE_ITO["orange"], "#A6A6A6")
+                dark = colours[t] in (PALETTE["secondary"], SERIES[4])
                 ax.text(lft + v / 2, p, format_number(v), ha="center", va="center", fontsize=10.5,
                         color=PALETTE["text"] if dark else "white")
         left += vals
@@ -132,11 +126,12 @@ def _grouped_hbars(ax, d: pd.DataFrame, pos: np.ndarray, series: Sequence[tuple[
 def plot_models_setting(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Models in residential areas vs in agencies, enterprises and schools, by unit.
 
-    Columns: unit_name, models_residential, models_institutional. Sorted by their sum. The legend
-    gives the province's totals (over the units that reported both).
+    Columns: unit_name, models_residential, models_institutional. Sorted by the first bar (models
+    in residential areas), ties by name. The legend gives the province's totals (over the units that
+    reported both).
     """
     res, inst = column(units, "models_residential"), column(units, "models_institutional")
-    sel, pos = unit_rows(units, res.add(inst, fill_value=0).where(res.notna() | inst.notna()))
+    sel, pos = unit_rows(units, res)
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
     ok = res.notna() & inst.notna()
@@ -161,7 +156,7 @@ def plot_models_setting(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
 def plot_cameras_per_kdc(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
     """Security cameras per residential area by unit (cameras / kdc_total), with the province mean.
 
-    Columns: unit_name, cameras, kdc_total.
+    Columns: unit_name, cameras, kdc_total. A value label the mean's line would cross goes inside its bar.
     """
     cams, kdc = column(units, "cameras"), column(units, "kdc_total")
     per = cams / kdc.where(kdc > 0)
@@ -176,16 +171,16 @@ def plot_cameras_per_kdc(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
             no_data_label(ax, p)
             continue
         ax.barh(p, v, height=0.68, color=PALETTE["primary"], zorder=2)
-        texts.append(f"{format_number(v, 1)}  ({format_number(c)} camera)")
-        value_label(ax, v, p, texts[-1], box=True)
+        texts.append(value_label(ax, v, p, f"{format_number(v, 1)}  ({format_number(c)} camera)", box=True))
     top = float(np.nanmax(per)) if per.notna().any() else 1.0
-    ax.set_xlim(0, headroom(top, texts, 10.5))
+    ax.set_xlim(0, headroom(top, [t.get_text() for t in texts], 10.5))
     ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 2.5, 5, 10], min_n_ticks=3))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_number(x, 1)))
     ax.set_xlabel("camera trên một khu dân cư")
     mean = province_value(units, "cameras_per_kdc")
     if not math.isnan(mean):
         reference_line(ax, mean, f"Bình quân toàn tỉnh {format_number(mean, 1)}", "province_mean")
+        clear_of_line(ax, texts, mean)
     mark_gap(ax, sel, pos)
     add_note(fig, sel.note)
     return fig
@@ -266,7 +261,7 @@ def plot_bright_spots(units: pd.DataFrame, *, meta: ChartMeta) -> Figure:
                        Patch(color=PALETTE["secondary"], label="Cấp xã")], loc="lower right")
     group_labels = [f"{format_number(g)} ({format_number(m)} người)" if not math.isnan(m) else format_number(g)
                     for g, m in zip(d["_g"], d["_m"])]
-    _panel_hbars(ax2, list(unit_names(d)), pos, d["_g"].to_numpy(), PALETTE["good"], labels=group_labels)
+    _panel_hbars(ax2, list(unit_names(d)), pos, d["_g"].to_numpy(), PALETTE["accent"], labels=group_labels)
     ax2.tick_params(axis="y", labelleft=False)
     ax2.set_title(KEYS["core_groups"].label)
     mark_gap(ax, sel, pos)

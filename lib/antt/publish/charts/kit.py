@@ -20,7 +20,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from antt.analyse.meta import ChartMeta
 from antt.analyse.report_frames import MAX_UNITS, UnitSelection, select_units
 from antt.core.indicators import RATIO, province_ratio
-from antt.core.text import format_number, format_percent
+from antt.core.text import fold, format_number, format_percent
 from antt.publish.house_style import PALETTE, STYLE
 
 FIGSIZE = (13.333, 7.5)
@@ -69,10 +69,14 @@ def new_figure(meta: ChartMeta, nrows: int = 1, ncols: int = 1, **subplots_kw) -
 
 
 def add_note(fig: Figure, text: str) -> None:
-    """A small grey note bottom-right (what is left out, and why)."""
+    """A small grey note bottom-right (what is left out, and why); the axes rise for each line over one."""
     if text:
         fig.text(1 - _MARGIN, 0.018, text, ha="right", va="bottom", fontsize=11, style="italic",
                  color=PALETTE["subtle"]).set_in_layout(False)
+        more = text.count("\n") * 15 / 72 / FIGSIZE[1]           # 11 pt on 15 pt lines
+        if more:
+            left, bottom, width, height = _PLOT_RECT
+            fig.get_layout_engine().set(rect=(left, bottom + more, width, height - more))
 
 
 def column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -150,8 +154,12 @@ def no_data_label(ax, pos: float, *, horizontal: bool = True, size: float = LABE
 def unit_rows(units: pd.DataFrame, value: pd.Series, *, limit: int = MAX_UNITS, fmt=format_number,
               first: float = 0.0) -> tuple[UnitSelection, np.ndarray]:
     """The units a per-unit chart shows (``report_frames.select_units``: every unit, or the highest
-    and the lowest of many) and their positions from ``first``, one row left empty for the gap."""
-    sel = select_units(units, value, limit, fmt)
+    and the lowest of many), by ``value`` (largest first), ties by name, and their positions from
+    ``first``, one row left empty for the gap."""
+    names = list(unit_names(units))
+    order = sorted(range(len(units)), key=lambda i: (fold(names[i]), names[i]))
+    v = pd.to_numeric(pd.Series(value), errors="coerce").astype("float64").to_numpy()[order]
+    sel = select_units(units.iloc[order], pd.Series(v), limit, fmt)
     pos = np.arange(len(sel.rows), dtype=float) + first
     if sel.gap is not None:
         pos[sel.gap:] += 1
@@ -174,12 +182,6 @@ def mark_gap(ax, sel: UnitSelection, pos: np.ndarray, *, horizontal: bool = True
                     va="bottom", rotation=90, **kw)
 
 
-def sort_by_value(frame: pd.DataFrame, by: pd.Series, ascending: bool = False) -> pd.DataFrame:
-    """Rows by value, largest first, rows without a value last (stable on ties)."""
-    return frame.assign(_by=by).sort_values("_by", ascending=ascending, na_position="last",
-                                            kind="stable").drop(columns="_by")
-
-
 def bold_ticklabel(axis, index: int) -> None:
     """The tick label at ``index`` in bold (the province among the units)."""
     labels = axis.get_ticklabels()
@@ -187,20 +189,12 @@ def bold_ticklabel(axis, index: int) -> None:
         labels[index].set_fontweight("bold")
 
 
-def reference_line(ax, x: float, label: str, gid: str, *, vertical: bool = True):
-    """A dashed reference line (target, average) behind the bars, labelled above the axes."""
-    if vertical:
-        line = ax.axvline(x, color=PALETTE["reference"], linewidth=1.6, linestyle=(0, (5, 3)), zorder=1.5)
-        text = ax.annotate(label, xy=(x, 1), xycoords=("data", "axes fraction"), xytext=(0, 5),
-                           textcoords="offset points", ha="center", va="bottom", fontsize=LABEL_SIZE,
-                           fontweight="bold", color=PALETTE["reference"])
-    else:
-        line = ax.axhline(x, color=PALETTE["reference"], linewidth=1.6, linestyle=(0, (5, 3)), zorder=1.5)
-        text = ax.annotate(label, xy=(1, x), xycoords=("axes fraction", "data"), xytext=(5, 0),
-                           textcoords="offset points", ha="left", va="center", fontsize=LABEL_SIZE - 1,
-                           fontweight="bold", color=PALETTE["reference"])
-    line.set_gid(gid)
-    text.set_gid(gid + "_label")
+def reference_line(ax, x: float, label: str, gid: str):
+    """A dashed vertical reference line (target, average) behind the bars, labelled above the axes."""
+    line = ax.axvline(x, color=PALETTE["reference"], linewidth=1.6, linestyle=(0, (5, 3)), zorder=1.5, gid=gid)
+    ax.annotate(label, xy=(x, 1), xycoords=("data", "axes fraction"), xytext=(0, 5), textcoords="offset points",
+                ha="center", va="bottom", fontsize=LABEL_SIZE, fontweight="bold", color=PALETTE["reference"],
+                gid=gid + "_label")
     return line
 
 
@@ -218,3 +212,49 @@ def legend_above(ax, handles=None, ncols: int | None = None, **kw):
         handles, _ = ax.get_legend_handles_labels()
     return ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols or len(handles),
                      borderaxespad=0.2, handlelength=1.2, columnspacing=1.6, **kw)
+
+
+def clear_of_line(ax, labels, x: float) -> None:
+    """Move the value labels (``value_label`` after a horizontal bar) that a vertical line at ``x``
+    would cross inside their bar, right-aligned in white (lays the figure out to measure them)."""
+    ax.figure.draw_without_rendering()
+    at = ax.transData.transform((x, 0))[0]
+    for label in labels:
+        b = label.get_window_extent()
+        if b.x0 - 3 <= at <= b.x1 + 3:
+            label.xyann = (-5, 0)
+            label.set_horizontalalignment("right")
+            label.set_color("white")
+            label.set_bbox(None)
+
+
+@styled
+def card(meta: ChartMeta, sentence: str) -> Figure:
+    """A slide-sized card saying in a sentence what a chart would show when its picture would carry
+    nothing (every unit at 100 %, every table received): title, subtitle and source as a chart's."""
+    fig, axes = new_figure(meta)
+    ax = axes[0, 0]
+    ax.set_axis_off()
+    ax.text(0.5, 0.55, wrap(sentence, 56), transform=ax.transAxes, ha="center", va="center", fontsize=26,
+            linespacing=1.5, color=PALETTE["text"], gid="sentence")
+    return fig
+
+
+def move_apart(ax, texts, fixed=()) -> None:
+    """Move each of ``texts`` (annotations placed with an offset in points), in order, to the first of a
+    few offsets (up, down, aside, by steps of its height) where it overlaps neither a text placed before
+    it nor one of ``fixed``; a text with no free offset stays where it is (lays the figure out to measure)."""
+    ax.figure.draw_without_rendering()
+    taken = [t.get_window_extent() for t in fixed]
+    px = ax.figure.dpi / 72                                  # pixels per point
+    for t in texts:
+        b = t.get_window_extent()
+        h, w = b.height / px, b.width / px * 0.6
+        for dx, dy in ((0, 0), (0, h), (0, -h), (w, 0), (-w, 0), (0, 2 * h), (0, -2 * h), (w, h), (-w, -h),
+                       (w, -h), (-w, h), (0, 3 * h), (0, -3 * h)):
+            moved = b.translated(dx * px, dy * px)
+            if not any(moved.overlaps(o) for o in taken):
+                t.xyann = (dx, dy)
+                b = moved
+                break
+        taken.append(b)
