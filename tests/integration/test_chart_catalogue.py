@@ -62,7 +62,7 @@ def test_every_catalogue_entry_is_saved_card_or_chart(views, tmp_path):
 
 
 def test_trend_marks_the_values_that_do_not_cover_every_unit(views):
-    t = figures.trend_coverage(views["2023-H1"]).set_index(["cycle", "key"])
+    t = views["2023-H1"].trend.set_index(["cycle", "key"])
     # 2022-H1 of Bình Phước: core groups (526) and commune bright spots (166) from 10 of the 11 districts
     for key, value in (("core_groups", 526), ("bright_spots_commune", 166)):
         assert t.loc[("2022-H1", key), "value"] == value

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text

@@ -18,7 +18,7 @@ from antt.analyse.columns import RATES
 from antt.analyse.view import CycleView
 from antt.core import forms, indicators
 from antt.core.findings import SEVERITY_ORDER
-from antt.core.text import format_number
+from antt.core.text import fold, format_number
 from antt.core.values import is_missing
 
 FILE_STATUS_LABELS = {"loaded": "đã nạp", "superseded": "bị thay thế", "rejected": "bị từ chối"}
@@ -72,8 +72,9 @@ class UnitSelection:
 
 
 def select_units(frame: pd.DataFrame, value: pd.Series, limit: int = MAX_UNITS,
-                 fmt: Callable[[float], str] = format_number) -> UnitSelection:
-    """The rows of ``frame`` by ``value`` (largest first, no value last) for a per-unit chart.
+                 fmt: Callable[[float], str] = format_number, names: pd.Series | None = None) -> UnitSelection:
+    """The rows of ``frame`` by ``value`` (largest first, ties by name without diacritics, no value
+    last) for a per-unit chart; ``names`` default to the ``unit_name`` column.
 
     Up to ``limit`` rows: all of them. More (a commune-level cycle): the ``limit // 2`` highest and
     the lowest, with up to 4 units without a value (a missing return is what an analyst looks for);
@@ -81,7 +82,10 @@ def select_units(frame: pd.DataFrame, value: pd.Series, limit: int = MAX_UNITS,
     đến 5,2"), and ``note`` says how many of how many are shown.
     """
     v = pd.to_numeric(value, errors="coerce").astype("float64")
-    d = frame.assign(_v=v.to_numpy()).sort_values("_v", ascending=False, na_position="last", kind="stable")
+    names = [str(n) for n in (frame["unit_name"] if names is None else names)]
+    by_name = sorted(range(len(frame)), key=lambda i: (fold(names[i]), names[i]))
+    d = (frame.assign(_v=v.to_numpy()).iloc[by_name]
+         .sort_values("_v", ascending=False, na_position="last", kind="stable"))
     if len(d) <= limit:
         return UnitSelection(d.drop(columns="_v"), len(d))
     known, unknown = d[d["_v"].notna()], d[d["_v"].isna()]

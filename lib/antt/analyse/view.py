@@ -232,23 +232,30 @@ def open_cycle(cycle: str | Cycle | None = None, processed_dir: Path | None = No
     return CycleView(chosen, processed_dir, scope or config.PROVINCE_CODE)
 
 
-TREND_COLUMNS = ["cycle", "cycle_label", "kind", "end", "after_reform", "level", "covers", "key", "label", "value"]
+TREND_COLUMNS = ["cycle", "cycle_label", "kind", "end", "after_reform", "level", "covers", "key", "label", "value",
+                 "reported", "expected"]
 
 
 def trend(processed_dir: Path | None = None, scope: str | None = None) -> pd.DataFrame:
     """Territory values of every key and ratio across the processed cycles, one row per cycle and key:
     cycle, cycle_label, kind ("H1"/"year"), end (date), after_reform (counted in today's hierarchy),
     level (who reported: "district"/"commune"), covers (``Territory.covers``: "Bình Phước, Đồng Nai"
-    before the reform, "Đồng Nai" after), key, label, value."""
+    before the reform, "Đồng Nai" after), key, label, value, reported (the units with a value; of a
+    ratio, with both of its values) and expected (the units expected): a value is complete when
+    reported == expected."""
     processed_dir = Path(processed_dir or config.PROCESSED_DIR)
     rows = []
     for c in processed_cycles(processed_dir):
         view = CycleView(c, processed_dir, scope or config.PROVINCE_CODE)
         point = {"cycle": c.id, "cycle_label": c.label, "kind": c.kind, "end": c.end,
                  "after_reform": territory.after_reform(c), "level": view.level, "covers": view.territory.covers(c)}
+        u = view.units
         for key, value in view.province.items():
             if key != "coverage":
-                rows.append(point | {"key": key, "label": KEY_LABELS[key], "value": value})
+                parts = [indicators.RATIO[key].numerator, indicators.RATIO[key].denominator] \
+                    if key in indicators.RATIO else [key]
+                rows.append(point | {"key": key, "label": KEY_LABELS[key], "value": value,
+                                     "reported": int(u[parts].notna().all(axis=1).sum()), "expected": len(u)})
     return pd.DataFrame(rows, columns=TREND_COLUMNS).astype({"value": "Float64"})
 
 

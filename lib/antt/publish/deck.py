@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 from pptx import Presentation
-from pptx.enum.text import MSO_ANCHOR
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches
 
 from antt.analyse import narrative, tables
@@ -267,7 +267,13 @@ def _chart_slide(prs, view: CycleView, spec: figures.FigureSpec, charts_dir: Pat
     tw = narrative.takeaway(spec.name, view)
     slide_title(s, finding(tw))
     subtitle(s, spec.title)
-    if spec.name in deck_charts.NATIVE:
+    sentence = figures.uniform_sentence(spec.name, view)
+    if sentence:                    # a picture of identical bars carries nothing: the sentence says it
+        left, top, width, height = content_box()
+        textbox(s, left + 0.5, top, width - 1.0, height, sentence, max_pt=28, min_pt=16, colour=DARK,
+                align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE, name="uniform_sentence")
+        _footer(s, view)
+    elif spec.name in deck_charts.NATIVE:
         note = deck_charts.NATIVE[spec.name](s, view, content_box())
         notes = [note]
         if spec.name == "trend":

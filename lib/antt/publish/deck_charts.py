@@ -21,19 +21,18 @@ from pptx.util import Inches, Pt
 from antt.analyse.meta import REFORM_LABEL
 from antt.analyse.report_frames import MAX_UNITS, select_units, unit_ratio
 from antt.analyse.view import KEY_LABELS, CycleView
-from antt.core import forms, indicators
+from antt.core import forms
 from antt.core.cycles import parse_cycle
 from antt.core.territory import after_reform, joined
 from antt.core.text import format_number, format_percent
 from antt.core.values import is_missing
-from antt.publish.house_style import PALETTE
+from antt.publish.figures import TREND_KEYS
+from antt.publish.house_style import PALE, PALETTE, type_colours
 from antt.publish.pptx_kit import WHITE, native_chart, point_labels, rgb, series_as_line, textbox
 
 #: A column chart of many units (communes) shows this many: a label above each column needs the width.
 COLUMN_UNITS = 16
 NO_DATA = "không có số liệu"
-#: The model types' colours, in the order of ``forms.MODEL_TYPES`` ("Khác" last, muted).
-TYPE_COLOURS = ("primary", "accent", "secondary", "reference", "subtle")
 
 
 def _f(v) -> float:
@@ -59,7 +58,6 @@ def unit_rows(view: CycleView, value: pd.Series, *, limit: int = MAX_UNITS, fmt=
     True, its name the gap's label), as the pictures show them (``report_frames.select_units``); and the
     note of how many are shown."""
     d = (view.units if units is None else units).assign(_value=pd.to_numeric(value, errors="coerce").astype("float64"))
-    d = d.sort_values("unit_name", kind="stable")
     sel = select_units(d, d["_value"], MAX_UNITS if len(d) <= MAX_UNITS else limit, fmt)
     rows = sel.rows.assign(_gap=False)
     if sel.gap is not None:
@@ -139,19 +137,20 @@ def kdc_registered_meeting(slide, view: CycleView, box) -> str:
 
 
 def ntm_by_unit(slide, view: CycleView, box) -> str:
-    """03: xã meeting the new-rural standard out of all xã ("68/86 (79 %)" at the bar's end); of many
-    units the phường (no xã) left out."""
+    """03: xã meeting the new-rural standard (the "good" part) out of all xã (the "bad" rest), most met
+    first, "68/86 (79 %)" at the bar's end, as the picture; of many units the phường (no xã) left out."""
     units = view.units
     if len(units) > MAX_UNITS:
         units = units[pd.to_numeric(units["ntm_communes"], errors="coerce").astype("float64") != 0]
-    d, note = unit_rows(view, unit_ratio(view, "ntm_share").reindex(units.index), units=units,
-                        fmt=lambda v: format_percent(v, 0))
+    met = pd.to_numeric(units["ntm_met"], errors="coerce").astype("float64")
+    d, note = unit_rows(view, met.where(pd.to_numeric(units["ntm_communes"], errors="coerce") > 0), units=units,
+                        fmt=lambda v: f"{format_number(v)} xã đạt")
     if len(units) < len(view.units):
         note = _join(note, f"{format_number(len(view.units) - len(units))} đơn vị không có xã")
     cats, empty = _categories(d, d["ntm_communes"])
     chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats,
-                         [("Tổng số xã", list(d["ntm_communes"])), ("Xã đạt chuẩn nông thôn mới", list(d["ntm_met"]))],
-                         number_format="#,##0", colours=[PALETTE["muted"], PALETTE["good"]], overlap=100, gap=40,
+                         [("Chưa đạt", list(d["ntm_communes"])), ("Đạt chuẩn nông thôn mới", list(d["ntm_met"]))],
+                         number_format="#,##0", colours=[PALETTE["bad"], PALETTE["good"]], overlap=100, gap=40,
                          category_size=9 if len(d) > 16 else 12, box=box, name="chart_ntm_by_unit")
     texts = [None if gap or is_missing(n) or is_missing(m) or not n
              else f"{format_number(m)}/{format_number(n)} ({format_percent(float(m) / float(n), 0)})"
@@ -229,8 +228,7 @@ def models_by_type(slide, view: CycleView, box) -> str:
     total = table.sum(axis=1).astype("float64").where(~none.to_numpy())
     units = units.join(table.reset_index(drop=True).set_axis(units.index))
     d, note = unit_rows(view, total.set_axis(units.index), units=units)
-    colours = [PALETTE["muted"] if t == forms.OTHER_MODEL_TYPE else PALETTE[TYPE_COLOURS[i % len(TYPE_COLOURS)]]
-               for i, t in enumerate(types)]
+    colours = list(type_colours(types).values())
     series = [(t, [None if gap else v for v, gap in zip(d[t], d["_gap"])]) for t in types]
     series.append(("Tổng", [None if gap or is_missing(v) else 0 for v, gap in zip(d["_value"], d["_gap"])]))
     cats, empty = _categories(d, d["_value"])
@@ -240,10 +238,9 @@ def models_by_type(slide, view: CycleView, box) -> str:
                          name="chart_models_by_type")
     top = float(d["_value"].max()) if d["_value"].notna().any() else 1.0
     plot = chart.plots[0]
-    light = {PALETTE["muted"], PALETTE["secondary"], PALETTE["accent"]}        # dark text on these
     for s, t, colour in zip(plot.series, types, colours):
         point_labels(s, [None if gap or not v or v < top * 0.06 else format_number(v) for v, gap in zip(d[t], d["_gap"])],
-                     size=10, position=XL_LABEL_POSITION.CENTER, colour=PALETTE["text"] if colour in light else WHITE)
+                     size=10, position=XL_LABEL_POSITION.CENTER, colour=PALETTE["text"] if colour in PALE else WHITE)
     point_labels(plot.series[len(types)], [None if gap or is_missing(v) else format_number(v)
                                            for v, gap in zip(d["_value"], d["_gap"])],
                  size=11, position=XL_LABEL_POSITION.INSIDE_BASE, bold=True)
@@ -378,10 +375,6 @@ def _swatch(slide, left, top, colour: str):
     sw.line.fill.background()
 
 
-#: The keys of chart 12 (the same as its picture's).
-TREND_KEYS = ("kdc_meeting_share", "ntm_met", "models_residential", "cameras", "core_groups", "bright_spots_commune")
-
-
 def trend_slots(view: CycleView) -> tuple[list[str], list[str | None]]:
     """The categories of a chart across cycles and the cycle of each (None: a hole, where
     ``territory.joined`` would draw no line: "1/7/2025: sắp xếp đơn vị hành chính" at the reform, "…"
@@ -402,15 +395,10 @@ def short_label(label: str) -> str:
     return REFORM_LABEL.split(":")[0] if label == REFORM_LABEL else label.replace("6 tháng đầu năm", "6 tháng")
 
 
-def _covered(view: CycleView, cycles: list[str]) -> dict[str, dict[str, bool]]:
-    """Per cycle, per key of ``TREND_KEYS``: whether every unit reported it."""
-    out = {}
-    for c in cycles:
-        v = view if c == view.cycle.id else CycleView(parse_cycle(c), view.processed_dir, view.scope)
-        cov = v.province["coverage"]
-        out[c] = {k: min(cov[x] for x in ((indicators.RATIO[k].numerator, indicators.RATIO[k].denominator)
-                                          if k in indicators.RATIO else (k,))) >= v.expected for k in TREND_KEYS}
-    return out
+def _complete(view: CycleView) -> dict[tuple[str, str], bool]:
+    """(cycle, key) -> whether every unit reported the key (``view.trend``'s reported and expected)."""
+    t = view.trend
+    return dict(zip(zip(t["cycle"], t["key"]), t["reported"] >= t["expected"]))
 
 
 def trend(slide, view: CycleView, box) -> str:
@@ -418,7 +406,7 @@ def trend(slide, view: CycleView, box) -> str:
     reported is a hollow marker and its label ends in " *"; the target of the KDC share a dashed line."""
     labels, slots = trend_slots(view)
     t = view.trend
-    covered = _covered(view, [s for s in slots if s])
+    complete = _complete(view)
     left, top, width, height = box
     cols, rows = 3, 2
     w, h = width / cols, height / rows
@@ -446,7 +434,7 @@ def trend(slide, view: CycleView, box) -> str:
             if v is None:
                 texts.append(None)
                 continue
-            full = covered[c][key]
+            full = complete[(c, key)]
             incomplete |= not full
             texts.append((format_percent(v, 1) if share else format_number(v)) + ("" if full else " *"))
             if not full:

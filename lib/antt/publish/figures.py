@@ -19,8 +19,6 @@ from antt.analyse.meta import ChartMeta
 from antt.analyse.report_frames import commune_status
 from antt.analyse.view import CycleView
 from antt.core import forms
-from antt.core.cycles import parse_cycle
-from antt.core.indicators import RATIO
 from antt.core.text import format_number, format_percent
 from antt.publish.charts import activities, kdc_ntm, overview
 from antt.publish.charts.kit import card
@@ -46,24 +44,9 @@ def _map(view: CycleView, title: str) -> Figure:
                                    status_order=["Đạt chuẩn NTM", "Chưa đạt", "Không phải xã", "Không có số liệu"])
 
 
-def trend_coverage(view: CycleView, keys=TREND_KEYS) -> pd.DataFrame:
-    """``view.trend`` of ``keys`` with ``reported`` (units with a value; a ratio: with both of its
-    values) and ``expected`` (units expected) of each cycle: what ``plot_trend`` marks as incomplete."""
-    t = view.trend[view.trend["key"].isin(keys)]
-    rows = []
-    for cycle in t["cycle"].unique():
-        u = (view if cycle == view.cycle.id else CycleView(parse_cycle(cycle), view.processed_dir, view.scope)).units
-        for key in keys:
-            parts = [RATIO[key].numerator, RATIO[key].denominator] if key in RATIO else [key]
-            rows.append({"cycle": cycle, "key": key, "reported": int(u[parts].notna().all(axis=1).sum()),
-                         "expected": len(u)})
-    return t.merge(pd.DataFrame(rows, columns=["cycle", "key", "reported", "expected"]), on=["cycle", "key"],
-                   how="left")
-
-
 def _trend(view: CycleView, title: str) -> Figure:
     meta = ChartMeta(title, f"{view.scope_name}, các kỳ đến {view.cycle.label}", view.source)
-    return overview.plot_trend(trend_coverage(view), list(TREND_KEYS), meta=meta,
+    return overview.plot_trend(view.trend, list(TREND_KEYS), meta=meta,
                                targets={"kdc_meeting_share": view.targets["kdc_meeting_share"]})
 
 

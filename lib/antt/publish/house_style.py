@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from antt.core.forms import OTHER_MODEL_TYPE
+
 #: The matplotlib style of every chart (font, sizes, spines, grid, the Okabe–Ito colour cycle).
 STYLE = Path(__file__).with_name("style") / "antt.mplstyle"
 #: The font of the deck and the workbooks.
@@ -35,6 +37,17 @@ PALETTE = {
 }
 #: Series without a status (model types, one colour per panel): the non-status colours in this order.
 SERIES = (PALETTE["primary"], PALETTE["secondary"], PALETTE["accent"], "#332288", "#9F8CC9", "#5B7083")
+
+#: Fills light enough for dark text on them (white on the others).
+PALE = (PALETTE["secondary"], SERIES[4], PALETTE["muted"])
+
+
+def type_colours(types: list[str]) -> dict[str, str]:
+    """A non-status colour (``SERIES``) per model type, in the order given; grey for "Khác"."""
+    others = [t for t in types if t != OTHER_MODEL_TYPE]
+    return {t: SERIES[others.index(t) % len(SERIES)] if t in others else PALETTE["other"] for t in types}
+
+
 #: Titles and headings of the deck and the workbooks.
 HEADING = "#1F4E79"
 

@@ -39,7 +39,7 @@ Input frames (the caller builds them from processed data; values are floats, NaN
     one row per cycle × key: ``cycle`` ("2023-H1"), ``cycle_label`` ("6 tháng đầu năm 2023"),
     ``key`` (a summary key or a ratio of ``antt.core.indicators.RATIOS``), ``value``; optionally
     ``covers`` and ``level`` (``CycleView.trend``: what each point covers, who reported), ``reported``
-    and ``expected`` (``figures.trend_coverage``: units with a value, units expected).
+    and ``expected`` (``view.trend``: units with a value, units expected).
 ``models``
     one row per model: ``unit_name``, ``model_type`` (one of ``forms.MODEL_TYPES``),
     ``setting`` ("residential" / "institutional"), ``cameras``.

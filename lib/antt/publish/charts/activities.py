@@ -25,13 +25,7 @@ from antt.core.text import format_number
 from antt.publish.charts.kit import (NO_DATA, add_note, clear_of_line, column, count_axis, hbar_axis, headroom,
                                      legend_above, mark_gap, new_figure, no_data_label, province_value,
                                      reference_line, styled, unit_names, unit_rows, value_label, wrap)
-from antt.publish.house_style import PALETTE, SERIES
-
-
-def _type_colours(types: Sequence[str]) -> dict[str, str]:
-    """A non-status colour (``SERIES``) per model type, grey for "Khác"."""
-    others = [t for t in types if t != OTHER_MODEL_TYPE]
-    return {t: SERIES[others.index(t) % len(SERIES)] if t in others else PALETTE["other"] for t in types}
+from antt.publish.house_style import PALE, PALETTE, type_colours
 
 
 @styled
@@ -62,7 +56,7 @@ def plot_models_by_type(models: pd.DataFrame, *, meta: ChartMeta, units: pd.Data
     table = sel.rows
     totals = totals.reindex(table.index)
 
-    colours = _type_colours(types)
+    colours = type_colours(types)
     fig, axes = new_figure(meta)
     ax = axes[0, 0]
     hbar_axis(ax, list(table.index), pos)
@@ -74,7 +68,7 @@ def plot_models_by_type(models: pd.DataFrame, *, meta: ChartMeta, units: pd.Data
                 edgecolor="white", linewidth=0.6)
         for p, lft, v in zip(pos, left, vals):
             if v >= top * 0.045:
-                dark = colours[t] in (PALETTE["secondary"], SERIES[4])
+                dark = colours[t] in PALE
                 ax.text(lft + v / 2, p, format_number(v), ha="center", va="center", fontsize=10.5,
                         color=PALETTE["text"] if dark else "white")
         left += vals

@@ -20,7 +20,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from antt.analyse.meta import ChartMeta
 from antt.analyse.report_frames import MAX_UNITS, UnitSelection, select_units
 from antt.core.indicators import RATIO, province_ratio
-from antt.core.text import fold, format_number, format_percent
+from antt.core.text import format_number, format_percent
 from antt.publish.house_style import PALETTE, STYLE
 
 FIGSIZE = (13.333, 7.5)
@@ -156,10 +156,8 @@ def unit_rows(units: pd.DataFrame, value: pd.Series, *, limit: int = MAX_UNITS, 
     """The units a per-unit chart shows (``report_frames.select_units``: every unit, or the highest
     and the lowest of many), by ``value`` (largest first), ties by name, and their positions from
     ``first``, one row left empty for the gap."""
-    names = list(unit_names(units))
-    order = sorted(range(len(units)), key=lambda i: (fold(names[i]), names[i]))
-    v = pd.to_numeric(pd.Series(value), errors="coerce").astype("float64").to_numpy()[order]
-    sel = select_units(units.iloc[order], pd.Series(v), limit, fmt)
+    v = pd.to_numeric(pd.Series(value), errors="coerce").astype("float64")
+    sel = select_units(units, v, limit, fmt, names=unit_names(units))
     pos = np.arange(len(sel.rows), dtype=float) + first
     if sel.gap is not None:
         pos[sel.gap:] += 1
