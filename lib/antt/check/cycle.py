@@ -109,7 +109,8 @@ def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | 
                  while_reading: Callable[[], object] | None) -> dict[Cycle, CycleData]:
     for c in cycles:
         check_scope(c, scope)
-    jobs = [(p, raw_dir, c.id, read_scope(scope)) for c in cycles for p in cycle_files(raw_dir, c)]
+    against = read_scope(scope)
+    jobs = [(p, raw_dir, c.id, against) for c in cycles for p in cycle_files(raw_dir, c)]
     workers = workers or (os.cpu_count() or 1)
     if len(jobs) < POOL_MIN_FILES or workers < 2:
         returns = [_read_one(j) for j in jobs]
@@ -186,11 +187,11 @@ def assemble(cycle: Cycle, scope: str, returns: list[Return]) -> CycleData:
     rows["completeness"] = [{"unit_code": u, **row} for u, row in matrix.items()]
     rows["accounts"] = [{"file": r.file, "table": tid, "sheet": t.sheet, **{c: t.account.get(c, 0) for c in forms.ROW_CLASSES}}
                         for r in returns for tid, t in r.tables.items()]
-    values = indicators.values_by(rows, matrix)
+    by = indicators.values_by(rows, {"unit_code": matrix,
+                                     "commune_code": {c: matrix[u] for c, u in unit_of.items()}})
+    values = by["unit_code"]
     rows["units"] = [{"unit_code": u, **v} for u, v in values.items()]
-    communes = {c: matrix[u] for c, u in unit_of.items()}
-    rows["communes"] = [{"commune_code": c, "unit_code": unit_of[c], **v}
-                        for c, v in indicators.values_by(rows, communes, "commune_code").items()]
+    rows["communes"] = [{"commune_code": c, "unit_code": unit_of[c], **v} for c, v in by["commune_code"].items()]
     signatures = {r.unit.code: {tid: t.signature for tid, t in r.tables.items()} for r in counted}
     areas = {}
     for row in rows["kdc_areas"]:
@@ -215,17 +216,15 @@ def _sources(counted: list[Return], unit_of: dict[str, str], h: units.Hierarchy)
             covered = [ret.unit.code]
         else:
             covered = [c.code for c in h.communes(ret.unit.code)]
+        covered = [c for c in covered if c in unit_of]
         for tid in ret.tables:
-            for c in covered:
-                if c not in unit_of:
-                    continue
-                mine = own.get(c)
-                if ret.level == units.DISTRICT and mine is not None and tid in mine.tables:
-                    if any(rec["commune_code"] == c for rec in ret.tables[tid].records):
-                        ret.add("unit_overlap", ret.tables[tid].sheet, table=forms.TABLES[tid].label,
-                                found=h.unit(c).name, winner=mine.file)
-                    continue
-                out[tid][c] = ret
+            # a district's rows of a commune that sent this table itself do not count
+            theirs = {c for c in covered if c in own and tid in own[c].tables} if ret.level == units.DISTRICT else ()
+            for c in theirs:
+                if any(rec["commune_code"] == c for rec in ret.tables[tid].records):
+                    ret.add("unit_overlap", ret.tables[tid].sheet, table=forms.TABLES[tid].label,
+                            found=h.unit(c).name, winner=own[c].file)
+            out[tid].update(dict.fromkeys((c for c in covered if c not in theirs), ret))
     return out
 
 

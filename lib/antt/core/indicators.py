@@ -14,6 +14,7 @@ stock or a flow as its table is (``is_flow``).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -103,6 +104,15 @@ def is_flow(name: str) -> bool:
     return any(t.flow and name in t.value_fields for t in forms.TABLES.values())
 
 
+def _row_values(keys: list[Key]) -> Callable[[dict], tuple]:
+    """What one tidy row adds to each of a table's keys, as a tuple (a column read in C when all sum)."""
+    if all(k.how == "sum" for k in keys):
+        get = operator.itemgetter(*(k.column for k in keys))
+        return get if len(keys) > 1 else lambda row: (get(row),)
+    each = [_contribution(k) for k in keys]
+    return lambda row: tuple(f(row) for f in each)
+
+
 def _contribution(key: Key) -> Callable[[dict], float | int | None]:
     """What one tidy row adds to a key (None: a missing value, which makes the unit's value null)."""
     column = key.column
@@ -118,39 +128,46 @@ def _contribution(key: Key) -> Callable[[dict], float | int | None]:
     raise ValueError(key.how)
 
 
-def values_by(rows: dict[str, list[dict]], completeness: dict[str, dict[str, str]],
-              column: str = "unit_code") -> dict[str, dict]:
-    """Per code of ``completeness`` (reporting units, or communes), the value of each summary key
-    (None = null): the rows whose ``column`` holds the code, summed. A code's value is null when its
-    table was not received or any value it sums is missing; a received table without a row of the
-    code gives 0. ``communes_with_models`` counts the distinct communes with a residential model.
+def values_by(rows: dict[str, list[dict]], completeness: dict[str, dict[str, dict[str, str]]]) -> dict[str, dict[str, dict]]:
+    """Per column and code of its ``completeness`` (``{"unit_code": reporting units, "commune_code":
+    communes}``), the value of each summary key (None = null): the rows whose column holds the code,
+    summed. A code's value is null when its table was not received or any value it sums is missing; a
+    received table without a row of the code gives 0. ``communes_with_models`` counts the distinct
+    communes with a residential model.
 
-    ``rows`` holds the tidy rows of each table (dicts with ``column``, commune_code and the fields).
-    One pass over each table's rows sums all of its keys, in row order.
+    ``rows`` holds the tidy rows of each table (dicts with the columns, commune_code and the fields).
+    One pass over each table's rows sums all of its keys for every column, in row order.
     """
-    codes = sorted(completeness)
-    values: dict[str, dict] = {c: {} for c in codes}
+    columns = list(completeness)
+    codes = {col: sorted(completeness[col]) for col in columns}
+    values: dict[str, dict[str, dict]] = {col: {c: {} for c in codes[col]} for col in columns}
     for table, keys in _SUMMED.items():
-        contributions = [_contribution(k) for k in keys]
-        acc = {c: [0.0] * len(keys) for c in codes if completeness[c][table] == "received"}
+        row_values = _row_values(keys)
+        accs = [(col, {c: [0.0] * len(keys) for c in codes[col] if completeness[col][c][table] == "received"})
+                for col in columns]
         for r in rows.get(table, ()):
-            sums = acc.get(r[column])
-            if sums is not None:
-                for i, contribution in enumerate(contributions):
-                    if (a := sums[i]) is not None:
-                        v = contribution(r)
-                        sums[i] = None if v is None else a + v
-        for i, key in enumerate(keys):
-            for c in codes:
-                values[c][key.name] = acc[c][i] if c in acc else None
+            found = [sums for col, acc in accs if (sums := acc.get(r[col])) is not None]
+            if not found:
+                continue
+            vals = row_values(r)
+            for sums in found:
+                if None in vals or None in sums:        # a missing value makes the sum missing
+                    sums[:] = [None if a is None or v is None else a + v for a, v in zip(sums, vals)]
+                else:
+                    sums[:] = map(operator.add, sums, vals)
+        for col, acc in accs:
+            for i, key in enumerate(keys):
+                for c in codes[col]:
+                    values[col][c][key.name] = acc[c][i] if c in acc else None
     for key in _DISTINCT:
-        distinct = {c: 0.0 for c in codes if completeness[c][key.table] == "received"}
-        for c, _ in {(r[column], r["commune_code"]) for r in rows.get(key.table, ()) if r["setting"] == "residential"}:
-            if c in distinct:
-                distinct[c] += 1
-        for c in codes:
-            values[c][key.name] = distinct.get(c)
-    return {c: {k.name: values[c][k.name] for k in SUMMARY_KEYS} for c in codes}
+        for col in columns:
+            distinct = {c: 0.0 for c in codes[col] if completeness[col][c][key.table] == "received"}
+            for c, _ in {(r[col], r["commune_code"]) for r in rows.get(key.table, ()) if r["setting"] == "residential"}:
+                if c in distinct:
+                    distinct[c] += 1
+            for c in codes[col]:
+                values[col][c][key.name] = distinct.get(c)
+    return {col: {c: {k.name: values[col][c][k.name] for k in SUMMARY_KEYS} for c in codes[col]} for col in columns}
 
 
 #: The keys summed over a table's rows, by table, and the distinct counts of communes.
