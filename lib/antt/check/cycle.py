@@ -109,7 +109,7 @@ def _load_cycles(raw_dir: Path, cycles: list[Cycle], scope: str, workers: int | 
                  while_reading: Callable[[], object] | None) -> dict[Cycle, CycleData]:
     for c in cycles:
         check_scope(c, scope)
-    against = read_scope(scope)
+    against = read_scope(scope) if cycles else scope
     jobs = [(p, raw_dir, c.id, against) for c in cycles for p in cycle_files(raw_dir, c)]
     workers = workers or (os.cpu_count() or 1)
     if len(jobs) < POOL_MIN_FILES or workers < 2:
