@@ -28,7 +28,8 @@ from antt.core.text import format_number, format_percent
 from antt.core.values import is_missing
 from antt.publish.figures import TREND_KEYS
 from antt.publish.house_style import PALE, PALETTE, type_colours
-from antt.publish.pptx_kit import WHITE, native_chart, point_labels, rgb, series_as_line, textbox
+from antt.publish.pptx_kit import (WHITE, fix_plot_area, native_chart, point_labels, rgb, series_as_line, text_width,
+                                   textbox, value_rule)
 
 #: A column chart of many units (communes) shows this many: a label above each column needs the width.
 COLUMN_UNITS = 16
@@ -94,31 +95,52 @@ def _join(*notes: str) -> str:
     return "; ".join(n for n in notes if n)
 
 
+def _unit_bars(slide, box, cats: list[str], values: list, texts: list[str | None], colours: list[str], *,
+               value_max: float, rule: tuple[float, str] | None, size: float, series: str, name: str):
+    """Horizontal bars of units as the pictures draw them (the first category on top), each labelled
+    with its text at the bar's end, or inside it in white where the rule would cross the label; the
+    rule (value, label) a dashed line over the fixed plot area."""
+    x = min(0.4, (max(text_width(c, size) for c in cats) + 0.2) / box[2])
+    inner = (x, 0.08, 0.98 - x, 0.9)
+    chart = native_chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, cats, [(series, values)], colours=colours[:1],
+                         value_max=value_max, number_format="0.0", gap=35, legend=False, category_size=size, box=box,
+                         name=name)
+    chart.category_axis.reverse_order = True
+    fix_plot_area(chart, *inner)
+    bars = chart.plots[0].series[0]
+    for i, colour in enumerate(colours):
+        _fill(bars.points[i], colour)
+    per_in = value_max / (box[2] * inner[2])               # value units in an inch of the plot
+    inside = [rule is not None and t is not None and not is_missing(v)
+              and float(v) <= rule[0] <= float(v) + (text_width(t, size) + 0.15) * per_in
+              and (text_width(t, size) + 0.15) * per_in < float(v)
+              for v, t in zip(values, texts)]
+    point_labels(bars, [None if i else t for t, i in zip(texts, inside)], size=size,
+                 position=XL_LABEL_POSITION.OUTSIDE_END)
+    point_labels(bars, [t if i else None for t, i in zip(texts, inside)], size=size,
+                 position=XL_LABEL_POSITION.INSIDE_END, colour=WHITE)
+    if rule is not None:
+        value_rule(slide, box, inner, rule[0], value_max, rule[1], PALETTE["reference"], f"{name}_rule")
+    return chart
+
+
 def kdc_coverage(slide, view: CycleView, box) -> str:
-    """01: the share of areas meeting the standard, the province first, bars below the target in the
-    "bad" colour, the target a dashed line."""
+    """01: the share of areas meeting the standard, the province first (outlined), bars below the target
+    in the "bad" colour, the target a dashed rule, as the picture."""
     share = unit_ratio(view, "kdc_meeting_share")
     many = len(view.units) > MAX_UNITS
-    d, note = unit_rows(view, share, limit=COLUMN_UNITS, fmt=lambda v: format_percent(v, 1))
+    d, note = unit_rows(view, share, fmt=lambda v: format_percent(v, 1))
     target = view.targets["kdc_meeting_share"]
     names, empty = _categories(d, d["_value"])
     cats = [_province_label(view, "kdc_total", "kdc_meeting"), *names]
     values = [view.province["kdc_meeting_share"], *d["_value"]]
-    chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats,
-                         [("Tỷ lệ khu dân cư đạt chuẩn", values),
-                          (f"Chỉ tiêu {_target_text(target)}", [target] * len(cats))],
-                         number_format="0.0%", colours=[PALETTE["good"], PALETTE["reference"]], value_max=1.12,
-                         gap=50, category_size=10 if many else 12, box=box, name="chart_kdc_coverage")
-    bars = chart.plots[0].series[0]
-    for i, v in enumerate(values):
-        if not is_missing(v) and float(v) < target - 1e-12:
-            _fill(bars.points[i], PALETTE["bad"])
-    if not is_missing(values[0]) and float(values[0]) >= target - 1e-12:
-        _fill(bars.points[0], PALETTE["good"])
-    bars.points[0].format.line.color.rgb = rgb(PALETTE["text"])
-    bars.points[0].format.line.width = Pt(1.5)
-    point_labels(bars, [_pct(v) for v in values], size=10 if many else 12, position=XL_LABEL_POSITION.OUTSIDE_END)
-    series_as_line(chart, 1, PALETTE["reference"])
+    colours = [PALETTE["bad"] if not is_missing(v) and float(v) < target - 1e-12 else PALETTE["good"] for v in values]
+    chart = _unit_bars(slide, box, cats, values, [_pct(v) for v in values], colours, value_max=1.12,
+                       rule=(target, f"Chỉ tiêu {_target_text(target)}"), size=10 if many else 12,
+                       series="Tỷ lệ khu dân cư đạt chuẩn", name="chart_kdc_coverage")
+    province = chart.plots[0].series[0].points[0]
+    province.format.line.color.rgb = rgb(PALETTE["text"])
+    province.format.line.width = Pt(1.5)
     return _join(note, empty, _coverage_note(view, "kdc_total", "kdc_meeting"))
 
 
@@ -277,23 +299,19 @@ def models_setting(slide, view: CycleView, box) -> str:
 
 
 def cameras_per_kdc(slide, view: CycleView, box) -> str:
-    """09: cameras per residential area by unit, the province mean a dashed line."""
+    """09: cameras per residential area by unit, the province mean a dashed rule, as the picture."""
     per = unit_ratio(view, "cameras_per_kdc")
     many = len(view.units) > MAX_UNITS
-    d, note = unit_rows(view, per, limit=COLUMN_UNITS, fmt=lambda v: format_number(v, 1))
+    d, note = unit_rows(view, per, fmt=lambda v: format_number(v, 1))
     mean = view.province["cameras_per_kdc"]
-    series = [("Camera trên một khu dân cư", list(d["_value"]))]
-    if not is_missing(mean):
-        series.append((f"Bình quân toàn tỉnh {format_number(mean, 1)}", [mean] * len(d)))
     top = max([float(v) for v in d["_value"].dropna()] + [0.0 if is_missing(mean) else float(mean), 1.0])
     cats, empty = _categories(d, d["_value"])
-    chart = native_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, cats, series,
-                         number_format="0.0", colours=[PALETTE["primary"], PALETTE["reference"]], value_max=top * 1.15,
-                         gap=50, legend=True, category_size=10 if many else 12, box=box, name="chart_cameras_per_kdc")
-    point_labels(chart.plots[0].series[0], [_num(v, 1) for v in d["_value"]], size=10 if many else 12,
-                 position=XL_LABEL_POSITION.OUTSIDE_END)
-    if len(series) > 1:
-        series_as_line(chart, 1, PALETTE["reference"])
+    texts = [None if is_missing(v) else f"{format_number(v, 1)} ({format_number(c)} camera)"
+             for v, c in zip(d["_value"], d["cameras"])]
+    _unit_bars(slide, box, cats, list(d["_value"]), texts,
+               [PALETTE["primary"]] * len(d), value_max=top * 1.3,
+               rule=None if is_missing(mean) else (float(mean), f"Bình quân toàn tỉnh {format_number(mean, 1)}"),
+               size=10 if many else 12, series="Camera trên một khu dân cư", name="chart_cameras_per_kdc")
     return _join(note, empty, _coverage_note(view, "cameras", "kdc_total"))
 
 

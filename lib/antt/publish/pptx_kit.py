@@ -15,7 +15,8 @@ from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_MARK
 from pptx.enum.lang import MSO_LANGUAGE_ID
-from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
@@ -40,12 +41,15 @@ def rgb(hexstr: str) -> RGBColor:
     return RGBColor.from_string(hexstr.lstrip("#").upper())
 
 
+#: The width of a character, in ems (regular, bold): see ``text_lines``.
+_EM = {False: 0.53, True: 0.58}
+
+
 def text_lines(text: str, width_in: float, size: float, bold: bool) -> int:
     """How many lines ``text`` takes at ``size`` pt in a box ``width_in`` wide. Arial (Liberation Sans when
     rendered by LibreOffice) averages about 0.50 em a character in Vietnamese text, 0.53 in bold; we
     count 0.53 and 0.58 so that a text judged to fit does fit."""
-    em = 0.58 if bold else 0.53
-    per_line = max(1, int(width_in * 72 / (size * em)))
+    per_line = max(1, int(width_in * 72 / (size * _EM[bold])))
     return sum(len(textwrap.wrap(p, per_line)) or 1 for p in text.split("\n"))
 
 
@@ -290,6 +294,47 @@ def native_chart(slide, kind, categories: Sequence[str], series: Sequence[tuple[
         for el in chart._chartSpace.chart.plotArea.find(qn("c:valAx")).findall(qn("c:crosses")):
             el.set("val", "max")
     return chart
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width (inches) ``text`` takes on one line at ``size`` pt (the measure of ``text_lines``)."""
+    return len(text) * size * _EM[bold] / 72
+
+
+def fix_plot_area(chart, x: float, y: float, w: float, h: float) -> None:
+    """Fix the inner plot area of ``chart`` (fractions of the chart's frame), so that a shape drawn over
+    the chart (``value_rule``) lands on the value it marks in PowerPoint and LibreOffice alike."""
+    plot_area = chart._chartSpace.chart.plotArea
+    for old in plot_area.findall(qn("c:layout")):
+        plot_area.remove(old)
+    layout, manual = OxmlElement("c:layout"), OxmlElement("c:manualLayout")
+    for tag, val in (("c:layoutTarget", "inner"), ("c:xMode", "edge"), ("c:yMode", "edge"),
+                     ("c:x", x), ("c:y", y), ("c:w", w), ("c:h", h)):
+        el = OxmlElement(tag)
+        el.set("val", str(val))
+        manual.append(el)
+    layout.append(manual)
+    plot_area.insert(0, layout)
+
+
+def value_rule(slide, box, inner: tuple[float, float, float, float], value: float, value_max: float, label: str,
+               colour: str, name: str):
+    """A dashed vertical rule at ``value`` across the inner plot area ``inner`` (``fix_plot_area``) of a
+    horizontal bar chart in ``box`` whose value axis runs from 0 to ``value_max``, its label above it: the
+    target or average line of the pictures (a bar chart cannot hold a line series)."""
+    left, top, width, height = box
+    x, y, w, h = inner
+    at = left + width * (x + w * value / value_max)
+    y0, y1 = top + height * y, top + height * (y + h)
+    rule = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Inches(at), Inches(y0), Inches(at), Inches(y1))
+    rule.name = name
+    rule.line.color.rgb = rgb(colour)
+    rule.line.width = Pt(1.75)
+    rule.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+    wide = text_width(label, 12, True) + 0.2
+    textbox(slide, at - wide / 2, y0 - 0.34, wide, 0.3, label, max_pt=12, min_pt=10, bold=True, colour=colour,
+            align=PP_ALIGN.CENTER, name=f"{name}_label")
+    return rule
 
 
 def series_as_line(chart, index: int, colour: str, dash: bool = True, marker: bool = False):
