@@ -18,10 +18,10 @@ import pandas as pd
 
 from antt.analyse.columns import format_change, format_value
 from antt.analyse.report_frames import below_target, commune_status, severity_counts, unit_ratio
-from antt.analyse.view import ACROSS_REFORM, CycleView, comparison
+from antt.analyse.view import ACROSS_REFORM, CycleView, comparison, complete_points
 from antt.core import forms, indicators, territory
 from antt.core.cycles import parse_cycle
-from antt.core.text import format_number, format_percent
+from antt.core.text import format_number, format_percent, format_target
 from antt.core.values import number_or_none
 
 #: A ratio ranks units only over those whose denominator is at least this (1 of 2 xã is no rank).
@@ -117,8 +117,7 @@ def _tw_kdc_coverage(view: CycleView) -> str:
 
 
 def _target_text(view: CycleView) -> str:
-    target = view.targets["kdc_meeting_share"]
-    return format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
+    return format_target(view.targets["kdc_meeting_share"])
 
 
 def _needed_text(below: pd.DataFrame, limit: int = 5) -> str:
@@ -166,6 +165,16 @@ def _ntm_rows(view: CycleView) -> tuple[pd.Series, pd.Series, pd.Series]:
     return crit, n["ntm_met"].astype("boolean").fillna(False).astype(bool), n["ntm_security_criterion"].astype("boolean")
 
 
+def _security_text(met: pd.Series, security: pd.Series, unmet: int) -> str:
+    """"; trong 18 (``unmet``) xã chưa đạt chuẩn, 13 xã chưa đạt tiêu chí 19.2 (an ninh, trật tự)": of the
+    xã of Biểu 2 not new-rural (``met``), those without criterion 19.2; "" if none."""
+    without = int(((~met) & security.eq(False)).fillna(False).sum())
+    if not without:
+        return ""
+    return (f"; trong {format_number(unmet)} xã chưa đạt chuẩn, {format_number(without)} xã chưa đạt "
+            "tiêu chí 19.2 (an ninh, trật tự)")
+
+
 def _tw_ntm_criteria(view: CycleView) -> str:
     crit, met, security = _ntm_rows(view)
     known = crit.dropna()
@@ -174,10 +183,7 @@ def _tw_ntm_criteria(view: CycleView) -> str:
     full, short = int((known >= 19).sum()), int(((known >= 17) & (known < 19)).sum())
     s = f"{format_number(full)}/{format_number(len(known))} xã đạt đủ 19 tiêu chí"
     s += f"; {format_number(short)} xã chỉ còn thiếu 1–2 tiêu chí" if short else ""
-    without = int(((~met) & security.eq(False)).fillna(False).sum())
-    if without:
-        s += (f"; trong {format_number(int((~met).sum()))} xã chưa đạt chuẩn, {format_number(without)} xã chưa đạt "
-              "tiêu chí 19.2 (an ninh, trật tự)")
+    s += _security_text(met, security, int((~met).sum()))
     if crit.isna().any():
         s += f"; {format_number(int(crit.isna().sum()))} xã không có số liệu"
     return s + _coverage_note(view, "ntm_communes") + "."
@@ -350,7 +356,7 @@ def _tw_trend_shares(view: CycleView) -> str:
             return (f"Kỳ {view.cycle.label} là kỳ đầu tiên sau sắp xếp đơn vị hành chính 1/7/2025; các kỳ trước "
                     "tính trên đơn vị hành chính cũ, không nối liền với kỳ này.")
         return f"Chỉ có số liệu của kỳ {view.cycle.label}; chưa so sánh được qua các kỳ."
-    views = {c: view if c == view.cycle else CycleView(c, view.processed_dir, view.scope) for c in same}
+    full = complete_points(t)
     starred = False
     parts = []
     for key, label in (("kdc_meeting_share", "tỷ lệ khu dân cư đạt chuẩn"),
@@ -360,7 +366,7 @@ def _tw_trend_shares(view: CycleView) -> str:
             v = _trend_value(t, c.id, key)
             if v is None:
                 continue
-            star = "" if complete(views[c].units, key) else " *"
+            star = "" if full[(c.id, key)] else " *"
             starred |= bool(star)
             points.append(f"{format_percent(v)}{star} ({c.label})")
         if points:
@@ -377,14 +383,17 @@ def _trend_value(t: pd.DataFrame, cycle: str, key: str) -> float | None:
     return number_or_none(sel.iloc[0]) if len(sel) else None
 
 
-def _tw_completeness(view: CycleView) -> str:
+def _sent_all(view: CycleView) -> tuple[str, str]:
+    """"93/95 đơn vị gửi đủ 5 biểu", and the units that did not ("" when all did)."""
     c = view.completeness
-    tables = list(forms.TABLES)
-    full = (c[tables] == "received").all(axis=1)
-    s = f"{int(full.sum())}/{len(c)} đơn vị gửi đủ {len(tables)} biểu"
-    if not full.all():
-        s += f"; chưa đủ: {_names_list(c.loc[~full, 'unit_name'])}"
-    return s + "."
+    full = (c[list(forms.TABLES)] == "received").all(axis=1)
+    short = "" if full.all() else _names_list(c.loc[~full, "unit_name"])
+    return f"{int(full.sum())}/{len(c)} đơn vị gửi đủ {len(forms.TABLES)} biểu", short
+
+
+def _tw_completeness(view: CycleView) -> str:
+    sent, short = _sent_all(view)
+    return sent + (f"; chưa đủ: {short}" if short else "") + "."
 
 
 def _tw_quality(view: CycleView) -> str:
@@ -470,23 +479,17 @@ def _conclude_ntm(view: CycleView) -> str:
          f"{format_number(xa - met)} xã chưa đạt{_unmet_text(view)}")
     crit, is_met, security = _ntm_rows(view)
     near = int(((~is_met) & crit.between(17, 18)).sum())
-    without = int(((~is_met) & security.eq(False)).fillna(False).sum())
     if near:
         s += f"; {format_number(near)} xã chỉ còn thiếu 1–2 tiêu chí"
-    if without:
-        s += (f"; trong {format_number(xa - met)} xã chưa đạt chuẩn, {format_number(without)} xã chưa đạt "
-              "tiêu chí 19.2 (an ninh, trật tự)")
+    s += _security_text(is_met, security, xa - met)
     return s + note + "."
 
 
 def _conclude_quality(view: CycleView) -> str:
     sev = severity_counts(view)
-    c = view.completeness
-    full = (c[list(forms.TABLES)] == "received").all(axis=1)
-    s = f"Về số liệu: {int(full.sum())}/{len(c)} đơn vị gửi đủ {len(forms.TABLES)} biểu"
-    if not full.all():
-        s += f" (chưa đủ: {_names_list(c.loc[~full, 'unit_name'])})"
-    return s + f"; kiểm tra phát hiện {sev['error']} lỗi, {sev['warning']} cảnh báo."
+    sent, short = _sent_all(view)
+    return (f"Về số liệu: {sent}" + (f" (chưa đủ: {short})" if short else "")
+            + f"; kiểm tra phát hiện {sev['error']} lỗi, {sev['warning']} cảnh báo.")
 
 
 def conclusions(view: CycleView) -> list[str]:

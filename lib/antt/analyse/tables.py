@@ -312,16 +312,23 @@ def ntm_headline(view: CycleView) -> Text:
                 f"nông thôn mới**; {format_number(xa - met)} xã chưa đạt.")
 
 
-def ntm_near(view: CycleView, max_short: int = 2) -> pd.DataFrame:
-    """Xã not yet new-rural that are 1 … ``max_short`` criteria short of the 19, fewest short first
-    (then in code order), with whether they meet the security criterion 19.2."""
+def near_standard(view: CycleView, max_short: int = 2) -> pd.DataFrame:
+    """Xã not yet new-rural that are 1 … ``max_short`` criteria short of the 19, in code order (of the
+    unit, then of the xã): unit_code, unit_name, commune_code, commune_name, ntm_criteria_met,
+    criteria_short, ntm_security_criterion (19.2)."""
     n = view.tables["ntm"]
     short = NTM_CRITERIA - n["ntm_criteria_met"].astype("Float64")
     near = n[(~n["ntm_met"].fillna(False).astype(bool)) & short.between(1, max_short).fillna(False).astype(bool)]
     out = report_frames.in_code_order(near.assign(criteria_short=short[near.index].astype("Int64")),
                                       "unit_code", "commune_code")
-    return out[["unit_name", "commune_name", "ntm_criteria_met", "criteria_short", "ntm_security_criterion"]
-               ].sort_values("criteria_short", kind="stable").reset_index(drop=True)
+    return out[["unit_code", "unit_name", "commune_code", "commune_name", "ntm_criteria_met", "criteria_short",
+                "ntm_security_criterion"]].reset_index(drop=True)
+
+
+def ntm_near(view: CycleView, max_short: int = 2) -> pd.DataFrame:
+    """``near_standard`` for reading: fewest criteria short first (then in code order), without codes."""
+    return (near_standard(view, max_short).drop(columns=["unit_code", "commune_code"])
+            .sort_values("criteria_short", kind="stable").reset_index(drop=True))
 
 
 def security_criterion(view: CycleView) -> pd.DataFrame:

@@ -259,6 +259,12 @@ def trend(processed_dir: Path | None = None, scope: str | None = None) -> pd.Dat
     return pd.DataFrame(rows, columns=TREND_COLUMNS).astype({"value": "Float64"})
 
 
+def complete_points(trend_frame: pd.DataFrame) -> dict[tuple[str, str], bool]:
+    """(cycle, key) -> whether every expected unit reported the key's value, of a ``trend`` frame."""
+    t = trend_frame
+    return dict(zip(zip(t["cycle"], t["key"]), (t["reported"] >= t["expected"]).tolist()))
+
+
 #: Why a change is left empty (``comparison``'s ``reason``).
 NO_EARLIER = "chưa có kỳ trước để so sánh"
 NO_COMMON = "không có đơn vị nào có số liệu ở cả hai kỳ"

@@ -498,3 +498,8 @@ def format_percent(fraction, decimals: int = 1) -> str:
     """A fraction as a Vietnamese percentage: 0.791 -> "79,1 %"; 1.0 -> "100,0 %"; None/NaN -> "–"."""
     x = _decimal(fraction)
     return "–" if x is None else _format(_DECIMAL.multiply(x, 100), decimals) + " %"
+
+
+def format_target(fraction: float) -> str:
+    """A target share as it is written: 0.95 -> "95 %"; 0.925 -> "92,5 %" (a decimal only where it has one)."""
+    return format_percent(fraction, 0 if round(fraction * 100, 6).is_integer() else 1)

@@ -31,7 +31,7 @@ from antt.core import indicators
 from antt.core.atomic import atomic_path
 from antt.core.cycles import parse_cycle
 from antt.core.findings import SEVERITY_LABEL
-from antt.core.text import format_number, format_percent
+from antt.core.text import format_number, format_percent, format_target
 from antt.core.values import is_missing
 from antt.publish import deck_charts, figures
 from antt.publish.chart_files import save_figure
@@ -113,7 +113,7 @@ def headline_tiles(view: CycleView) -> list[tuple[str, str, str, str]]:
     ends in " *"."""
     p, comp = view.province, comparison(view).set_index("key")
     target = view.targets["kdc_meeting_share"]
-    t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
+    t = format_target(target)
     star = {k: "" if _coverage(view, k) >= view.expected else " *" for k in comp.index}
     out = []
     share = p["kdc_meeting_share"]
@@ -166,7 +166,7 @@ def _kdc_exceptions(prs, view: CycleView, wb: str):
     s = _slide(prs)
     below = below_target(view)
     target = view.targets["kdc_meeting_share"]
-    t = format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
+    t = format_target(target)
     units = view.units
     missing = units[units["kdc_total"].isna() | units["kdc_meeting"].isna()]
     known = len(units) - len(missing)
@@ -210,12 +210,7 @@ def _named_counts(frame: pd.DataFrame, column: str, limit: int = 4) -> str:
 
 def _ntm_exceptions(prs, view: CycleView, wb: str):
     s = _slide(prs)
-    near = tables.ntm_near(view)
-    ntm = view.tables["ntm"]
-    order = {(u, c): (uc, cc) for u, c, uc, cc in
-             zip(ntm["unit_name"], ntm["commune_name"], ntm["unit_code"], ntm["commune_code"])}
-    near = near.assign(_o=[order.get((u, c)) for u, c in zip(near["unit_name"], near["commune_name"])])
-    near = near.sort_values("_o", kind="stable")
+    near = tables.near_standard(view)
     sec = tables.security_criterion(view)
     not_met = int(sec["ntm_not_met"].sum())
     without = int(sec["not_met_without_security"].sum())

@@ -20,11 +20,11 @@ from pptx.util import Inches, Pt
 
 from antt.analyse.meta import REFORM_LABEL
 from antt.analyse.report_frames import MAX_UNITS, select_units, unit_ratio
-from antt.analyse.view import KEY_LABELS, CycleView
+from antt.analyse.view import KEY_LABELS, CycleView, complete_points
 from antt.core import forms
 from antt.core.cycles import parse_cycle
 from antt.core.territory import after_reform, joined
-from antt.core.text import format_number, format_percent
+from antt.core.text import format_number, format_percent, format_target
 from antt.core.values import is_missing
 from antt.publish.figures import TREND_KEYS
 from antt.publish.house_style import PALE, PALETTE, type_colours
@@ -46,10 +46,6 @@ def _pct(v, decimals: int = 1) -> str | None:
 
 def _num(v, decimals: int = 0) -> str | None:
     return None if is_missing(v) else format_number(float(v), decimals)
-
-
-def _target_text(target: float) -> str:
-    return format_percent(target, 0 if round(target * 100, 6).is_integer() else 1)
 
 
 def unit_rows(view: CycleView, value: pd.Series, *, limit: int = MAX_UNITS, fmt=format_number,
@@ -136,7 +132,7 @@ def kdc_coverage(slide, view: CycleView, box) -> str:
     values = [view.province["kdc_meeting_share"], *d["_value"]]
     colours = [PALETTE["bad"] if not is_missing(v) and float(v) < target - 1e-12 else PALETTE["good"] for v in values]
     chart = _unit_bars(slide, box, cats, values, [_pct(v) for v in values], colours, value_max=1.12,
-                       rule=(target, f"Chỉ tiêu {_target_text(target)}"), size=10 if many else 12,
+                       rule=(target, f"Chỉ tiêu {format_target(target)}"), size=10 if many else 12,
                        series="Tỷ lệ khu dân cư đạt chuẩn", name="chart_kdc_coverage")
     province = chart.plots[0].series[0].points[0]
     province.format.line.color.rgb = rgb(PALETTE["text"])
@@ -413,18 +409,12 @@ def short_label(label: str) -> str:
     return REFORM_LABEL.split(":")[0] if label == REFORM_LABEL else label.replace("6 tháng đầu năm", "6 tháng")
 
 
-def _complete(view: CycleView) -> dict[tuple[str, str], bool]:
-    """(cycle, key) -> whether every unit reported the key (``view.trend``'s reported and expected)."""
-    t = view.trend
-    return dict(zip(zip(t["cycle"], t["key"]), t["reported"] >= t["expected"]))
-
-
 def trend(slide, view: CycleView, box) -> str:
     """12: each key across the cycles, one small line chart each (own scale); a value not every unit
     reported is a hollow marker and its label ends in " *"; the target of the KDC share a dashed line."""
     labels, slots = trend_slots(view)
     t = view.trend
-    complete = _complete(view)
+    complete = complete_points(view.trend)
     left, top, width, height = box
     cols, rows = 3, 2
     w, h = width / cols, height / rows
@@ -438,10 +428,10 @@ def trend(slide, view: CycleView, box) -> str:
         series = [(KEY_LABELS[key], vals)]
         target = view.targets.get(key)
         if target is not None:
-            series.append((f"Chỉ tiêu {_target_text(target)}", [None if s is None else target for s in slots]))
+            series.append((f"Chỉ tiêu {format_target(target)}", [None if s is None else target for s in slots]))
         known = [v for v in vals if v is not None]
         top_v = max(known + [target or 0.0, 1e-9])
-        textbox(slide, x + 0.05, y, w - 0.1, 0.55, KEY_LABELS[key] + (f" (chỉ tiêu {_target_text(target)})" if target else ""),
+        textbox(slide, x + 0.05, y, w - 0.1, 0.55, KEY_LABELS[key] + (f" (chỉ tiêu {format_target(target)})" if target else ""),
                 max_pt=13, min_pt=10, bold=True, name=f"trend_{key}_title")
         chart = native_chart(slide, XL_CHART_TYPE.LINE_MARKERS, short, series, number_format="0.0%" if share else "#,##0",
                              colours=[PALETTE["primary"], PALETTE["reference"]], value_max=top_v * 1.3, legend=False,

@@ -29,13 +29,14 @@ from antt.analyse import narrative, tables
 from antt.analyse.changes import NOT_COMPARED_MARK, ON_CURRENT_MARK
 from antt.analyse.columns import LABELS, format_change, format_value
 from antt.analyse.meta import LEVEL_UNITS, MOVEMENT
-from antt.analyse.report_frames import FILE_STATUS_LABELS, file_statuses, reporting_rates, severity_counts
+from antt.analyse.report_frames import (FILE_STATUS_LABELS, below_target, file_statuses, reporting_rates,
+                                        severity_counts)
 from antt.analyse.view import ACROSS_REFORM, CycleView, comparison
 from antt.core import units
 from antt.core.atomic import atomic_path
 from antt.core.cycles import parse_cycle
 from antt.core.findings import SEVERITY_LABEL
-from antt.core.text import format_number, format_percent
+from antt.core.text import format_number, format_percent, format_target
 from antt.publish.report_files import target_file, written_report_name
 
 FONT = "Times New Roman"
@@ -363,11 +364,10 @@ def _previous_complete(view: CycleView, comp: pd.DataFrame) -> dict[str, bool]:
 def _gaps(doc, view: CycleView, conclusions: list[str]) -> None:
     doc.add_heading("III. TỒN TẠI, HẠN CHẾ", 1)
     target = view.targets["kdc_meeting_share"]
-    doc.add_heading(f"1. Đơn vị chưa đạt chỉ tiêu khu dân cư đạt chuẩn ({format_percent(target, 0)})", 2)
+    doc.add_heading(f"1. Đơn vị chưa đạt chỉ tiêu khu dân cư đạt chuẩn ({format_target(target)})", 2)
     _para(doc, conclusions[1])
-    below = narrative.kdc_needed(view)
+    below = below_target(view)
     if len(below):
-        below = below.set_index("unit_code").reindex([c for c in view.unit_codes if c in set(below["unit_code"])])
         rows = [[str(i), r.unit_name, format_value("kdc_total", r.kdc_total), format_value("kdc_meeting", r.kdc_meeting),
                  format_value("kdc_meeting_share", r.kdc_meeting_share), format_number(r.needed)]
                 for i, r in enumerate(below.itertuples(), 1)]
@@ -387,7 +387,7 @@ def _gaps(doc, view: CycleView, conclusions: list[str]) -> None:
             data_table(doc, "Xã chưa đạt chuẩn nông thôn mới theo đơn vị",
                        ["STT", "Đơn vị", "Số xã", "Xã chưa đạt chuẩn", "Xã chưa đạt tiêu chí 19.2",
                         "Chưa đạt chuẩn, chưa đạt 19.2"], rows, [12, 43, 20, 30, 30, 30], "clrrrr")
-    near = _near(view)
+    near = tables.near_standard(view)
     if len(near):           # at commune level the unit is the xã: one column
         named = (["Đơn vị", "Xã"], [36, 42], "ll") if view.level == units.DISTRICT else (["Xã"], [78], "l")
         rows = [[str(i), *([r.unit_name, r.commune_name] if view.level == units.DISTRICT else [r.commune_name]),
@@ -397,16 +397,6 @@ def _gaps(doc, view: CycleView, conclusions: list[str]) -> None:
         data_table(doc, "Xã còn thiếu 1–2 tiêu chí nông thôn mới",
                    ["STT", *named[0], "Tiêu chí đã đạt", "Còn thiếu", "Tiêu chí 19.2"], rows,
                    [12, *named[1], 25, 22, 28], f"c{named[2]}rrc")
-
-
-def _near(view: CycleView) -> pd.DataFrame:
-    """``tables.ntm_near`` in code order: of the unit, then of the xã."""
-    near = tables.ntm_near(view)
-    n = view.tables["ntm"].drop_duplicates(["unit_name", "commune_name"]).set_index(["unit_name", "commune_name"])
-    unit_rank = {c: i for i, c in enumerate(view.unit_codes)}
-    keys = [(unit_rank[n.at[(u, c), "unit_code"]], len(str(n.at[(u, c), "commune_code"])), str(n.at[(u, c), "commune_code"]))
-            for u, c in zip(near["unit_name"], near["commune_name"])]
-    return near.iloc[sorted(range(len(near)), key=keys.__getitem__)]
 
 
 def _quality(doc, view: CycleView) -> None:

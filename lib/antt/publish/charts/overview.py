@@ -29,7 +29,7 @@ from antt.core.territory import after_reform, joined
 from antt.core.units import REFORM_2025
 from antt.core.forms import TABLES
 from antt.core.indicators import KEYS, RATIO, is_flow
-from antt.core.text import fold, format_number, format_percent
+from antt.core.text import fold, format_number, format_percent, format_target
 from antt.publish.charts.kit import LABEL_SIZE, NO_DATA, add_note, column, move_apart, new_figure, styled, wrap
 from antt.publish.house_style import COMPLETENESS_COLORS, COMPLETENESS_LABELS, PALETTE, SERIES
 
@@ -176,7 +176,7 @@ def plot_trend(trend: pd.DataFrame, keys: Sequence[str] | None = None, *, meta: 
         if targets and targets.get(key) is not None:
             t = targets[key]
             ax.axhline(t, color=PALETTE["reference"], linewidth=1.6, linestyle=(0, (5, 3)), zorder=1.5, gid="target",
-                       label="Chỉ tiêu " + (format_percent(t, 0 if round(t * 100, 6).is_integer() else 1)
+                       label="Chỉ tiêu " + (format_target(t)
                                             if key.endswith("_share") else format_number(t)))
         titles.append(wrap(_key_label(key), 34 if ncols > 2 else 60))
         if reform is not None:
