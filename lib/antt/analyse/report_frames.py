@@ -45,6 +45,15 @@ def below_target(view: CycleView, ratio: str = "kdc_meeting_share") -> pd.DataFr
     return in_code_order(d).reset_index(drop=True)
 
 
+def model_types(models: pd.DataFrame) -> list[str]:
+    """The model types of a ``models`` table: those of the form's list first, in its order, then the
+    others as first written, "Khác" last — the order (and so the colours) of every chart of them."""
+    present = list(dict.fromkeys(models["model_type"].dropna().astype(str)))
+    types = [t for t in forms.MODEL_TYPES if t in present and t != forms.OTHER_MODEL_TYPE]
+    types += [t for t in present if t not in forms.MODEL_TYPES]
+    return types + ([forms.OTHER_MODEL_TYPE] if forms.OTHER_MODEL_TYPE in present else [])
+
+
 def unit_ratio(view: CycleView, ratio: str) -> pd.Series:
     """A ratio of ``indicators.RATIOS`` by district (rows of ``view.units``) as floats, NaN where
     a district has no value."""

@@ -19,9 +19,8 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Inches, Pt
 
 from antt.analyse.meta import REFORM_LABEL
-from antt.analyse.report_frames import MAX_UNITS, select_units, unit_ratio
+from antt.analyse.report_frames import MAX_UNITS, model_types, select_units, unit_ratio
 from antt.analyse.view import KEY_LABELS, CycleView, complete_points
-from antt.core import forms
 from antt.core.cycles import parse_cycle
 from antt.core.territory import after_reform, joined
 from antt.core.text import format_number, format_percent, format_target
@@ -234,10 +233,7 @@ def ntm_recognitions(slide, view: CycleView, box) -> str:
 def models_by_type(slide, view: CycleView, box) -> str:
     """07: models by type and unit, stacked, the total at the bar's end (largest total first)."""
     models = view.tables["models"]
-    present = set(models["model_type"].dropna().astype(str))
-    types = [t for t in forms.MODEL_TYPES if t in present and t != forms.OTHER_MODEL_TYPE]
-    types += sorted(present - set(forms.MODEL_TYPES))
-    types += [forms.OTHER_MODEL_TYPE] if forms.OTHER_MODEL_TYPE in present else []
+    types = model_types(models)
     table = pd.crosstab(models["unit_code"].astype(str), models["model_type"].astype(str)).reindex(columns=types,
                                                                                                   fill_value=0)
     units = view.units.assign(unit_code=view.units["unit_code"].astype(str))

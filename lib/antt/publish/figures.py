@@ -19,7 +19,7 @@ from antt.analyse.meta import ChartMeta
 from antt.analyse.report_frames import commune_status
 from antt.analyse.view import CycleView
 from antt.core import forms
-from antt.core.text import format_number, format_percent
+from antt.core.text import format_number, format_target
 from antt.publish.charts import activities, kdc_ntm, overview
 from antt.publish.charts.kit import card
 
@@ -105,7 +105,7 @@ def _uniform_kdc_coverage(view: CycleView) -> str | None:
     n = format_number(d["kdc_meeting"][known].sum())
     units = _units(view, known)
     return (f"{units[0].upper()}{units[1:]} đều có 100 % khu dân cư đạt chuẩn “An toàn về an ninh, trật tự” "
-            f"({n}/{n} khu dân cư)" + (f", đạt chỉ tiêu {format_percent(target, 0)}" if target else "")
+            f"({n}/{n} khu dân cư)" + (f", đạt chỉ tiêu {format_target(target)}" if target else "")
             + _without(view, ~d.notna().all(axis=1)) + ".")
 
 

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from antt.analyse.meta import ChartMeta
-from antt.core.forms import MODEL_TYPES, OTHER_MODEL_TYPE
+from antt.analyse.report_frames import model_types
 from antt.core.indicators import KEYS
 from antt.core.text import format_number
 from antt.publish.charts.kit import (NO_DATA, add_note, clear_of_line, column, count_axis, hbar_axis, headroom,
@@ -36,11 +36,7 @@ def plot_models_by_type(models: pd.DataFrame, *, meta: ChartMeta, units: pd.Data
     models_residential, models_institutional) adds the units without a model (0) and marks
     those without data ("không có số liệu").
     """
-    types_present = list(dict.fromkeys(models["model_type"].dropna().astype(str)))
-    types = [t for t in MODEL_TYPES if t in types_present and t != OTHER_MODEL_TYPE]
-    types += [t for t in types_present if t not in MODEL_TYPES]
-    if OTHER_MODEL_TYPE in types_present:
-        types.append(OTHER_MODEL_TYPE)
+    types = model_types(models)
     table = pd.crosstab(models["unit_name"].astype(str), models["model_type"].astype(str))
     table = table.reindex(columns=types, fill_value=0)
     no_data: set[str] = set()

@@ -21,7 +21,7 @@ from matplotlib.ticker import MultipleLocator
 from antt.analyse.meta import ChartMeta
 from antt.analyse.report_frames import MAX_UNITS
 from antt.core.indicators import RATIO
-from antt.core.text import format_number, format_percent
+from antt.core.text import format_number, format_percent, format_target
 from antt.publish.charts.kit import (LABEL_SIZE, NO_DATA, add_note, bold_ticklabel, clear_of_line, column, count_axis,
                                      hbar_axis, headroom, legend_above, mark_gap, new_figure, no_data_label,
                                      percent_axis, province_value, reference_line, styled, unit_names, unit_rows,
@@ -81,7 +81,7 @@ def plot_kdc_coverage(units: pd.DataFrame, target: float | None = None, *, meta:
     ax.set_xlabel(wrap(RATIO["kdc_meeting_share"].label, 90))
     mark_gap(ax, sel, unit_pos)
     if target is not None:
-        reference_line(ax, target, f"Chỉ tiêu {format_percent(target, 0)}", "target")
+        reference_line(ax, target, f"Chỉ tiêu {format_target(target)}", "target")
         clear_of_line(ax, texts, target)
         met = int((share >= target - 1e-12).sum())
         legend_above(ax, [Patch(color=PALETTE["good"], label=f"Đạt chỉ tiêu ({format_number(met)} đơn vị)"),
