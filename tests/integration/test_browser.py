@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from antt.core import config
-from tests.integration.test_notebooks import make_root
+from tests.integration.conftest import make_root
 
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 pytestmark = pytest.mark.skipif(

@@ -8,21 +8,10 @@ from __future__ import annotations
 import pytest
 
 from antt.analyse.view import open_cycle
-from antt.core import config
 from antt.publish import chart_files, figures
 from antt.publish.charts.overlaps import overlaps
-from antt.store.ingest import ingest
 
 CYCLES = [("2026-H1", None), ("2023-H1", "70")]
-
-
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    if not any(config.RAW_DIR.glob("20*/*")):
-        pytest.skip("no sample returns under data/raw")
-    out = tmp_path_factory.mktemp("catalogue") / "processed"
-    ingest(config.RAW_DIR, out)
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -12,19 +12,11 @@ from papermill.exceptions import PapermillExecutionError
 from antt.analyse import explore
 from antt.core import config
 from antt.core.errors import AnalystError
-from tests.integration.test_notebooks import make_root
-
-
-@pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    if not any(config.RAW_DIR.glob("20*/*")):
-        pytest.skip("no sample returns under data/raw")
-    return make_root(tmp_path_factory.mktemp("explore"))
 
 
 @pytest.fixture(autouse=True)
-def processed(root, monkeypatch):
-    monkeypatch.setattr(config, "PROCESSED_DIR", root / "data" / "processed")
+def processed_dir(processed, monkeypatch):
+    monkeypatch.setattr(config, "PROCESSED_DIR", processed)
 
 
 def test_a_key_of_a_district_written_any_way():
@@ -102,8 +94,8 @@ def test_an_unknown_or_unprocessed_cycle(monkeypatch, tmp_path):
 
 # --- in notebooks ------------------------------------------------------------------------------------
 
-def test_the_exploration_notebook_answers_its_questions(root, tmp_path, monkeypatch):
-    monkeypatch.setenv("ANTT_ROOT", str(root))
+def test_the_exploration_notebook_answers_its_questions(sample_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANTT_ROOT", str(sample_root))
     nb = papermill.execute_notebook(str(config.NOTEBOOKS_DIR / "08_kham_pha.ipynb"), str(tmp_path / "08.ipynb"),
                                     kernel_name="python3", progress_bar=False, cwd=str(config.NOTEBOOKS_DIR),
                                     execution_timeout=600)       # a hung cell fails the test, not the suite
@@ -114,8 +106,8 @@ def test_the_exploration_notebook_answers_its_questions(root, tmp_path, monkeypa
     assert ">2.126<" in shown and ">843<" in shown
 
 
-def test_a_wrong_cycle_in_a_notebook_is_one_vietnamese_sentence(root, tmp_path, monkeypatch):
-    monkeypatch.setenv("ANTT_ROOT", str(root))
+def test_a_wrong_cycle_in_a_notebook_is_one_vietnamese_sentence(sample_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANTT_ROOT", str(sample_root))
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
                                                            "display_name": "Python 3"}})
     nb.cells = [nbformat.v4.new_code_cell('from antt.analyse.notebook import setup\nview = setup("2030")')]

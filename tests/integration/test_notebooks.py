@@ -23,32 +23,12 @@ from antt.core import config
 from antt.analyse import changes, report_frames, tables
 from antt.analyse.view import open_cycle
 from antt.pipeline import notebooks
-from antt.store.ingest import ingest
 from tests import published
 
 ALL_NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 NOTEBOOKS = notebooks()             # the report's: 01–07, with a parameters cell (08 explores: test_explore)
 
 PUBLISHED_2023_H1, AT_LEAST_2023_H1 = published.EXACT, published.MORE_THAN
-
-
-def make_root(base: Path) -> Path:
-    """A project tree: data/processed from the committed data/raw, data/reference copied."""
-    shutil.copytree(config.REFERENCE_DIR, base / "data" / "reference")
-    ingest(config.RAW_DIR, base / "data" / "processed")
-    return base
-
-
-@pytest.fixture(scope="session")
-def sample_root(tmp_path_factory) -> Path:
-    if not any(config.RAW_DIR.glob("20*/*")):
-        pytest.skip("no sample returns under data/raw")
-    return make_root(tmp_path_factory.mktemp("root"))
-
-
-@pytest.fixture(scope="session")
-def processed(sample_root) -> Path:
-    return sample_root / "data" / "processed"
 
 
 def execute(notebook: Path, cycle: str, root: Path, out_dir: Path, monkeypatch,

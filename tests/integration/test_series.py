@@ -11,27 +11,16 @@ from __future__ import annotations
 
 import openpyxl
 import pandas as pd
-import pytest
 from pptx import Presentation
 
 from antt.analyse.view import ACROSS_REFORM, comparison, open_cycle, trend
-from antt.core import config, indicators
+from antt.core import indicators
 from antt.publish.deck import export_deck
 from antt.publish.summary_workbook import export_workbook
-from antt.store.ingest import ingest
 
 #: The six communes of the former Thành phố Đồng Xoài whose area is today's Phường Bình Phước (25195).
 DONG_XOAI_TO_BINH_PHUOC = ["25195", "25198", "25201", "25204", "25205", "25213"]
 NEW_RURAL = ["ntm_communes", "ntm_met", "ntm_share"]
-
-
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    if not any(config.RAW_DIR.glob("2026-H1/*")):
-        pytest.skip("no post-reform sample returns under data/raw")
-    out = tmp_path_factory.mktemp("series") / "processed"
-    ingest(config.RAW_DIR, out)
-    return out
 
 
 def test_a_district_level_cycle_on_todays_communes(processed):
